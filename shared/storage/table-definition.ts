@@ -1,0 +1,50 @@
+/**
+ * The one definition of Duebell's DynamoDB table: key schema, indexes and TTL attribute.
+ * CDK (infra/constructs/data.ts), the local runner and the tests all build the table from this.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  /** ALL: the index answers the query alone, with no read back to the table. */
+  projection: 'ALL' | 'KEYS_ONLY';
+}
+
+export interface TableDefinition {
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalSecondaryIndexes: IndexDefinition[];
+  timeToLiveAttribute: string;
+}
+
+export const DUE_INDEX = 'due-date';
+
+export const tableDefinition: TableDefinition = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      // Sparse and write-sharded: only unpaid installments carry `dueShard`, as
+      // `<dueDate>#<shard>`; paying an installment removes it from the index.
+      indexName: DUE_INDEX,
+      partitionKey: { name: 'dueShard', type: 'S' },
+      sortKey: { name: 'dueSort', type: 'S' },
+      projection: 'ALL',
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+/** Attribute definitions for CreateTable: every key attribute of the table and its indexes, once. */
+export function attributeDefinitions(def: TableDefinition = tableDefinition): KeyAttribute[] {
+  const all = [def.partitionKey, def.sortKey, ...def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  return [...new Map(all.map((a) => [a.name, a])).values()];
+}
