@@ -18,7 +18,10 @@ export async function createTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributeDefinitions(def).map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+        AttributeDefinitions: attributeDefinitions(def).map((a) => ({
+          AttributeName: a.name,
+          AttributeType: a.type,
+        })),
         KeySchema: [
           { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: def.sortKey.name, KeyType: 'RANGE' },

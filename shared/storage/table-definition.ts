@@ -45,6 +45,10 @@ export const tableDefinition: TableDefinition = {
 
 /** Attribute definitions for CreateTable: every key attribute of the table and its indexes, once. */
 export function attributeDefinitions(def: TableDefinition = tableDefinition): KeyAttribute[] {
-  const all = [def.partitionKey, def.sortKey, ...def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const all = [
+    def.partitionKey,
+    def.sortKey,
+    ...def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   return [...new Map(all.map((a) => [a.name, a])).values()];
 }

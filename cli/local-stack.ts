@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { applicationRoutes } from '#functions/applications/routes.ts';
+import { hardshipRoutes } from '#functions/hardship/routes.ts';
+import { loanRoutes } from '#functions/loans/routes.ts';
+import { openApiRoutes } from '#functions/openapi/routes.ts';
+import { paymentRoutes } from '#functions/payments/routes.ts';
+import { preferenceRoutes } from '#functions/preferences/routes.ts';
+import { createLocalGateway } from '#shared/adapters/local/api-gateway-server.ts';
+import {
+  type DynamoDbLocal,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+} from '#shared/adapters/local/dynamodb-local.ts';
+import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
+import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { defaultRules, type Rules } from '#shared/config/rules.ts';
+import { type Clock, systemClock } from '#shared/ports/clock.ts';
+import { type IdGenerator, randomIds } from '#shared/ports/ids.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
+import { type PartnerEntry, StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
+import { type AppDeps, buildAppDeps } from '#shared/runtime/app-deps.ts';
+import { createTable } from '#shared/storage/create-table.ts';
+
+export const LOCAL_TABLE = 'duebell';
+
+const partnersFileSchema = z.array(
+  z.strictObject({ partnerId: z.string().min(1), name: z.string().min(1), apiKey: z.string().min(20) }),
+);
+
+export function readPartnersFile(path: string): PartnerEntry[] {
+  return partnersFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+export function demoPartners(): PartnerEntry[] {
+  return [
+    { partnerId: 'p-demo', name: 'Demo Loans', apiKey: `demo-${randomBytes(16).toString('hex')}` },
+    { partnerId: 'p-other', name: 'Other Lending App', apiKey: `demo-${randomBytes(16).toString('hex')}` },
+  ];
+}
+
+export interface LocalStackOptions {
+  port?: number;
+  host?: string;
+  partners: PartnerEntry[];
+  dynamodbEndpoint?: string;
+  tableName?: string;
+  rules?: Rules;
+  keys?: KeyService;
+  clock?: Clock;
+  ids?: IdGenerator;
+  events?: RecordingEventBus;
+  logger?: Logger;
+}
+
+export interface LocalStack {
+  url: string;
+  deps: AppDeps;
+  events: RecordingEventBus;
+  dynamodbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/** DynamoDB Local (unless an endpoint is given), the table from the shared definition, and the API on loopback. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dynamo: DynamoDbLocal | undefined = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal();
+  const endpoint = options.dynamodbEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+  const client = localDynamoDbClient(endpoint);
+  const tableName = options.tableName ?? LOCAL_TABLE;
+  await createTable(client, tableName);
+
+  const rules = options.rules ?? defaultRules;
+  const events = options.events ?? new RecordingEventBus();
+  const partners = options.partners.map((p) => ({ ...p, apiKeyId: `local-${p.partnerId}` }));
+  const deps = buildAppDeps({
+    dynamodb: client,
+    tableName,
+    rules,
+    keys: options.keys ?? LocalKeyService.fromFile('.local/keys.json'),
+    events,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    partners: new StaticPartnerDirectory(partners),
+    logger: options.logger ?? new Logger({ serviceName: 'duebell', logLevel: 'WARN' }),
+  });
+  const server = createLocalGateway({
+    routes: {
+      ...applicationRoutes(deps),
+      ...loanRoutes(deps),
+      ...paymentRoutes(deps),
+      ...hardshipRoutes(deps),
+      ...preferenceRoutes(deps),
+      ...openApiRoutes(deps),
+    },
+    apiKeys: new Map(partners.map((p) => [p.apiKey ?? '', p.apiKeyId])),
+    maxBodyBytes: rules.api.maxBodyBytes,
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 3000, host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    deps,
+    events,
+    dynamodbEndpoint: endpoint,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      client.destroy();
+      await dynamo?.stop();
+    },
+  };
+}

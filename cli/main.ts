@@ -1,0 +1,20 @@
+import { demoCommand } from './demo.ts';
+import { serveCommand } from './serve.ts';
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  serve: serveCommand,
+  demo: demoCommand,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.error(`usage: duebell <${Object.keys(commands).join('|')}> [options]`);
+  process.exit(2);
+}
+try {
+  await command(rest);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}

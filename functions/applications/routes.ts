@@ -1,0 +1,45 @@
+import { apiHandler } from '#shared/http/api-handler.ts';
+import type { RouteHandler } from '#shared/http/dispatch.ts';
+import { notFound } from '#shared/http/errors.ts';
+import { languageOf } from '#shared/http/language.ts';
+import { json } from '#shared/http/responses.ts';
+import type { RouteKey } from '#shared/http/route-table.ts';
+import type { AppDeps } from '#shared/runtime/app-deps.ts';
+import {
+  type ApplicationRequest,
+  applicationIdParamsSchema,
+  applicationRequestSchema,
+} from '#shared/schemas/applications.ts';
+import { scoreApplication, toDecision } from '#shared/services/score-application.ts';
+
+/** POST /v1/applications and GET /v1/applications/{applicationId}. */
+export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'>, RouteHandler> {
+  const common = { partners: deps.partners, logger: deps.logger, maxBodyBytes: deps.rules.api.maxBodyBytes };
+  return {
+    'POST /v1/applications': apiHandler<ApplicationRequest, Record<string, never>>(
+      { ...common, idempotencyStore: deps.idempotency },
+      {
+        body: applicationRequestSchema,
+        idempotent: true,
+        handler: async (event) => {
+          const decision = await scoreApplication(
+            deps,
+            event.partnerId,
+            event.parsedBody,
+            languageOf(event.headers),
+          );
+          return json(201, decision, { location: `/v1/applications/${decision.applicationId}` });
+        },
+      },
+    ),
+    'GET /v1/applications/{applicationId}': apiHandler<undefined, { applicationId: string }>(common, {
+      params: applicationIdParamsSchema,
+      handler: async (event) => {
+        const app = await deps.repos.applications.get(event.parsedParams.applicationId);
+        // Another partner's application answers exactly as a missing one.
+        if (!app || app.partnerId !== event.partnerId) throw notFound('application');
+        return json(200, toDecision(app, languageOf(event.headers)));
+      },
+    }),
+  };
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { RouteHandler } from '#shared/http/dispatch.ts';
+import { HttpError, notFound, payloadTooLarge, unauthorized } from '#shared/http/errors.ts';
+import { errorResponse } from '#shared/http/responses.ts';
+import { splitRouteKey } from '#shared/http/route-table.ts';
+
+export interface LocalGatewayOptions {
+  routes: Record<string, RouteHandler>;
+  /** Known API key values → the key id the gateway would report. */
+  apiKeys: Map<string, string>;
+  maxBodyBytes: number;
+}
+
+interface CompiledRoute {
+  method: string;
+  resource: string;
+  pattern: RegExp;
+  params: string[];
+  handler: RouteHandler;
+}
+
+function compile(routes: Record<string, RouteHandler>): CompiledRoute[] {
+  return Object.entries(routes).map(([key, handler]) => {
+    const { method, resource } = splitRouteKey(key);
+    const params: string[] = [];
+    const source = resource.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+      params.push(name);
+      return '([^/]+)';
+    });
+    return { method, resource, pattern: new RegExp(`^${source}$`), params, handler };
+  });
+}
+
+/** A plain context: no getRemainingTimeInMillis, so middy's timeout timer stays off. */
+const plainContext = { functionName: 'local', awsRequestId: 'local' } as unknown as Context;
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw payloadTooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Does locally what API Gateway does in front of the handlers: checks the API key (401),
+ * the body limit (413), matches the resource, builds the REST proxy event and calls the same handler.
+ */
+export function createLocalGateway(options: LocalGatewayOptions): Server {
+  const compiled = compile(options.routes);
+  // The gateway's own limit sits a little above the handler's, so the handler's 413 is the one a client sees.
+  const transportLimit = options.maxBodyBytes * 2;
+  return createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const send = (statusCode: number, headers: Record<string, unknown>, body: string) => {
+      res.writeHead(statusCode, headers as Record<string, string>);
+      res.end(body);
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const apiKey = headers['x-api-key'];
+      const apiKeyId = apiKey === undefined ? undefined : options.apiKeys.get(apiKey);
+      if (!apiKeyId) throw unauthorized();
+      const body = await readBody(req, transportLimit);
+      const route = compiled.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+      if (!route) throw notFound('route');
+      const match = route.pattern.exec(url.pathname);
+      const pathParameters = Object.fromEntries(
+        route.params.map((name, i) => [name, decodeURIComponent(match?.[i + 1] ?? '')]),
+      );
+      const event = {
+        resource: route.resource,
+        path: url.pathname,
+        httpMethod: req.method ?? 'GET',
+        headers,
+        multiValueHeaders: {},
+        queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
+        multiValueQueryStringParameters: null,
+        pathParameters: route.params.length ? pathParameters : null,
+        stageVariables: null,
+        body: body.length ? body.toString('utf8') : null,
+        isBase64Encoded: false,
+        requestContext: {
+          requestId: randomUUID(),
+          stage: 'v1',
+          httpMethod: req.method ?? 'GET',
+          resourcePath: route.resource,
+          path: url.pathname,
+          identity: { apiKey, apiKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+        },
+      } as unknown as APIGatewayProxyEvent;
+      const result = await route.handler(event, plainContext);
+      send(result.statusCode, result.headers ?? {}, result.body);
+    } catch (err) {
+      const answer =
+        err instanceof HttpError
+          ? errorResponse(err)
+          : errorResponse(new HttpError(500, 'internal_error', 'something went wrong; retry later'));
+      send(answer.statusCode, answer.headers ?? {}, answer.body);
+    }
+  });
+}

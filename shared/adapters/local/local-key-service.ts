@@ -1,0 +1,59 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { hmacIdentity } from '#shared/identity/hmac.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
+
+interface KeyFile {
+  hmacKey: string;
+  encryptionKey: string;
+}
+
+/**
+ * Local stand-in for KMS and the HMAC secret: AES-256-GCM and HMAC keys from a key file
+ * generated on first run (kept out of git), or in memory when no file is named.
+ */
+export class LocalKeyService implements KeyService {
+  private readonly hmacKey: Buffer;
+  private readonly encryptionKey: Buffer;
+
+  constructor(
+    keys: KeyFile = {
+      hmacKey: randomBytes(32).toString('base64'),
+      encryptionKey: randomBytes(32).toString('base64'),
+    },
+  ) {
+    this.hmacKey = Buffer.from(keys.hmacKey, 'base64');
+    this.encryptionKey = Buffer.from(keys.encryptionKey, 'base64');
+  }
+
+  static fromFile(path: string): LocalKeyService {
+    if (!existsSync(path)) {
+      mkdirSync(dirname(path), { recursive: true });
+      const fresh: KeyFile = {
+        hmacKey: randomBytes(32).toString('base64'),
+        encryptionKey: randomBytes(32).toString('base64'),
+      };
+      writeFileSync(path, JSON.stringify(fresh), { mode: 0o600 });
+    }
+    return new LocalKeyService(JSON.parse(readFileSync(path, 'utf8')) as KeyFile);
+  }
+
+  hashIdentity(idNumber: string): string {
+    return hmacIdentity(this.hmacKey, idNumber);
+  }
+
+  async encrypt(plaintext: string): Promise<string> {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+  }
+
+  async decrypt(ciphertext: string): Promise<string> {
+    const raw = Buffer.from(ciphertext.replace(/^v1:/, ''), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}

@@ -1,0 +1,118 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import { badRequest, HttpError, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors.ts';
+import { type IdempotencyStore, idempotency } from './idempotency.ts';
+import { issuesOf } from './issues.ts';
+import { errorResponse } from './responses.ts';
+
+/** The event after the chain has checked it: who is calling, and the validated body and path. */
+export interface ApiEvent<TBody, TParams> extends APIGatewayProxyEvent {
+  partnerId: string;
+  parsedBody: TBody;
+  parsedParams: TParams;
+}
+
+export interface ApiHandlerDeps {
+  partners: PartnerDirectory;
+  logger: Logger;
+  maxBodyBytes: number;
+  idempotencyStore?: IdempotencyStore;
+}
+
+export interface ApiRoute<TBody, TParams> {
+  /** Schema of the JSON body; routes without one take no body. */
+  body?: z.ZodType<TBody>;
+  params?: z.ZodType<TParams>;
+  /** POST routes honour `Idempotency-Key`. */
+  idempotent?: boolean;
+  handler: (event: ApiEvent<TBody, TParams>) => Promise<APIGatewayProxyResult>;
+}
+
+type Req = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+/** Turns anything thrown into the error contract; unexpected errors are logged (no payloads) and answered 500. */
+function errorContract(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: (request: Req) => {
+      const err = request.error;
+      if (err instanceof HttpError) {
+        request.response = errorResponse(err);
+        return;
+      }
+      logger.error('unhandled error', {
+        errorName: err?.name,
+        errorMessage: err?.message,
+        stack: err?.stack,
+      });
+      request.response = errorResponse(
+        new HttpError(500, 'internal_error', 'something went wrong; retry later'),
+      );
+    },
+  };
+}
+
+/** The gateway has checked the key; this maps the key to its partner (locally, it also checks the key). */
+function partnerAuth(partners: PartnerDirectory): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: (request: Req) => {
+      const identity = request.event.requestContext?.identity;
+      const partnerId = partners.partnerFor(identity?.apiKeyId ?? undefined, identity?.apiKey ?? undefined);
+      if (!partnerId) throw unauthorized();
+      (request.event as ApiEvent<unknown, unknown>).partnerId = partnerId;
+    },
+  };
+}
+
+function parseInput<TBody, TParams>(
+  route: ApiRoute<TBody, TParams>,
+  maxBodyBytes: number,
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: (request: Req) => {
+      const event = request.event as ApiEvent<TBody, TParams>;
+      if (route.params) {
+        const params = route.params.safeParse(event.pathParameters ?? {});
+        if (!params.success) throw badRequest('invalid path parameters', issuesOf(params.error));
+        event.parsedParams = params.data;
+      }
+      if (!route.body) return;
+      const raw =
+        event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      if (raw && Buffer.byteLength(raw, 'utf8') > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+      const contentType = event.headers?.['content-type'] ?? '';
+      if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw unsupportedMediaType();
+      let json: unknown;
+      try {
+        json = JSON.parse(raw ?? '');
+      } catch {
+        throw badRequest('the body is not valid JSON');
+      }
+      const body = route.body.safeParse(json);
+      if (!body.success) throw badRequest('the request body is invalid', issuesOf(body.error));
+      event.parsedBody = body.data;
+    },
+  };
+}
+
+/**
+ * One middy chain for every partner route: headers normalised, errors in the contract, partner from
+ * the API key, body and path validated with zod, then idempotency. Nothing is written before validation.
+ */
+export function apiHandler<TBody = undefined, TParams = Record<string, never>>(
+  deps: ApiHandlerDeps,
+  route: ApiRoute<TBody, TParams>,
+) {
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>((event: APIGatewayProxyEvent) =>
+    route.handler(event as ApiEvent<TBody, TParams>),
+  )
+    .use(httpHeaderNormalizer())
+    .use(errorContract(deps.logger))
+    .use(partnerAuth(deps.partners))
+    .use(parseInput(route, deps.maxBodyBytes));
+  if (route.idempotent && deps.idempotencyStore) chain.use(idempotency(deps.idempotencyStore));
+  return chain;
+}

@@ -1,0 +1,21 @@
+/**
+ * The partner API's routes, grouped by the Lambda function that serves them. CDK builds the
+ * API Gateway resources from this table, the local server routes with it, and each function's
+ * route factory must provide exactly its keys.
+ */
+export const routeTable = {
+  applications: ['POST /v1/applications', 'GET /v1/applications/{applicationId}'],
+  loans: ['POST /v1/loans', 'GET /v1/loans/{loanId}'],
+  payments: ['POST /v1/loans/{loanId}/payments'],
+  hardship: ['POST /v1/loans/{loanId}/hardship'],
+  preferences: ['PUT /v1/borrowers/{borrowerId}/contact-preferences'],
+  openapi: ['GET /v1/openapi.json'],
+} as const;
+
+export type FunctionName = keyof typeof routeTable;
+export type RouteKey<F extends FunctionName> = (typeof routeTable)[F][number];
+
+export function splitRouteKey(key: string): { method: string; resource: string } {
+  const [method = '', resource = ''] = key.split(' ');
+  return { method, resource };
+}

@@ -1,0 +1,39 @@
+import type { Rules } from '#shared/config/rules.ts';
+import { addDays, daysBetween } from './calendar.ts';
+import { roundHalfUpDiv, toFen } from './money.ts';
+import type { InstallmentState, LocalDate } from './types.ts';
+
+/**
+ * Simple daily penalty interest on the installment's unpaid principal, for the days after grace
+ * (from due date + graceDays + 1) through `today`, skipping days up to `pausedUntil` (hardship).
+ * Accrues only days not accrued before, so calling it again for the same day changes nothing.
+ */
+export function accruePenalty<T extends InstallmentState>(
+  inst: T,
+  today: LocalDate,
+  penaltyBps: number,
+  rules: Rules,
+  pausedUntil?: LocalDate,
+): T {
+  const firstPenaltyDay = addDays(inst.dueDate, rules.delinquency.graceDays + 1);
+  let from = firstPenaltyDay;
+  if (inst.penaltyAccruedThrough && inst.penaltyAccruedThrough >= from)
+    from = addDays(inst.penaltyAccruedThrough, 1);
+  if (pausedUntil && pausedUntil >= from) from = addDays(pausedUntil, 1);
+  const days = daysBetween(from, today) + 1;
+  const unpaidPrincipal = inst.principalDue - inst.principalPaid;
+  if (days <= 0 || unpaidPrincipal <= 0 || penaltyBps <= 0) {
+    return today >= firstPenaltyDay && (inst.penaltyAccruedThrough ?? '') < today
+      ? { ...inst, penaltyAccruedThrough: today }
+      : inst;
+  }
+  const amount = roundHalfUpDiv(
+    BigInt(unpaidPrincipal) * BigInt(penaltyBps) * BigInt(days),
+    10_000n * BigInt(rules.money.dayCountBasis),
+  );
+  return {
+    ...inst,
+    penaltyAccrued: inst.penaltyAccrued + toFen(amount, 'penalty'),
+    penaltyAccruedThrough: today,
+  };
+}

@@ -1,0 +1,30 @@
+/** Maps the caller's API key to its partner. On AWS the gateway has validated the key already. */
+export interface PartnerDirectory {
+  /** The partner for an API key id (from the gateway) or, locally, the key itself; undefined when unknown. */
+  partnerFor(apiKeyId: string | undefined, apiKey: string | undefined): string | undefined;
+  nameOf(partnerId: string): string | undefined;
+}
+
+export interface PartnerEntry {
+  partnerId: string;
+  name: string;
+  /** The API key value (local) or the API Gateway key id (AWS). */
+  apiKey?: string;
+  apiKeyId?: string;
+}
+
+export class StaticPartnerDirectory implements PartnerDirectory {
+  constructor(private readonly entries: PartnerEntry[]) {}
+
+  partnerFor(apiKeyId: string | undefined, apiKey: string | undefined): string | undefined {
+    const match = this.entries.find(
+      (e) =>
+        (apiKeyId !== undefined && e.apiKeyId === apiKeyId) || (apiKey !== undefined && e.apiKey === apiKey),
+    );
+    return match?.partnerId;
+  }
+
+  nameOf(partnerId: string): string | undefined {
+    return this.entries.find((e) => e.partnerId === partnerId)?.name;
+  }
+}

@@ -1,0 +1,54 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Rules } from '#shared/config/rules.ts';
+import type { IdempotencyStore } from '#shared/http/idempotency.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import { type EscalationPort, noEscalation } from '#shared/ports/escalation.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
+import type { IdGenerator } from '#shared/ports/ids.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
+import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
+import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
+import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+
+/** What every handler needs, built once per container (AWS) or once per process (local). */
+export interface AppDeps {
+  rules: Rules;
+  repos: Repositories;
+  idempotency: IdempotencyStore;
+  keys: KeyService;
+  events: EventBus;
+  clock: Clock;
+  ids: IdGenerator;
+  partners: PartnerDirectory;
+  escalation: EscalationPort;
+  logger: Logger;
+}
+
+export interface AppDepsInput {
+  dynamodb: DynamoDBClient;
+  tableName: string;
+  rules: Rules;
+  keys: KeyService;
+  events: EventBus;
+  clock: Clock;
+  ids: IdGenerator;
+  partners: PartnerDirectory;
+  escalation?: EscalationPort;
+  logger?: Logger;
+}
+
+export function buildAppDeps(input: AppDepsInput): AppDeps {
+  return {
+    ...input,
+    repos: createRepositories(input.dynamodb, input.tableName, input.rules),
+    idempotency: {
+      repository: new IdempotencyRepository(documentClient(input.dynamodb), input.tableName),
+      clock: input.clock,
+      ttlSeconds: input.rules.api.idempotencyTtlHours * 3600,
+    },
+    escalation: input.escalation ?? noEscalation,
+    logger: input.logger ?? new Logger({ serviceName: 'duebell' }),
+  };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { birthDateOfPrcId, isValidPrcId } from '#shared/identity/prc-id.ts';
+import {
+  bpsSchema,
+  e164Schema,
+  externalIdSchema,
+  fenSchema,
+  instantSchema,
+  localDateSchema,
+  positiveFenSchema,
+  repaymentMethodSchema,
+} from './common.ts';
+
+const count = z.number().int().min(0).max(100_000);
+
+export const applicationRequestSchema = z
+  .strictObject({
+    borrowerId: externalIdSchema
+      .optional()
+      .meta({ description: "The partner's own id for the applicant; assigned when absent." }),
+    applicant: z.strictObject({
+      idNumber: z.string().refine(isValidPrcId, '18-character PRC resident ID with a valid check character'),
+      name: z.string().trim().min(1).max(100),
+      phone: e164Schema,
+      email: z.email().max(254).optional(),
+      birthDate: localDateSchema,
+      employment: z.strictObject({
+        status: z.enum(['employed', 'self_employed', 'unemployed', 'student', 'retired']),
+        monthsInCurrentJob: z.number().int().min(0).max(1200),
+        monthlyIncome: fenSchema,
+      }),
+      monthlyDebtPayments: fenSchema,
+    }),
+    bureau: z.strictObject({
+      activeLoansOtherLenders: count,
+      inquiriesLast90Days: count,
+      worstDpdLast12Months: z.number().int().min(0).max(10_000),
+      creditHistoryMonths: z.number().int().min(0).max(1200),
+    }),
+    request: z.strictObject({
+      amount: positiveFenSchema,
+      termMonths: z.number().int().min(1).max(24),
+      repaymentMethod: repaymentMethodSchema,
+    }),
+  })
+  .superRefine((body, ctx) => {
+    const { idNumber, birthDate } = body.applicant;
+    if (isValidPrcId(idNumber) && birthDateOfPrcId(idNumber) !== birthDate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['applicant', 'birthDate'],
+        message: 'does not match the birth date in idNumber',
+      });
+    }
+    if (body.request.repaymentMethod === 'bullet' && body.request.termMonths > 12) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['request', 'termMonths'],
+        message: 'bullet loans run 1 to 12 months',
+      });
+    }
+  })
+  .meta({ id: 'ApplicationRequest' });
+
+export type ApplicationRequest = z.infer<typeof applicationRequestSchema>;
+
+export const reasonSchema = z.object({ code: z.string(), text: z.string() });
+
+export const offerSchema = z.object({
+  amount: fenSchema,
+  termMonths: z.number().int(),
+  aprBps: bpsSchema,
+  repaymentMethod: repaymentMethodSchema,
+  installmentAmount: fenSchema.meta({ description: 'The largest scheduled installment.' }),
+  totalRepayable: fenSchema,
+});
+
+export const decisionSchema = z
+  .object({
+    applicationId: z.string(),
+    borrowerId: z.string(),
+    decision: z.enum(['approve', 'refer', 'decline']),
+    score: z.number().int(),
+    grade: z.enum(['A', 'B', 'C', 'D', 'E']),
+    reasons: z.array(reasonSchema).max(4),
+    offer: offerSchema.nullable(),
+    modelVersion: z.string(),
+    createdAt: instantSchema,
+    expiresAt: instantSchema,
+  })
+  .meta({ id: 'Decision' });
+
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const applicationIdParamsSchema = z.strictObject({ applicationId: externalIdSchema });

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { isValidPrcId } from '#shared/identity/prc-id.ts';
+import {
+  bpsSchema,
+  channelSchema,
+  e164Schema,
+  externalIdSchema,
+  instantSchema,
+  languageSchema,
+  localDateSchema,
+  positiveFenSchema,
+  repaymentMethodSchema,
+  timeZoneSchema,
+} from './common.ts';
+
+/** The `--portfolio FILE` of `duebell simulate` (SPEC §3, CLI). */
+export const portfolioSchema = z.strictObject({
+  timezone: timeZoneSchema.optional(),
+  partners: z.array(z.strictObject({ partnerId: externalIdSchema, name: z.string().min(1) })).min(1),
+  borrowers: z.array(
+    z.strictObject({
+      borrowerId: externalIdSchema,
+      partnerId: externalIdSchema,
+      name: z.string().min(1),
+      phone: e164Schema,
+      email: z.email().optional(),
+      idNumber: z.string().refine(isValidPrcId, '18-character PRC resident ID with a valid check character'),
+      birthDate: localDateSchema.optional(),
+      language: languageSchema.optional(),
+      timezone: timeZoneSchema.optional(),
+      optOut: z.array(channelSchema).optional(),
+    }),
+  ),
+  loans: z.array(
+    z.strictObject({
+      loanId: externalIdSchema,
+      borrowerId: externalIdSchema,
+      partnerId: externalIdSchema,
+      principal: positiveFenSchema,
+      aprBps: bpsSchema,
+      termMonths: z.number().int().min(1).max(24),
+      repaymentMethod: repaymentMethodSchema,
+      disbursedOn: localDateSchema,
+      productId: z.string().optional(),
+    }),
+  ),
+  payments: z
+    .array(
+      z.strictObject({
+        paymentId: externalIdSchema,
+        loanId: externalIdSchema,
+        amount: positiveFenSchema,
+        paidAt: instantSchema,
+      }),
+    )
+    .default([]),
+  hardship: z
+    .array(
+      z.strictObject({
+        loanId: externalIdSchema,
+        requestedAt: instantSchema,
+        reason: z.enum(['natural_disaster', 'epidemic', 'illness', 'unemployment', 'other']),
+        deferralDays: z.number().int().min(1).max(365),
+      }),
+    )
+    .default([]),
+  applications: z
+    .array(z.strictObject({ at: instantSchema, partnerId: externalIdSchema, body: z.unknown() }))
+    .default([]),
+});
+
+export type Portfolio = z.infer<typeof portfolioSchema>;

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { Rules } from '#shared/config/rules.ts';
+import { conflict } from '#shared/http/errors.ts';
+import { localDateOf, wholeYearsBetween } from '#shared/lending/calendar.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
+import type { IdGenerator } from '#shared/ports/ids.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
+import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
+import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
+import { type Language, reason } from '#shared/scoring/reasons.ts';
+import type { ApplicationRecord } from '#shared/storage/application-repository.ts';
+import type { Repositories } from '#shared/storage/repositories.ts';
+
+export interface ScoringDeps {
+  repos: Pick<Repositories, 'applications' | 'borrowers'>;
+  keys: KeyService;
+  events: EventBus;
+  clock: Clock;
+  ids: IdGenerator;
+  rules: Rules;
+}
+
+/** Canonical JSON (sorted keys) so the same inputs always hash the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function toDecision(app: ApplicationRecord, language: Language): Decision {
+  return {
+    applicationId: app.applicationId,
+    borrowerId: app.borrowerId,
+    decision: app.decision,
+    score: app.score,
+    grade: app.grade,
+    reasons: app.reasons.map((r) => reason(r.code as Parameters<typeof reason>[0], language)),
+    offer: app.offer,
+    modelVersion: app.modelVersion,
+    createdAt: app.createdAt,
+    expiresAt: app.expiresAt,
+  };
+}
+
+/**
+ * Flow 1: policy gates, scorecard and a priced offer; the decision is stored with its model version,
+ * reason codes and input hash, the borrower's contact data encrypted, and `ApplicationScored` published.
+ */
+export async function scoreApplication(
+  deps: ScoringDeps,
+  partnerId: string,
+  body: ApplicationRequest,
+  language: Language,
+): Promise<Decision> {
+  const { rules } = deps;
+  const now = deps.clock.now();
+  const today = localDateOf(now, rules.timezone);
+  const identityHash = deps.keys.hashIdentity(body.applicant.idNumber);
+  const borrowerId = body.borrowerId ?? deps.ids.next('b');
+
+  const existing = body.borrowerId ? await deps.repos.borrowers.get(partnerId, body.borrowerId) : undefined;
+  if (existing && existing.identityHash !== identityHash) {
+    throw conflict('borrower_identity_mismatch', 'borrowerId is already registered with another idNumber');
+  }
+  const status = await deps.repos.borrowers.identityStatus(identityHash);
+
+  const { applicant, bureau } = body;
+  const input: CreditInput = {
+    ageYears: wholeYearsBetween(applicant.birthDate, today),
+    employmentStatus: applicant.employment.status,
+    monthsInCurrentJob: applicant.employment.monthsInCurrentJob,
+    monthlyIncome: applicant.employment.monthlyIncome,
+    monthlyDebtPayments: applicant.monthlyDebtPayments,
+    activeLoansOtherLenders: bureau.activeLoansOtherLenders,
+    inquiriesLast90Days: bureau.inquiriesLast90Days,
+    worstDpdLast12Months: bureau.worstDpdLast12Months,
+    creditHistoryMonths: bureau.creditHistoryMonths,
+    request: body.request,
+    overdueExisting: status.overdueLoanIds.length > 0,
+    hardshipActive: status.hardshipLoanIds.length > 0,
+    today,
+  };
+  const decided = decideCredit(input, rules);
+  const inputHash = createHash('sha256')
+    .update(canonical({ identityHash, modelVersion: rules.scoring.modelVersion, input }))
+    .digest('hex');
+
+  const createdAt = now.toISOString();
+  const record: ApplicationRecord = {
+    applicationId: deps.ids.next('app'),
+    partnerId,
+    borrowerId,
+    identityHash,
+    decision: decided.decision,
+    score: decided.score,
+    grade: decided.grade,
+    reasons: decided.reasonCodes.map((code) => ({ code, text: reason(code, 'en').text })),
+    offer: decided.offer,
+    modelVersion: rules.scoring.modelVersion,
+    inputHash,
+    createdAt,
+    expiresAt: new Date(now.getTime() + rules.scoring.offerValidityHours * 3_600_000).toISOString(),
+  };
+
+  await deps.repos.borrowers.upsert({
+    partnerId,
+    borrowerId,
+    identityHash,
+    nameEncrypted: await deps.keys.encrypt(applicant.name),
+    phoneEncrypted: await deps.keys.encrypt(applicant.phone),
+    emailEncrypted: applicant.email ? await deps.keys.encrypt(applicant.email) : undefined,
+    birthDate: applicant.birthDate,
+    preferences: {
+      language,
+      timezone: rules.timezone,
+      optOut: [],
+      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+    },
+    createdAt,
+    updatedAt: createdAt,
+  });
+  await deps.repos.applications.put(record);
+  await deps.events.publish([
+    {
+      type: 'ApplicationScored',
+      at: createdAt,
+      detail: {
+        applicationId: record.applicationId,
+        partnerId,
+        borrowerId,
+        decision: record.decision,
+        grade: record.grade,
+        score: record.score,
+        codes: decided.reasonCodes,
+        modelVersion: record.modelVersion,
+      },
+    },
+  ]);
+  return toDecision(record, language);
+}

@@ -1,0 +1,68 @@
+import type { Rules } from '#shared/config/rules.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
+import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import type { Repositories } from '#shared/storage/repositories.ts';
+import { bookLoan } from './book-loan.ts';
+
+export interface SeedDeps {
+  repos: Pick<Repositories, 'borrowers' | 'loans'>;
+  keys: KeyService;
+  events: EventBus;
+  rules: Rules;
+}
+
+/** Stores the portfolio's borrowers (ID hashed, contact data encrypted) and books its loans as given. */
+export async function seedPortfolio(
+  deps: SeedDeps,
+  portfolio: Portfolio,
+  now: Date,
+): Promise<{ borrowers: number; loans: number }> {
+  const identityOf = new Map<string, string>();
+  const at = now.toISOString();
+  for (const b of portfolio.borrowers) {
+    const identityHash = deps.keys.hashIdentity(b.idNumber);
+    identityOf.set(`${b.partnerId}#${b.borrowerId}`, identityHash);
+    await deps.repos.borrowers.upsert({
+      partnerId: b.partnerId,
+      borrowerId: b.borrowerId,
+      identityHash,
+      nameEncrypted: await deps.keys.encrypt(b.name),
+      phoneEncrypted: await deps.keys.encrypt(b.phone),
+      emailEncrypted: b.email ? await deps.keys.encrypt(b.email) : undefined,
+      birthDate: b.birthDate,
+      preferences: {
+        language: b.language ?? 'zh-CN',
+        timezone: b.timezone ?? portfolio.timezone ?? deps.rules.timezone,
+        optOut: b.optOut ?? [],
+        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      },
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+  for (const l of portfolio.loans) {
+    const identityHash = identityOf.get(`${l.partnerId}#${l.borrowerId}`);
+    if (!identityHash)
+      throw new Error(`loan ${l.loanId}: borrower ${l.borrowerId} of ${l.partnerId} is not in the portfolio`);
+    await bookLoan(
+      deps,
+      {
+        loanId: l.loanId,
+        partnerId: l.partnerId,
+        borrowerId: l.borrowerId,
+        identityHash,
+        productId: l.productId,
+        terms: {
+          principal: l.principal,
+          aprBps: l.aprBps,
+          termMonths: l.termMonths,
+          repaymentMethod: l.repaymentMethod,
+          disbursedOn: l.disbursedOn,
+        },
+      },
+      now,
+    );
+  }
+  return { borrowers: portfolio.borrowers.length, loans: portfolio.loans.length };
+}

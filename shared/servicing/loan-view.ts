@@ -1,0 +1,92 @@
+import type { Rules } from '#shared/config/rules.ts';
+import { outstanding } from '#shared/lending/allocation.ts';
+import { aprCapBps, penaltyAprBps } from '#shared/lending/apr.ts';
+import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
+import { accruePenalty } from '#shared/lending/penalty.ts';
+import type { InstallmentState, LocalDate } from '#shared/lending/types.ts';
+import type { InstallmentRecord, LoanRecord } from '#shared/storage/records.ts';
+import { activePlan, pausedThrough } from './hardship-plan.ts';
+
+/** Penalty accrued on every overdue installment up to `today`, under the cap and outside hardship pauses. */
+export function accrueLoanPenalty<T extends InstallmentState>(
+  loan: LoanRecord,
+  installments: T[],
+  today: LocalDate,
+  rules: Rules,
+): T[] {
+  const cap = aprCapBps(loan.disbursedOn, rules);
+  const penaltyBps = penaltyAprBps(loan.aprBps, cap, rules);
+  const paused = pausedThrough(loan.hardshipPlans, today);
+  return installments.map((inst) => ({ ...inst, ...accruePenalty(inst, today, penaltyBps, rules, paused) }));
+}
+
+const components = (i: { principal: number; interest: number; fee: number; penalty: number }) => ({
+  ...i,
+  total: i.principal + i.interest + i.fee + i.penalty,
+});
+
+/** GET /v1/loans/{loanId}: schedule with amounts by component, DPD, bucket and classification as of `today`. */
+export function loanView(loan: LoanRecord, stored: InstallmentRecord[], today: LocalDate, rules: Rules) {
+  const installments = accrueLoanPenalty(loan, stored, today, rules);
+  const dpd = daysPastDue(installments, today, rules);
+  const totals = { principal: 0, interest: 0, fee: 0, penalty: 0 };
+  const rows = installments.map((inst) => {
+    const owed = outstanding(inst);
+    totals.principal += owed.principal;
+    totals.interest += owed.interest;
+    totals.fee += owed.fee;
+    totals.penalty += owed.penalty;
+    const paidAny = inst.principalPaid + inst.interestPaid + inst.feePaid + inst.penaltyPaid > 0;
+    const status =
+      owed.total === 0
+        ? 'paid'
+        : inst.dueDate < today
+          ? 'overdue'
+          : paidAny
+            ? 'partially_paid'
+            : inst.dueDate === today
+              ? 'due'
+              : 'upcoming';
+    return {
+      installmentNo: inst.installmentNo,
+      dueDate: inst.dueDate,
+      status,
+      due: components({
+        principal: inst.principalDue,
+        interest: inst.interestDue,
+        fee: inst.feeDue,
+        penalty: inst.penaltyAccrued,
+      }),
+      paid: components({
+        principal: inst.principalPaid,
+        interest: inst.interestPaid,
+        fee: inst.feePaid,
+        penalty: inst.penaltyPaid,
+      }),
+      outstanding: components(owed),
+      paidOn: inst.paidOn ?? null,
+    } as const;
+  });
+  const plans = loan.hardshipPlans ?? [];
+  return {
+    loanId: loan.loanId,
+    borrowerId: loan.borrowerId,
+    applicationId: loan.applicationId ?? null,
+    status: loan.status,
+    principal: loan.principal,
+    aprBps: loan.aprBps,
+    termMonths: loan.termMonths,
+    repaymentMethod: loan.repaymentMethod,
+    disbursedOn: loan.disbursedOn,
+    asOf: today,
+    daysPastDue: dpd,
+    bucket: bucketOf(dpd, rules),
+    delinquency: delinquencyStatus(dpd, rules),
+    classification: classify(installments, today),
+    escalationStage: loan.escalationStage ?? null,
+    hardshipPlan: activePlan(plans, today) ?? plans.at(-1) ?? null,
+    outstanding: components(totals),
+    creditBalance: loan.creditBalance,
+    installments: rows,
+  };
+}

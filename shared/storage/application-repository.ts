@@ -1,0 +1,70 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalFailure } from './document-client.ts';
+import { keys } from './keys.ts';
+
+/** A stored credit decision: enough to show it again and to replay how it was reached. */
+export interface ApplicationRecord {
+  applicationId: string;
+  partnerId: string;
+  borrowerId: string;
+  identityHash: string;
+  decision: 'approve' | 'refer' | 'decline';
+  score: number;
+  grade: 'A' | 'B' | 'C' | 'D' | 'E';
+  reasons: { code: string; text: string }[];
+  offer: {
+    amount: number;
+    termMonths: number;
+    aprBps: number;
+    repaymentMethod: 'equal_installment' | 'equal_principal' | 'bullet';
+    installmentAmount: number;
+    totalRepayable: number;
+  } | null;
+  modelVersion: string;
+  /** SHA-256 of the canonical scoring inputs (personal data hashed first). */
+  inputHash: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set once a loan is booked from this application. */
+  loanId?: string;
+}
+
+export class ApplicationExistsError extends Error {
+  override name = 'ApplicationExistsError';
+}
+
+export class ApplicationRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put(app: ApplicationRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.application(app.applicationId), kind: 'application', ...app },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionalFailure(err))
+        throw new ApplicationExistsError(`application ${app.applicationId} exists`);
+      throw err;
+    }
+  }
+
+  async get(applicationId: string): Promise<ApplicationRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.application(applicationId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, kind: _kind, ...rest } = out.Item;
+    return rest as ApplicationRecord;
+  }
+}

@@ -1,0 +1,119 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys.ts';
+import type { BorrowerRecord, ContactPreferences, IdentityStatus } from './records.ts';
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as T;
+}
+
+/** Borrowers per partner, and the cross-partner identity status keyed by the national-ID HMAC. */
+export class BorrowerRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Creates the borrower or refreshes its contact data; preferences already set are kept. */
+  async upsert(borrower: BorrowerRecord): Promise<void> {
+    const { preferences, createdAt, ...rest } = borrower;
+    const names: Record<string, string> = {
+      '#prefs': 'preferences',
+      '#created': 'createdAt',
+      '#kind': 'kind',
+    };
+    const values: Record<string, unknown> = {
+      ':prefs': preferences,
+      ':created': createdAt,
+      ':kind': 'borrower',
+    };
+    const sets = [
+      '#prefs = if_not_exists(#prefs, :prefs)',
+      '#created = if_not_exists(#created, :created)',
+      '#kind = :kind',
+    ];
+    for (const [i, [name, value]] of Object.entries(rest).entries()) {
+      if (value === undefined) continue;
+      names[`#a${i}`] = name;
+      values[`:a${i}`] = value;
+      sets.push(`#a${i} = :a${i}`);
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.borrower(borrower.partnerId, borrower.borrowerId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async get(partnerId: string, borrowerId: string): Promise<BorrowerRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.borrower(partnerId, borrowerId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? strip<BorrowerRecord>(out.Item) : undefined;
+  }
+
+  /** Sets contact preferences of an existing borrower; false when there is no such borrower. */
+  async setPreferences(
+    partnerId: string,
+    borrowerId: string,
+    preferences: ContactPreferences,
+    updatedAt: string,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.borrower(partnerId, borrowerId),
+          UpdateExpression: 'SET preferences = :p, updatedAt = :u',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':p': preferences, ':u': updatedAt },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /** One key lookup: is this person overdue, or under a hardship plan, on any loan of any partner? */
+  async identityStatus(identityHash: string): Promise<IdentityStatus> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.identity(identityHash), ConsistentRead: true }),
+    );
+    return {
+      identityHash,
+      overdueLoanIds: [...((out.Item?.overdueLoanIds as Set<string> | undefined) ?? [])].sort(),
+      hardshipLoanIds: [...((out.Item?.hardshipLoanIds as Set<string> | undefined) ?? [])].sort(),
+    };
+  }
+
+  async setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void> {
+    await this.updateIdentitySet(identityHash, 'overdueLoanIds', loanId, overdue);
+  }
+
+  async setHardship(identityHash: string, loanId: string, active: boolean): Promise<void> {
+    await this.updateIdentitySet(identityHash, 'hardshipLoanIds', loanId, active);
+  }
+
+  // String-set ADD/DELETE are idempotent, so a retried update never double-counts.
+  private async updateIdentitySet(identityHash: string, attribute: string, loanId: string, add: boolean) {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.identity(identityHash),
+        UpdateExpression: `${add ? 'ADD' : 'DELETE'} #set :ids`,
+        ExpressionAttributeNames: { '#set': attribute },
+        ExpressionAttributeValues: { ':ids': new Set([loanId]) },
+      }),
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalFailure } from './document-client.ts';
+import { keys } from './keys.ts';
+
+export interface ContactKey {
+  loanId: string;
+  installmentNo: number;
+  stage: string;
+  channel: 'sms' | 'email' | 'agent' | 'legal';
+}
+
+export type ContactStatus = 'claimed' | 'sent' | 'failed';
+
+export interface ContactEntry extends ContactKey {
+  status: ContactStatus;
+  claimedAt: string;
+  /** Until this instant the claim is held by the sender that made it. */
+  leaseUntil: string;
+  attempts: number;
+  sentAt?: string;
+  messageId?: string;
+  failure?: string;
+}
+
+/**
+ * - `claimed`: the caller holds the claim and may send.
+ * - `already-sent`: the contact went out before; send nothing.
+ * - `in-progress`: another sender holds a live claim; try again after its lease.
+ */
+export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+
+/**
+ * The contact ledger: each (loan, installment, stage, channel) is claimed with a conditional write
+ * before anything is sent. A claim whose lease ran out (its sender crashed) can be claimed again,
+ * so an unfinished contact is retried, never dropped.
+ */
+export class ContactLedgerRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retentionYears: number,
+  ) {}
+
+  async claim(key: ContactKey, now: Date, leaseSeconds: number): Promise<ClaimResult> {
+    const expiresAt = new Date(now);
+    expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + this.retentionYears);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+          UpdateExpression:
+            'SET kind = :kind, loanId = :loanId, installmentNo = :no, stage = :stage, channel = :channel, ' +
+            '#status = :claimed, claimedAt = :now, leaseUntil = :lease, expiresAt = :ttl ADD attempts :one',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status <> :sent AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':kind': 'contact',
+            ':loanId': key.loanId,
+            ':no': key.installmentNo,
+            ':stage': key.stage,
+            ':channel': key.channel,
+            ':claimed': 'claimed',
+            ':sent': 'sent',
+            ':now': now.toISOString(),
+            ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+            ':ttl': Math.floor(expiresAt.getTime() / 1000),
+            ':one': 1,
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      const existing = await this.get(key);
+      return existing?.status === 'sent' ? 'already-sent' : 'in-progress';
+    }
+  }
+
+  /** Records that the carrier accepted the message. */
+  async markSent(key: ContactKey, sentAt: Date, messageId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :id REMOVE failure',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':at': sentAt.toISOString(), ':id': messageId },
+      }),
+    );
+  }
+
+  /** Records a failed attempt and releases the lease so a retry may claim it at once. */
+  async markFailed(key: ContactKey, now: Date, failure: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        UpdateExpression: 'SET #status = :failed, failure = :f, leaseUntil = :now',
+        ConditionExpression: '#status = :claimed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':claimed': 'claimed',
+          ':f': failure,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+  }
+
+  async get(key: ContactKey): Promise<ContactEntry | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toEntry(out.Item) : undefined;
+  }
+
+  /** Every ledger entry of a loan (for audit and loan status). */
+  async listForLoan(loanId: string): Promise<ContactEntry[]> {
+    const entries: ContactEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.contactPartition(loanId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      entries.push(...(out.Items ?? []).map(toEntry));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+}
+
+function toEntry(item: Record<string, unknown>): ContactEntry {
+  const { pk: _pk, sk: _sk, kind: _kind, expiresAt: _ttl, ...rest } = item;
+  return rest as unknown as ContactEntry;
+}

@@ -1,0 +1,60 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LocalDate } from '#shared/lending/types.ts';
+import { dueShardKey } from './keys.ts';
+import type { InstallmentRecord } from './records.ts';
+import { DUE_INDEX } from './table-definition.ts';
+
+export interface DueInstallments {
+  installments: InstallmentRecord[];
+  /** Read units the queries consumed, as DynamoDB reported them. */
+  consumedReadUnits: number;
+}
+
+/**
+ * Finds unpaid installments by due date through the sparse, sharded due-date index:
+ * one query per shard, so the cost follows the number due, never the table size.
+ */
+export class DueIndexRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly shards: number,
+  ) {}
+
+  async findDueInstallments(dueDate: LocalDate): Promise<DueInstallments> {
+    const perShard = await Promise.all(
+      Array.from({ length: this.shards }, (_, shard) => this.queryShard(dueShardKey(dueDate, shard))),
+    );
+    const installments = perShard
+      .flatMap((s) => s.items)
+      .sort((a, b) =>
+        a.loanId === b.loanId ? a.installmentNo - b.installmentNo : a.loanId < b.loanId ? -1 : 1,
+      );
+    return { installments, consumedReadUnits: perShard.reduce((sum, s) => sum + s.units, 0) };
+  }
+
+  private async queryShard(shardKey: string): Promise<{ items: InstallmentRecord[]; units: number }> {
+    const items: InstallmentRecord[] = [];
+    let units = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'dueShard = :shard',
+          ExpressionAttributeValues: { ':shard': shardKey },
+          ReturnConsumedCapacity: 'TOTAL',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const { pk: _pk, sk: _sk, dueShard: _ds, dueSort: _dso, kind: _k, ...rest } = item;
+        items.push(rest as InstallmentRecord);
+      }
+      units += out.ConsumedCapacity?.CapacityUnits ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return { items, units };
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionalFailure } from './document-client.ts';
+import { keys } from './keys.ts';
+
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  status: 'in_progress' | 'completed';
+  response?: StoredResponse;
+  /** Epoch seconds; DynamoDB TTL removes the record some time after. */
+  expiresAt: number;
+}
+
+export type BeginResult =
+  | { kind: 'started' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+/**
+ * Idempotency records for partner POSTs, one partition per (partner, key): a conditional put starts a
+ * request; the response is stored when it finishes; a failed request releases its key.
+ */
+export class IdempotencyRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async begin(
+    partnerId: string,
+    key: string,
+    requestHash: string,
+    now: Date,
+    ttlSeconds: number,
+  ): Promise<BeginResult> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.idempotency(partnerId, key),
+            kind: 'idempotency',
+            requestHash,
+            status: 'in_progress',
+            expiresAt: nowSeconds + ttlSeconds,
+          },
+          // An expired record that TTL has not removed yet counts as absent.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        }),
+      );
+      return { kind: 'started' };
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+    }
+    const existing = await this.get(partnerId, key);
+    if (!existing) return this.begin(partnerId, key, requestHash, now, ttlSeconds);
+    if (existing.requestHash !== requestHash) return { kind: 'mismatch' };
+    if (existing.status === 'completed' && existing.response)
+      return { kind: 'replay', response: existing.response };
+    return { kind: 'in_progress' };
+  }
+
+  async complete(partnerId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.idempotency(partnerId, key),
+        UpdateExpression: 'SET #status = :completed, #response = :response',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+        ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+      }),
+    );
+  }
+
+  async release(partnerId: string, key: string): Promise<void> {
+    await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.idempotency(partnerId, key),
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'in_progress' },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionalFailure(err)) throw err;
+      });
+  }
+
+  async get(partnerId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.idempotency(partnerId, key),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item as IdempotencyRecord | undefined;
+  }
+}

@@ -1,0 +1,61 @@
+import type { LocalDate } from '#shared/lending/types.ts';
+
+/**
+ * Every key string of the table. Repositories build keys only through these functions,
+ * so the layout can be read (and changed) in one place.
+ */
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+const pad = (n: number) => String(n).padStart(3, '0');
+
+export const keys = {
+  loan: (loanId: string): ItemKey => ({ pk: `LOAN#${loanId}`, sk: 'LOAN' }),
+  loanPartition: (loanId: string) => `LOAN#${loanId}`,
+  installment: (loanId: string, installmentNo: number): ItemKey => ({
+    pk: `LOAN#${loanId}`,
+    sk: `INST#${pad(installmentNo)}`,
+  }),
+  installmentPrefix: 'INST#',
+  payment: (loanId: string, paymentId: string): ItemKey => ({ pk: `LOAN#${loanId}`, sk: `PAY#${paymentId}` }),
+  paymentPrefix: 'PAY#',
+  borrower: (partnerId: string, borrowerId: string): ItemKey => ({
+    pk: `BORROWER#${partnerId}#${borrowerId}`,
+    sk: 'PROFILE',
+  }),
+  /** Cross-partner identity status, keyed by the HMAC of the national ID. */
+  identity: (identityHash: string): ItemKey => ({ pk: `IDENTITY#${identityHash}`, sk: 'STATUS' }),
+  application: (applicationId: string): ItemKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  contact: (loanId: string, installmentNo: number, stage: string, channel: string): ItemKey => ({
+    pk: `CONTACT#${loanId}`,
+    sk: `${pad(installmentNo)}#${stage}#${channel}`,
+  }),
+  contactPartition: (loanId: string) => `CONTACT#${loanId}`,
+  /** One partition per (partner, key): idempotency records never share a hot partition. */
+  idempotency: (partnerId: string, idempotencyKey: string): ItemKey => ({
+    pk: `IDEMPOTENCY#${partnerId}#${idempotencyKey}`,
+    sk: 'REQUEST',
+  }),
+};
+
+/** FNV-1a: a stable, fast spread of loan ids over the due-index shards. */
+export function shardOf(id: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** The due-index attributes of an unpaid installment (omitted once paid, which keeps the index sparse). */
+export function dueIndexKey(dueDate: LocalDate, loanId: string, installmentNo: number, shards: number) {
+  return { dueShard: `${dueDate}#${shardOf(loanId, shards)}`, dueSort: `${loanId}#${pad(installmentNo)}` };
+}
+
+export function dueShardKey(dueDate: LocalDate, shard: number): string {
+  return `${dueDate}#${shard}`;
+}

@@ -1,0 +1,226 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isPaid } from '#shared/lending/allocation.ts';
+import { isConditionalFailure } from './document-client.ts';
+import { dueIndexKey, keys } from './keys.ts';
+import type { InstallmentRecord, LoanRecord, PaymentRecord } from './records.ts';
+
+export class LoanAlreadyExistsError extends Error {
+  override name = 'LoanAlreadyExistsError';
+}
+/** Another writer changed the loan since it was read; read again and retry. */
+export class LoanVersionConflictError extends Error {
+  override name = 'LoanVersionConflictError';
+}
+/** The application named by the loan was booked already (by this or another request). */
+export class ApplicationAlreadyBookedError extends Error {
+  override name = 'ApplicationAlreadyBookedError';
+}
+export class PaymentAlreadyAppliedError extends Error {
+  override name = 'PaymentAlreadyAppliedError';
+}
+
+export interface LoanWithInstallments {
+  loan: LoanRecord;
+  installments: InstallmentRecord[];
+}
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'dueShard', 'dueSort', 'kind'];
+function strip<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as T;
+}
+
+export class LoanRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly dueIndexShards: number,
+  ) {}
+
+  /** The installment item; an unpaid one carries the due-index attributes, a paid one does not. */
+  private installmentItem(inst: InstallmentRecord): Record<string, unknown> {
+    const item: Record<string, unknown> = {
+      ...keys.installment(inst.loanId, inst.installmentNo),
+      kind: 'installment',
+      ...inst,
+    };
+    if (!isPaid(inst))
+      Object.assign(item, dueIndexKey(inst.dueDate, inst.loanId, inst.installmentNo, this.dueIndexShards));
+    return item;
+  }
+
+  /**
+   * Books the loan and its schedule in one transaction; booking the same loan id twice is refused,
+   * and so is a second loan from one application (the application is marked in the same transaction).
+   */
+  async book(loan: LoanRecord, installments: InstallmentRecord[]): Promise<void> {
+    const markApplication = loan.applicationId
+      ? [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.application(loan.applicationId),
+              UpdateExpression: 'SET loanId = :loanId',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(loanId)',
+              ExpressionAttributeValues: { ':loanId': loan.loanId },
+            },
+          },
+        ]
+      : [];
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.loan(loan.loanId), kind: 'loan', ...loan },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...installments.map((inst) => ({
+              Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
+            })),
+            ...markApplication,
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (markApplication.length > 0 && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
+        throw new ApplicationAlreadyBookedError(`application ${loan.applicationId} is already booked`);
+      }
+      throw new LoanAlreadyExistsError(`loan ${loan.loanId} is already booked`);
+    }
+  }
+
+  async getLoan(loanId: string): Promise<LoanRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.loan(loanId), ConsistentRead: true }),
+    );
+    return out.Item ? strip<LoanRecord>(out.Item) : undefined;
+  }
+
+  /** The loan and its installments in installment order, one strongly consistent query. */
+  async getLoanWithInstallments(loanId: string): Promise<LoanWithInstallments | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'kind IN (:loan, :inst)',
+          ExpressionAttributeValues: {
+            ':pk': keys.loanPartition(loanId),
+            ':loan': 'loan',
+            ':inst': 'installment',
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    const loanItem = items.find((i) => i.kind === 'loan');
+    if (!loanItem) return undefined;
+    const installments = items
+      .filter((i) => i.kind === 'installment')
+      .map((i) => strip<InstallmentRecord>(i))
+      .sort((a, b) => a.installmentNo - b.installmentNo);
+    return { loan: strip<LoanRecord>(loanItem), installments };
+  }
+
+  async getPayment(loanId: string, paymentId: string): Promise<PaymentRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.payment(loanId, paymentId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? strip<PaymentRecord>(out.Item) : undefined;
+  }
+
+  /**
+   * Records a payment and its effect in one transaction: the payment (once per id), the loan
+   * (only if still at `expectedVersion`) and every changed installment. No crash leaves money half-applied.
+   */
+  async applyPayment(
+    payment: PaymentRecord,
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.payment(payment.loanId, payment.paymentId), kind: 'payment', ...payment },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            this.loanUpdate(loan, expectedVersion),
+            ...changed.map((inst) => ({
+              Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
+            })),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        throw new PaymentAlreadyAppliedError(`payment ${payment.paymentId} is already applied`);
+      }
+      throw new LoanVersionConflictError(`loan ${loan.loanId} changed since version ${expectedVersion}`);
+    }
+  }
+
+  /** Saves changed installments and the loan (e.g. penalty accrual, re-dated schedule) under the version check. */
+  async saveInstallments(
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.loanUpdate(loan, expectedVersion),
+            ...changed.map((inst) => ({
+              Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
+            })),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionalFailure(err)) {
+        throw new LoanVersionConflictError(`loan ${loan.loanId} changed since version ${expectedVersion}`);
+      }
+      throw err;
+    }
+  }
+
+  private loanUpdate(loan: LoanRecord, expectedVersion: number) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.loan(loan.loanId), kind: 'loan', ...loan, version: expectedVersion + 1 },
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      },
+    };
+  }
+}

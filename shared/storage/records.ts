@@ -1,0 +1,75 @@
+import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
+import type { HardshipPlan } from '#shared/servicing/hardship-plan.ts';
+
+/** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
+
+export type LoanStatus = 'active' | 'paid_off' | 'charged_off';
+
+export interface LoanRecord {
+  loanId: string;
+  partnerId: string;
+  borrowerId: string;
+  identityHash: string;
+  applicationId?: string;
+  productId?: string;
+  principal: Fen;
+  aprBps: number;
+  termMonths: number;
+  repaymentMethod: RepaymentMethod;
+  disbursedOn: LocalDate;
+  status: LoanStatus;
+  /** Money paid beyond everything owed, held for the borrower. */
+  creditBalance: Fen;
+  /** Every hardship request and its decision, oldest first (audit). */
+  hardshipPlans?: HardshipPlan[];
+  /** Stage id of the running escalation episode, if any. */
+  escalationStage?: string | null;
+  /** Bumped by every change; writes are conditional on the version they read. */
+  version: number;
+  createdAt: string;
+}
+
+export interface InstallmentRecord extends InstallmentState {
+  loanId: string;
+  partnerId: string;
+  borrowerId: string;
+  /** Local date the installment became fully paid. */
+  paidOn?: LocalDate;
+}
+
+export interface PaymentRecord {
+  loanId: string;
+  paymentId: string;
+  amount: Fen;
+  paidAt: string;
+  allocations: { installmentNo: number; fee: Fen; penalty: Fen; interest: Fen; principal: Fen }[];
+  credit: Fen;
+  appliedAt: string;
+}
+
+export interface ContactPreferences {
+  language: 'zh-CN' | 'en';
+  timezone: string;
+  optOut: ('sms' | 'email')[];
+  consents: { sensitiveData: boolean; shareWithCollectionAgencies: boolean };
+}
+
+export interface BorrowerRecord {
+  partnerId: string;
+  borrowerId: string;
+  identityHash: string;
+  /** Ciphertexts from the key service; only the sender decrypts them. */
+  nameEncrypted: string;
+  phoneEncrypted: string;
+  emailEncrypted?: string;
+  birthDate?: LocalDate;
+  preferences: ContactPreferences;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IdentityStatus {
+  identityHash: string;
+  overdueLoanIds: string[];
+  hardshipLoanIds: string[];
+}

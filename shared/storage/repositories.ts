@@ -1,0 +1,28 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Rules } from '#shared/config/rules.ts';
+import { ApplicationRepository } from './application-repository.ts';
+import { BorrowerRepository } from './borrower-repository.ts';
+import { ContactLedgerRepository } from './contact-ledger-repository.ts';
+import { documentClient } from './document-client.ts';
+import { DueIndexRepository } from './due-index-repository.ts';
+import { LoanRepository } from './loan-repository.ts';
+
+export interface Repositories {
+  applications: ApplicationRepository;
+  borrowers: BorrowerRepository;
+  loans: LoanRepository;
+  dueIndex: DueIndexRepository;
+  contacts: ContactLedgerRepository;
+}
+
+/** All repositories over one table and one client (created once per container). */
+export function createRepositories(client: DynamoDBClient, tableName: string, rules: Rules): Repositories {
+  const db = documentClient(client);
+  return {
+    applications: new ApplicationRepository(db, tableName),
+    borrowers: new BorrowerRepository(db, tableName),
+    loans: new LoanRepository(db, tableName, rules.schedule.dueIndexShards),
+    dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
+    contacts: new ContactLedgerRepository(db, tableName, rules.contact.recordRetentionYears),
+  };
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decisionSchema } from '#shared/schemas/applications.ts';
+import application from '../../fixtures/application.json' with { type: 'json' };
+import { PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.stop());
+
+const withId = (idNumber: string, borrowerId?: string) => ({
+  ...application,
+  borrowerId,
+  applicant: {
+    ...application.applicant,
+    idNumber,
+    birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
+  },
+});
+
+describe('POST /v1/applications', () => {
+  it('answers 201 with a decision in the contract shape and stores it for GET', async () => {
+    const res = await api.request('POST', '/v1/applications', { body: application });
+    expect(res.status).toBe(201);
+    const decision = decisionSchema.parse(res.body);
+    expect(decision).toMatchObject({ borrowerId: 'alpha-user-42', decision: 'approve', grade: 'A' });
+    expect(decision.offer?.aprBps).toBeLessThanOrEqual(2400);
+    expect(res.headers.get('location')).toBe(`/v1/applications/${decision.applicationId}`);
+
+    const again = await api.request('GET', `/v1/applications/${decision.applicationId}`);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(decision);
+  });
+
+  it('writes no personal data in the clear and publishes ApplicationScored without it', async () => {
+    const res = await api.request('POST', '/v1/applications', { body: application });
+    const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
+    const text = JSON.stringify(stored) + JSON.stringify(api.stack.events.events);
+    for (const secret of [
+      application.applicant.idNumber,
+      application.applicant.phone,
+      application.applicant.email,
+      application.applicant.name,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    const event = api.stack.events.events.find((e) => e.detail.applicationId === res.body.applicationId);
+    expect(event).toMatchObject({
+      type: 'ApplicationScored',
+      detail: { partnerId: 'partner-a', decision: 'approve', grade: 'A' },
+    });
+    expect(Array.isArray(event?.detail.codes)).toBe(true);
+  });
+
+  it('answers reasons in Chinese when Accept-Language prefers it', async () => {
+    const body = { ...application, bureau: { ...application.bureau, inquiriesLast90Days: 9 } };
+    const res = await api.request('POST', '/v1/applications', {
+      body,
+      headers: { 'accept-language': 'zh-CN,zh;q=0.9' },
+    });
+    expect(res.body.decision).toBe('decline');
+    expect(res.body.reasons[0]).toEqual({ code: 'INQUIRY_VELOCITY', text: '近90天征信查询次数过多。' });
+  });
+
+  it('assigns a borrowerId when the partner sends none', async () => {
+    const { borrowerId: _omit, ...body } = application;
+    const res = await api.request('POST', '/v1/applications', { body });
+    expect(res.status).toBe(201);
+    expect(res.body.borrowerId).toMatch(/^b_/);
+  });
+});
+
+describe('the overdue gate across partners', () => {
+  it('declines at partner B a person who is overdue on a loan at partner A', async () => {
+    const idNumber = '110101199003071233';
+    const atA = await api.request('POST', '/v1/applications', { body: withId(idNumber, 'a-person') });
+    expect(atA.body.decision).toBe('approve');
+    // Partner A's loan to this person falls overdue.
+    const identity = api.stack.deps.keys.hashIdentity(idNumber);
+    await api.stack.deps.repos.borrowers.setOverdue(identity, 'loan-at-a', true);
+
+    const atB = await api.request('POST', '/v1/applications', {
+      body: withId(idNumber, 'b-person'),
+      apiKey: PARTNER_B.apiKey,
+    });
+    expect(atB.status).toBe(201);
+    expect(atB.body.decision).toBe('decline');
+    expect(atB.body.reasons[0].code).toBe('OVERDUE_EXISTING');
+
+    await api.stack.deps.repos.borrowers.setOverdue(identity, 'loan-at-a', false);
+    const cured = await api.request('POST', '/v1/applications', {
+      body: withId(idNumber, 'b-person'),
+      apiKey: PARTNER_B.apiKey,
+    });
+    expect(cured.body.decision).toBe('approve');
+  });
+});
+
+describe('partner isolation', () => {
+  it("answers 404 for another partner's application, the same as for a missing one", async () => {
+    const created = await api.request('POST', '/v1/applications', { body: application });
+    const other = await api.request('GET', `/v1/applications/${created.body.applicationId}`, {
+      apiKey: PARTNER_B.apiKey,
+    });
+    const missing = await api.request('GET', '/v1/applications/app_missing', { apiKey: PARTNER_B.apiKey });
+    expect(other.status).toBe(404);
+    expect(other.body).toEqual(missing.body);
+  });
+
+  it('refuses a borrowerId the partner already uses for another person', async () => {
+    await api.request('POST', '/v1/applications', { body: withId('110101199003071233', 'shared-id') });
+    const res = await api.request('POST', '/v1/applications', {
+      body: withId('110101198507160016', 'shared-id'),
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('borrower_identity_mismatch');
+  });
+});
+
+describe('idempotency', () => {
+  it('returns the first answer to a retry with the same key and body', async () => {
+    const headers = { 'idempotency-key': 'retry-1' };
+    const first = await api.request('POST', '/v1/applications', { body: application, headers });
+    const count = await api.itemCount();
+    const second = await api.request('POST', '/v1/applications', { body: application, headers });
+    expect(second.status).toBe(first.status);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await api.itemCount()).toBe(count);
+  });
+
+  it('answers 409 to the same key with another body', async () => {
+    const headers = { 'idempotency-key': 'retry-2' };
+    await api.request('POST', '/v1/applications', { body: application, headers });
+    const other = { ...application, request: { ...application.request, amount: 500_000 } };
+    const res = await api.request('POST', '/v1/applications', { body: other, headers });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('idempotency_key_reused');
+  });
+
+  it('keeps keys apart per partner', async () => {
+    const headers = { 'idempotency-key': 'same-key' };
+    const a = await api.request('POST', '/v1/applications', { body: application, headers });
+    const b = await api.request('POST', '/v1/applications', {
+      body: application,
+      headers,
+      apiKey: PARTNER_B.apiKey,
+    });
+    expect(b.status).toBe(201);
+    expect(b.body.applicationId).not.toBe(a.body.applicationId);
+  });
+});
+
+describe('GET /v1/openapi.json', () => {
+  it('documents the application endpoints with their schemas', async () => {
+    const res = await api.request('GET', '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/applications', '/v1/applications/{applicationId}']),
+    );
+    expect(res.body.components.schemas.ApplicationRequest.required).toEqual(
+      expect.arrayContaining(['applicant', 'bureau', 'request']),
+    );
+  });
+});

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import application from '../../fixtures/application.json' with { type: 'json' };
+import { PARTNER_A, type RequestOptions, startTestApi, type TestApi } from '../../support/api.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.stop());
+
+type Json = Record<string, unknown>;
+const clone = (): Json => structuredClone(application) as Json;
+
+/** Paths to every leaf of the valid application, e.g. ['applicant', 'employment', 'monthlyIncome']. */
+function leaves(value: unknown, prefix: string[] = []): string[][] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => [[...prefix, k], ...leaves(v, [...prefix, k])]);
+  }
+  return [];
+}
+const paths = leaves(application);
+
+function setAt(target: Json, path: string[], value: unknown): Json {
+  let node: Json = target;
+  for (const key of path.slice(0, -1)) node = node[key] as Json;
+  const last = path[path.length - 1] as string;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return target;
+}
+
+function valueAt(path: string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Json)[key], application);
+}
+
+/** Values of the wrong type (or out of range) for a leaf, chosen by what the valid value is. */
+function wrongFor(valid: unknown): fc.Arbitrary<unknown> {
+  const notAString = fc.oneof(
+    fc.constant(null),
+    fc.integer(),
+    fc.constant([]),
+    fc.constant({}),
+    fc.boolean(),
+  );
+  if (typeof valid === 'string') return notAString;
+  if (typeof valid === 'number') {
+    return fc.oneof(
+      fc.constant(null),
+      fc.integer({ max: -1 }),
+      fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
+      fc.constant(2 ** 60),
+      fc.string({ maxLength: 10 }),
+      fc.constant([]),
+      fc.boolean(),
+    );
+  }
+  return fc.oneof(
+    fc.constant(null),
+    fc.integer(),
+    fc.string({ maxLength: 10 }),
+    fc.constant([]),
+    fc.boolean(),
+  );
+}
+
+const requiredPaths = paths.filter((p) => !['borrowerId', 'email'].includes(p[p.length - 1] as string));
+
+/** Malformed requests of every kind the bad-input bar names; each one must be refused with a 4xx. */
+const malformed: fc.Arbitrary<{ label: string; options: RequestOptions }> = fc.oneof(
+  fc.constantFrom(...requiredPaths).map((p) => ({
+    label: `missing ${p.join('.')}`,
+    options: { body: setAt(clone(), p, undefined) },
+  })),
+  fc
+    .constantFrom(...paths)
+    .chain((p) => wrongFor(valueAt(p)).map((v) => [p, v] as const))
+    .map(([p, v]) => ({
+      label: `wrong ${p.join('.')}=${JSON.stringify(v)}`,
+      options: { body: setAt(clone(), p, v) },
+    })),
+  fc
+    .tuple(
+      fc.constantFrom([] as string[], ['applicant'], ['bureau'], ['request']),
+      fc.string({ minLength: 1, maxLength: 12 }),
+    )
+    .map(([p, key]) => ({
+      label: `extra field ${key}`,
+      options: { body: setAt(clone(), [...p, `x_${key}`], 1) },
+    })),
+  fc
+    .constantFrom(
+      ['applicant', 'idNumber', '310104199307122359'],
+      ['applicant', 'idNumber', '31010419930712235'],
+      ['applicant', 'phone', '13912345678'],
+      ['applicant', 'phone', '+0861391234567'],
+      ['applicant', 'birthDate', '1993-02-30'],
+      ['applicant', 'birthDate', '1993-07-13'],
+      ['applicant', 'email', 'not-an-email'],
+      ['request', 'amount', 0],
+      ['request', 'amount', Number.MAX_SAFE_INTEGER + 2],
+      ['request', 'termMonths', 25],
+      ['request', 'repaymentMethod', 'balloon'],
+      ['applicant', 'employment', 'status', 'astronaut'],
+    )
+    .map((entry) => ({
+      label: `invalid ${entry.slice(0, -1).join('.')}`,
+      options: { body: setAt(clone(), entry.slice(0, -1) as string[], entry[entry.length - 1]) },
+    })),
+  fc
+    .string({ maxLength: 200 })
+    .filter((s) => {
+      try {
+        JSON.parse(s);
+        return false;
+      } catch {
+        return true;
+      }
+    })
+    .map((raw) => ({ label: 'not JSON', options: { rawBody: raw } })),
+  fc.jsonValue().map((v) => ({ label: 'some other JSON', options: { rawBody: JSON.stringify(v) } })),
+  fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data').map((ct) => ({
+    label: `content-type ${ct}`,
+    options: { body: clone(), headers: { 'content-type': ct } },
+  })),
+  fc.constantFrom(null, '', 'wrong-key-000000000000000').map((apiKey) => ({
+    label: `api key ${JSON.stringify(apiKey)}`,
+    options: { body: clone(), apiKey },
+  })),
+  fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }).map((size) => ({
+    label: `body of ${size} bytes`,
+    options: { rawBody: JSON.stringify({ ...clone(), pad: 'x'.repeat(size) }) },
+  })),
+);
+
+describe('bad input', () => {
+  it('answers thousands of malformed requests with a 4xx in the error contract and writes nothing', async () => {
+    const before = await api.itemCount();
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(malformed, async ({ options }) => {
+        const res = await api.request('POST', '/v1/applications', options);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(typeof res.body.error).toBe('string');
+        expect(typeof res.body.message).toBe('string');
+      }),
+      { numRuns: 2500, seed: 20261124 },
+    );
+    expect(await api.itemCount()).toBe(before);
+    expect([...statuses.keys()].sort()).toEqual([400, 401, 413, 415]);
+  });
+
+  it('names the field path of each problem', async () => {
+    const body = setAt(setAt(clone(), ['applicant', 'phone'], '12345'), ['request', 'amount'], -5);
+    const res = await api.request('POST', '/v1/applications', { body });
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'applicant.phone',
+      'request.amount',
+    ]);
+  });
+
+  it('never echoes personal data back in an error', async () => {
+    const body = setAt(clone(), ['applicant', 'idNumber'], '310104199307122359');
+    const res = await api.request('POST', '/v1/applications', { body });
+    expect(JSON.stringify(res.body)).not.toContain('310104199307122359');
+  });
+
+  it('answers a missing key and an unknown key with 401', async () => {
+    expect((await api.request('GET', '/v1/openapi.json', { apiKey: null })).status).toBe(401);
+    expect((await api.request('GET', '/v1/openapi.json', { apiKey: `${PARTNER_A.apiKey}x` })).status).toBe(
+      401,
+    );
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRules } from '#shared/config/rules.ts';
+import type { ContactKey } from '#shared/storage/contact-ledger-repository.ts';
+import type { BorrowerRecord } from '#shared/storage/records.ts';
+import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
+
+let table: TestTable;
+let repos: Repositories;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  repos = createRepositories(table.client, table.tableName, defaultRules);
+});
+afterAll(() => table.drop());
+
+function borrower(partnerId: string, borrowerId: string, identityHash: string): BorrowerRecord {
+  return {
+    partnerId,
+    borrowerId,
+    identityHash,
+    nameEncrypted: 'enc:name',
+    phoneEncrypted: 'enc:phone',
+    preferences: {
+      language: 'zh-CN',
+      timezone: 'Asia/Shanghai',
+      optOut: [],
+      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+    },
+    createdAt: '2027-05-01T00:00:00.000Z',
+    updatedAt: '2027-05-01T00:00:00.000Z',
+  };
+}
+
+describe('borrower identity across partners', () => {
+  it('sees a loan overdue at partner A when partner B looks up the same identity hash', async () => {
+    await repos.borrowers.upsert(borrower('partner-a', 'a-7', 'same-person'));
+    await repos.borrowers.upsert(borrower('partner-b', 'b-9', 'same-person'));
+    await repos.borrowers.setOverdue('same-person', 'loan-at-a', true);
+
+    const fromB = await repos.borrowers.get('partner-b', 'b-9');
+    expect(fromB?.identityHash).toBe('same-person');
+    expect((await repos.borrowers.identityStatus('same-person')).overdueLoanIds).toEqual(['loan-at-a']);
+    expect((await repos.borrowers.identityStatus('someone-else')).overdueLoanIds).toEqual([]);
+  });
+
+  it('clears the overdue mark on cure, and marking twice counts once', async () => {
+    await repos.borrowers.setOverdue('twice', 'l1', true);
+    await repos.borrowers.setOverdue('twice', 'l1', true);
+    await repos.borrowers.setOverdue('twice', 'l2', true);
+    expect((await repos.borrowers.identityStatus('twice')).overdueLoanIds).toEqual(['l1', 'l2']);
+    await repos.borrowers.setOverdue('twice', 'l1', false);
+    expect((await repos.borrowers.identityStatus('twice')).overdueLoanIds).toEqual(['l2']);
+  });
+
+  it('keeps preferences already set when the borrower is upserted again', async () => {
+    await repos.borrowers.upsert(borrower('partner-a', 'prefs', 'h'));
+    const prefs = {
+      ...borrower('x', 'y', 'z').preferences,
+      optOut: ['sms' as const],
+      language: 'en' as const,
+    };
+    expect(
+      await repos.borrowers.setPreferences('partner-a', 'prefs', prefs, '2027-05-02T00:00:00.000Z'),
+    ).toBe(true);
+    await repos.borrowers.upsert({ ...borrower('partner-a', 'prefs', 'h'), phoneEncrypted: 'enc:new' });
+    const read = await repos.borrowers.get('partner-a', 'prefs');
+    expect(read?.preferences.optOut).toEqual(['sms']);
+    expect(read?.phoneEncrypted).toBe('enc:new');
+    expect(
+      await repos.borrowers.setPreferences('partner-a', 'nobody', prefs, '2027-05-02T00:00:00.000Z'),
+    ).toBe(false);
+  });
+});
+
+describe('contact ledger', () => {
+  const key: ContactKey = { loanId: 'L1', installmentNo: 1, stage: 'D-3', channel: 'sms' };
+  const t0 = new Date('2027-06-07T01:00:00Z');
+
+  it('lets one claim through and refuses a second while the first is live', async () => {
+    expect(await repos.contacts.claim(key, t0, 60)).toBe('claimed');
+    expect(await repos.contacts.claim(key, new Date(t0.getTime() + 1000), 60)).toBe('in-progress');
+  });
+
+  it('lets an unfinished claim be taken again after its lease, and refuses any claim once sent', async () => {
+    const later = new Date(t0.getTime() + 120_000);
+    expect(await repos.contacts.claim(key, later, 60)).toBe('claimed');
+    await repos.contacts.markSent(key, later, 'msg-1');
+    expect(await repos.contacts.claim(key, new Date(later.getTime() + 3_600_000), 60)).toBe('already-sent');
+    const entry = await repos.contacts.get(key);
+    expect(entry).toMatchObject({ status: 'sent', attempts: 2, messageId: 'msg-1' });
+  });
+
+  it('releases a failed attempt for an immediate retry', async () => {
+    const k2: ContactKey = { ...key, channel: 'email' };
+    expect(await repos.contacts.claim(k2, t0, 60)).toBe('claimed');
+    await repos.contacts.markFailed(k2, t0, 'Throttling');
+    expect(await repos.contacts.claim(k2, new Date(t0.getTime() + 1), 60)).toBe('claimed');
+    expect((await repos.contacts.listForLoan('L1')).map((e) => e.channel).sort()).toEqual(['email', 'sms']);
+  });
+});

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { type LocalStack, startLocalStack } from '../../cli/local-stack.ts';
+
+export const PARTNER_A = {
+  partnerId: 'partner-a',
+  name: 'Alpha Loans',
+  apiKey: 'key-alpha-0123456789abcdef',
+};
+export const PARTNER_B = {
+  partnerId: 'partner-b',
+  name: 'Beta Credit',
+  apiKey: 'key-beta-0123456789abcdefg',
+};
+
+export interface TestApi {
+  stack: LocalStack;
+  clock: ManualClock;
+  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  itemCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Parsed JSON answer; tests read fields freely, so the body is loosely typed on purpose. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
+export type ApiResponse = { status: number; body: any; headers: Headers };
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is when a string (to test malformed bodies); JSON-encoded otherwise. */
+  rawBody?: string;
+  apiKey?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** The real local stack (gateway, handlers, DynamoDB Local) on a free port, with its own table. */
+export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<TestApi> {
+  const clock = new ManualClock(new Date(at));
+  const tableName = `api-${randomUUID()}`;
+  const stack = await startLocalStack({
+    port: 0,
+    partners: [PARTNER_A, PARTNER_B],
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    tableName,
+    keys: new LocalKeyService(),
+    clock,
+    logger: new Logger({ serviceName: 'duebell-test', logLevel: 'SILENT' }),
+  });
+  return {
+    stack,
+    clock,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      const key = options.apiKey === undefined ? PARTNER_A.apiKey : options.apiKey;
+      if (key !== null) headers['x-api-key'] = key;
+      const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      const res = await fetch(`${stack.url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // leave as text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async itemCount() {
+      const { localDynamoDbClient } = await import('#shared/adapters/local/dynamodb-local.ts');
+      const ddb = localDynamoDbClient(stack.dynamodbEndpoint);
+      const out = await ddb.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));
+      ddb.destroy();
+      return out.Count ?? 0;
+    },
+    stop: () => stack.stop(),
+  };
+}

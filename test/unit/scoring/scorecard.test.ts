@@ -1,0 +1,212 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultRules, loadRules } from '#shared/config/rules.ts';
+import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
+import {
+  adverseReasons,
+  gradeOf,
+  oddsAtScore,
+  type ScorecardInput,
+  scorecard,
+} from '#shared/scoring/scorecard.ts';
+
+const good: CreditInput = {
+  ageYears: 33,
+  employmentStatus: 'employed',
+  monthsInCurrentJob: 28,
+  monthlyIncome: 1_200_000,
+  monthlyDebtPayments: 150_000,
+  activeLoansOtherLenders: 1,
+  inquiriesLast90Days: 2,
+  worstDpdLast12Months: 0,
+  creditHistoryMonths: 52,
+  request: { amount: 800_000, termMonths: 6, repaymentMethod: 'equal_installment' },
+  overdueExisting: false,
+  hardshipActive: false,
+  today: '2027-07-01',
+};
+
+const features = (over: Partial<ScorecardInput> = {}): ScorecardInput => ({ ...good, dtiBps: 2500, ...over });
+
+describe('scaling', () => {
+  it('puts 600 points at 50:1 odds and doubles the odds every 20 points', () => {
+    expect(oddsAtScore(600, defaultRules)).toBe(50);
+    expect(oddsAtScore(620, defaultRules)).toBeCloseTo(100, 9);
+    expect(oddsAtScore(580, defaultRules)).toBeCloseTo(25, 9);
+  });
+
+  it('grades at the boundaries of domain-rules.md', () => {
+    expect([680, 679, 640, 639, 600, 599, 560, 559].map((s) => gradeOf(s, defaultRules))).toEqual([
+      'A',
+      'B',
+      'B',
+      'C',
+      'C',
+      'D',
+      'D',
+      'E',
+    ]);
+  });
+});
+
+describe('monotonicity', () => {
+  const base = fc.record({
+    monthsInCurrentJob: fc.integer({ min: 0, max: 600 }),
+    monthlyIncome: fc.integer({ min: 0, max: 10_000_000 }),
+    dtiBps: fc.integer({ min: 0, max: 20_000 }),
+    worstDpdLast12Months: fc.integer({ min: 0, max: 400 }),
+    inquiriesLast90Days: fc.integer({ min: 0, max: 30 }),
+    activeLoansOtherLenders: fc.integer({ min: 0, max: 20 }),
+    creditHistoryMonths: fc.integer({ min: 0, max: 600 }),
+    ageYears: fc.integer({ min: 18, max: 65 }),
+  });
+  const worse = ['worstDpdLast12Months', 'inquiriesLast90Days', 'activeLoansOtherLenders', 'dtiBps'] as const;
+
+  for (const field of worse) {
+    it(`never raises the score when ${field} grows`, () => {
+      fc.assert(
+        fc.property(base, fc.integer({ min: 0, max: 1000 }), (b, more) => {
+          const before = scorecard(features(b), defaultRules).score;
+          const after = scorecard(features({ ...b, [field]: b[field] + more }), defaultRules).score;
+          expect(after).toBeLessThanOrEqual(before);
+        }),
+      );
+    });
+  }
+});
+
+describe('reasons', () => {
+  it('orders adverse reasons by the points they cost, most first', () => {
+    const card = scorecard(
+      features({ worstDpdLast12Months: 60, inquiriesLast90Days: 4, creditHistoryMonths: 40 }),
+      defaultRules,
+    );
+    const codes = adverseReasons(card);
+    const shortfall = (code: string) => card.lines.find((l) => l.reason === code)?.shortfall ?? 0;
+    expect(codes[0]).toBe('DELINQUENCY_HISTORY');
+    for (let i = 1; i < codes.length; i++) {
+      expect(shortfall(codes[i - 1] as string)).toBeGreaterThanOrEqual(shortfall(codes[i] as string));
+    }
+  });
+});
+
+describe('hard gates', () => {
+  const cases: [string, Partial<CreditInput>][] = [
+    ['OVERDUE_EXISTING', { overdueExisting: true }],
+    ['AGE', { ageYears: 17 }],
+    ['AGE', { ageYears: 66 }],
+    ['MULTI_LENDING', { activeLoansOtherLenders: 5 }],
+    ['INQUIRY_VELOCITY', { inquiriesLast90Days: 8 }],
+    ['DTI', { monthlyDebtPayments: 600_000 }],
+    ['SEVERE_DELINQUENCY', { worstDpdLast12Months: 90 }],
+    ['NO_INCOME', { monthlyIncome: 0, employmentStatus: 'unemployed' }],
+  ];
+  for (const [code, change] of cases) {
+    it(`declines with ${code} first for ${JSON.stringify(change)}`, () => {
+      const d = decideCredit({ ...good, ...change }, defaultRules);
+      expect(d.decision).toBe('decline');
+      expect(d.reasonCodes[0]).toBe(code);
+      expect(d.offer).toBeNull();
+    });
+  }
+
+  it('lets the limits themselves through: 4 loans elsewhere, 7 inquiries, 89 DPD, ages 18 and 65', () => {
+    for (const change of [
+      { activeLoansOtherLenders: 4 },
+      { inquiriesLast90Days: 7 },
+      { worstDpdLast12Months: 89 },
+      { ageYears: 18 },
+      { ageYears: 65 },
+    ]) {
+      const d = decideCredit({ ...good, ...change }, defaultRules);
+      expect(d.reasonCodes.slice(0, 1)).not.toEqual(
+        expect.arrayContaining(['MULTI_LENDING', 'INQUIRY_VELOCITY', 'AGE']),
+      );
+      expect(d.reasonCodes).not.toContain('SEVERE_DELINQUENCY');
+    }
+  });
+
+  it('refers an applicant with an active hardship plan', () => {
+    const d = decideCredit({ ...good, hardshipActive: true }, defaultRules);
+    expect(d.decision).toBe('refer');
+    expect(d.reasonCodes[0]).toBe('HARDSHIP_ACTIVE');
+  });
+
+  it('puts the overdue gate first even when other gates also fail', () => {
+    const d = decideCredit({ ...good, overdueExisting: true, inquiriesLast90Days: 9 }, defaultRules);
+    expect(d.reasonCodes.slice(0, 2)).toEqual(['OVERDUE_EXISTING', 'INQUIRY_VELOCITY']);
+  });
+});
+
+describe('pricing', () => {
+  it('approves the sample applicant at grade A with an offer priced at the grade rate', () => {
+    const d = decideCredit(good, defaultRules);
+    expect(d.decision).toBe('approve');
+    expect(d.grade).toBe('A');
+    expect(d.offer).toMatchObject({ amount: 800_000, termMonths: 6, aprBps: 1000 });
+    expect(d.offer?.totalRepayable).toBeGreaterThan(800_000);
+  });
+
+  it('caps the offer at 6 × monthly income and says so', () => {
+    const d = decideCredit(
+      {
+        ...good,
+        monthlyIncome: 100_000,
+        monthlyDebtPayments: 0,
+        request: { ...good.request, amount: 900_000 },
+      },
+      defaultRules,
+    );
+    if (d.decision === 'approve') {
+      expect(d.offer?.amount).toBe(600_000);
+      expect(d.reasonCodes).toContain('AMOUNT_REDUCED');
+    } else {
+      expect(d.offer).toBeNull();
+    }
+  });
+
+  it('declines with RATE_CAP when the grade rate is above a 4×LPR cap', () => {
+    const rules = loadRules({ rateCap: { mode: 'lpr4x' } });
+    const d = decideCredit({ ...good, worstDpdLast12Months: 20, inquiriesLast90Days: 4 }, rules);
+    expect(d.grade).not.toBe('A');
+    expect(d.decision).toBe('decline');
+    expect(d.reasonCodes[0]).toBe('RATE_CAP');
+  });
+
+  it('never offers above the cap, for any applicant, fixed or 4×LPR', () => {
+    const lpr = loadRules({ rateCap: { mode: 'lpr4x' } });
+    fc.assert(
+      fc.property(
+        fc.record({
+          monthlyIncome: fc.integer({ min: 0, max: 5_000_000 }),
+          monthlyDebtPayments: fc.integer({ min: 0, max: 1_000_000 }),
+          inquiriesLast90Days: fc.integer({ min: 0, max: 10 }),
+          creditHistoryMonths: fc.integer({ min: 0, max: 200 }),
+          amount: fc.integer({ min: 1, max: 30_000_000 }),
+          termMonths: fc.integer({ min: 1, max: 12 }),
+          repaymentMethod: fc.constantFrom('equal_installment', 'equal_principal', 'bullet' as const),
+        }),
+        fc.boolean(),
+        (v, useLpr) => {
+          const rules = useLpr ? lpr : defaultRules;
+          const cap = useLpr ? 1200 : 2400;
+          const d = decideCredit(
+            {
+              ...good,
+              ...v,
+              request: { amount: v.amount, termMonths: v.termMonths, repaymentMethod: v.repaymentMethod },
+            },
+            rules,
+          );
+          if (d.offer) {
+            expect(d.offer.aprBps).toBeLessThanOrEqual(cap);
+            expect(d.offer.amount).toBeLessThanOrEqual(v.amount);
+            expect(Number.isSafeInteger(d.offer.totalRepayable)).toBe(true);
+          }
+          expect(d.reasonCodes.length).toBeLessThanOrEqual(4);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
