@@ -1,5 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadRules } from '#shared/config/rules.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
-import { awsAppDeps } from '#shared/runtime/aws-app-deps.ts';
+import { partnerDirectoryFromEnv } from '#shared/runtime/aws-app-deps.ts';
 import { openApiRoutes } from './routes.ts';
 
-export const handler = dispatch(openApiRoutes(await awsAppDeps()));
+// Only the partner directory: this function touches no table, key or bus.
+export const handler = dispatch(
+  openApiRoutes({
+    partners: partnerDirectoryFromEnv(),
+    logger: new Logger(),
+    rules: loadRules(JSON.parse(process.env.RULES ?? '{}')),
+  }),
+);

@@ -8,6 +8,7 @@ import { KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
 import { loadRules } from '#shared/config/rules.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import { randomIds } from '#shared/ports/ids.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
 import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
 
@@ -15,8 +16,9 @@ import { type AppDeps, buildAppDeps } from './app-deps.ts';
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
-  FIELD_KEY_ID: z.string().min(1),
-  IDENTITY_HMAC_SECRET_ARN: z.string().min(1),
+  /** Only functions that hash IDs or encrypt contact data are given these (least privilege). */
+  FIELD_KEY_ID: z.string().min(1).optional(),
+  IDENTITY_HMAC_SECRET_ARN: z.string().min(1).optional(),
   /** JSON `[{ partnerId, name, apiKeyId }]`, written by CDK from the usage plans it creates. */
   PARTNERS: z.string().min(2),
   /** JSON overrides of the rule defaults for this deployment. */
@@ -25,19 +27,46 @@ const envSchema = z.object({
 
 const partnersSchema = z.array(z.object({ partnerId: z.string(), name: z.string(), apiKeyId: z.string() }));
 
+export class KeyServiceNotConfiguredError extends Error {
+  override name = 'KeyServiceNotConfiguredError';
+}
+
+/** For functions deployed without key access: any use is a wiring mistake, reported as such. */
+const noKeys: KeyService = {
+  hashIdentity: () => {
+    throw new KeyServiceNotConfiguredError('this function has no identity HMAC key');
+  },
+  encrypt: async () => {
+    throw new KeyServiceNotConfiguredError('this function has no field key');
+  },
+  decrypt: async () => {
+    throw new KeyServiceNotConfiguredError('this function has no field key');
+  },
+};
+
+async function keyService(fieldKeyId?: string, secretArn?: string): Promise<KeyService> {
+  if (!fieldKeyId || !secretArn) return noKeys;
+  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  if (!secret.SecretString) throw new Error('identity HMAC secret is empty');
+  return new KmsKeyService(new KMSClient({}), fieldKeyId, Buffer.from(secret.SecretString, 'utf8'));
+}
+
+export function partnerDirectoryFromEnv(
+  environment: NodeJS.ProcessEnv = process.env,
+): StaticPartnerDirectory {
+  return new StaticPartnerDirectory(partnersSchema.parse(JSON.parse(z.string().parse(environment.PARTNERS))));
+}
+
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const env = envSchema.parse(environment);
-  const secrets = new SecretsManagerClient({});
-  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: env.IDENTITY_HMAC_SECRET_ARN }));
-  if (!secret.SecretString) throw new Error('identity HMAC secret is empty');
   return buildAppDeps({
     dynamodb: new DynamoDBClient({}),
     tableName: env.TABLE_NAME,
     rules: loadRules(JSON.parse(env.RULES)),
-    keys: new KmsKeyService(new KMSClient({}), env.FIELD_KEY_ID, Buffer.from(secret.SecretString, 'utf8')),
+    keys: await keyService(env.FIELD_KEY_ID, env.IDENTITY_HMAC_SECRET_ARN),
     events: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     clock: systemClock,
     ids: randomIds,
-    partners: new StaticPartnerDirectory(partnersSchema.parse(JSON.parse(env.PARTNERS))),
+    partners: partnerDirectoryFromEnv(environment),
   });
 }

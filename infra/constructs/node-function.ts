@@ -1,0 +1,72 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface DuebellFunctionProps {
+  /** Path of the handler module (exports `handler`). */
+  readonly entry: string;
+  readonly environment?: Record<string, string>;
+  /** Default: 10 seconds. */
+  readonly timeout?: Duration;
+  /** Default: 512 MB. */
+  readonly memorySize?: number;
+  /** Default: unreserved. */
+  readonly reservedConcurrentExecutions?: number;
+  /** Default: one month. */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Every Duebell Lambda: Node 24 on ARM64, an ESM bundle built by the local esbuild (no Docker),
+ * minified with source maps, X-Ray tracing, and a log group with retention.
+ */
+export class DuebellFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: DuebellFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'duebell',
+        POWERTOOLS_METRICS_NAMESPACE: 'Duebell',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        forceDockerBundling: false,
+        mainFields: ['module', 'main'],
+        // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'The AWS-managed basic execution role only lets the function write to its own CloudWatch log group.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+    });
+  }
+}

@@ -1,0 +1,181 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKey,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  Period,
+  type Resource,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { type FunctionName, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
+
+export interface PartnerConfig {
+  readonly partnerId: string;
+  readonly name: string;
+}
+
+export interface PartnerApiProps {
+  /** One function per entry of the shared route table. */
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  /** Partners, each with its own API key and usage plan. */
+  readonly partners: readonly PartnerConfig[];
+  /** Steady requests per second per partner. Default: from the rules (50). */
+  readonly throttleRatePerSecond: number;
+  readonly throttleBurst: number;
+  readonly quotaPerDay: number;
+  /** Largest accepted body in bytes; larger bodies are refused with 413 before any Lambda runs. */
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * The partner-facing REST API (stage v1): every method requires an API key; one usage plan per partner
+ * with throttle and quota; access logs; a WAF rule that answers bodies over the limit with 413.
+ */
+export class PartnerApi extends Construct {
+  readonly api: RestApi;
+  /** `[{ partnerId, name, apiKeyId }]` for the functions' PARTNERS variable (tokens resolve at deploy). */
+  readonly partnerDirectory: string;
+
+  constructor(scope: Construct, id: string, props: PartnerApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: 'duebell-partner-api',
+      description: 'Duebell partner API',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // Request ids, partner key ids and status codes only: no bodies, so no personal data.
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
+        }),
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttleRatePerSecond * Math.max(1, props.partners.length),
+        throttlingBurstLimit: props.throttleBurst * Math.max(1, props.partners.length),
+      },
+      defaultMethodOptions: { apiKeyRequired: true },
+    });
+
+    for (const [fn, keys] of Object.entries(routeTable) as [FunctionName, readonly string[]][]) {
+      const integration = new LambdaIntegration(props.functions[fn]);
+      for (const key of keys) {
+        const { method, resource } = splitRouteKey(key);
+        this.resourceFor(resource).addMethod(method, integration, { apiKeyRequired: true });
+      }
+    }
+
+    const entries = props.partners.map((p) => {
+      const key = new ApiKey(this, `Key-${p.partnerId}`, {
+        description: `API key of ${p.name}`,
+        enabled: true,
+      });
+      const plan = this.api.addUsagePlan(`Plan-${p.partnerId}`, {
+        name: `duebell-${p.partnerId}`,
+        throttle: { rateLimit: props.throttleRatePerSecond, burstLimit: props.throttleBurst },
+        quota: { limit: props.quotaPerDay, period: Period.DAY },
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      plan.addApiKey(key);
+      return { partnerId: p.partnerId, name: p.name, apiKeyId: key.keyId };
+    });
+    this.partnerDirectory = Stack.of(this).toJsonString(entries);
+
+    this.addBodyLimit(props.maxBodyBytes);
+    this.acknowledgeFindings();
+  }
+
+  private resourceFor(path: string): Resource {
+    let node = this.api.root as Resource;
+    for (const part of path.split('/').filter(Boolean))
+      node = (node.getResource(part) as Resource) ?? node.addResource(part);
+    return node;
+  }
+
+  /** API Gateway has no body-size setting; WAF inspects up to 64 KiB and answers anything larger with 413. */
+  private addBodyLimit(maxBodyBytes: number): void {
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: 'duebell-api',
+        sampledRequestsEnabled: false,
+      },
+      associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_64' } } },
+      customResponseBodies: {
+        tooLarge: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify({
+            error: 'payload_too_large',
+            message: `the body is over the ${maxBodyBytes}-byte limit`,
+          }),
+        },
+      },
+      rules: [
+        {
+          name: 'body-size-limit',
+          priority: 0,
+          action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: 'tooLarge' } } },
+          statement: {
+            sizeConstraintStatement: {
+              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+              comparisonOperator: 'GT',
+              size: maxBodyBytes,
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'duebell-body-size',
+            sampledRequestsEnabled: false,
+          },
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: acl.attrArn,
+    });
+  }
+
+  private acknowledgeFindings(): void {
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated by the zod schemas in the handlers, which answer with the error contract and field paths; a gateway validator would answer in another shape.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Partners authenticate with per-partner API keys and usage plans (SPEC §3); they are backends, not end users with IAM or Cognito identities.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'No end-user pool: callers are partner backends identified by their API keys.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway needs to write execution logs; AWS-managed and scoped to CloudWatch Logs.',
+    });
+  }
+}
