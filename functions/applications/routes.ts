@@ -4,7 +4,8 @@ import { notFound } from '#shared/http/errors.ts';
 import { languageOf } from '#shared/http/language.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import type { AppDeps } from '#shared/runtime/app-deps.ts';
+import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
+import { countBy } from '#shared/runtime/metrics.ts';
 import {
   type ApplicationRequest,
   applicationIdParamsSchema,
@@ -14,24 +15,22 @@ import { scoreApplication, toDecision } from '#shared/services/score-application
 
 /** POST /v1/applications and GET /v1/applications/{applicationId}. */
 export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'>, RouteHandler> {
-  const common = { partners: deps.partners, logger: deps.logger, maxBodyBytes: deps.rules.api.maxBodyBytes };
+  const common = handlerDeps(deps);
   return {
-    'POST /v1/applications': apiHandler<ApplicationRequest, Record<string, never>>(
-      { ...common, idempotencyStore: deps.idempotency },
-      {
-        body: applicationRequestSchema,
-        idempotent: true,
-        handler: async (event) => {
-          const decision = await scoreApplication(
-            deps,
-            event.partnerId,
-            event.parsedBody,
-            languageOf(event.headers),
-          );
-          return json(201, decision, { location: `/v1/applications/${decision.applicationId}` });
-        },
+    'POST /v1/applications': apiHandler<ApplicationRequest, Record<string, never>>(common, {
+      body: applicationRequestSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const decision = await scoreApplication(
+          deps,
+          event.partnerId,
+          event.parsedBody,
+          languageOf(event.headers),
+        );
+        countBy(deps.metrics, 'ApplicationsScored', { decision: decision.decision, grade: decision.grade });
+        return json(201, decision, { location: `/v1/applications/${decision.applicationId}` });
       },
-    ),
+    }),
     'GET /v1/applications/{applicationId}': apiHandler<undefined, { applicationId: string }>(common, {
       params: applicationIdParamsSchema,
       handler: async (event) => {

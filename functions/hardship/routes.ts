@@ -2,7 +2,8 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import type { AppDeps } from '#shared/runtime/app-deps.ts';
+import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
+import { countBy } from '#shared/runtime/metrics.ts';
 import {
   type HardshipRequest,
   hardshipRequestSchema,
@@ -13,27 +14,20 @@ import { requestHardship } from '#shared/servicing/request-hardship.ts';
 /** POST /v1/loans/{loanId}/hardship: granted (201) or referred to ops (202). */
 export function hardshipRoutes(deps: AppDeps): Record<RouteKey<'hardship'>, RouteHandler> {
   return {
-    'POST /v1/loans/{loanId}/hardship': apiHandler<HardshipRequest, { loanId: string }>(
-      {
-        partners: deps.partners,
-        logger: deps.logger,
-        maxBodyBytes: deps.rules.api.maxBodyBytes,
-        idempotencyStore: deps.idempotency,
+    'POST /v1/loans/{loanId}/hardship': apiHandler<HardshipRequest, { loanId: string }>(handlerDeps(deps), {
+      body: hardshipRequestSchema,
+      params: loanIdParamsSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const plan = await requestHardship(
+          deps,
+          event.partnerId,
+          event.parsedParams.loanId,
+          event.parsedBody,
+        );
+        countBy(deps.metrics, 'HardshipRequests', { status: plan.status, reason: plan.reason });
+        return json(plan.status === 'granted' ? 201 : 202, plan);
       },
-      {
-        body: hardshipRequestSchema,
-        params: loanIdParamsSchema,
-        idempotent: true,
-        handler: async (event) => {
-          const plan = await requestHardship(
-            deps,
-            event.partnerId,
-            event.parsedParams.loanId,
-            event.parsedBody,
-          );
-          return json(plan.status === 'granted' ? 201 : 202, plan);
-        },
-      },
-    ),
+    }),
   };
 }

@@ -4,7 +4,8 @@ import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
-import type { AppDeps } from '#shared/runtime/app-deps.ts';
+import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
+import { countBy } from '#shared/runtime/metrics.ts';
 import {
   type BookLoanRequest,
   bookLoanRequestSchema,
@@ -15,7 +16,7 @@ import { loanView } from '#shared/servicing/loan-view.ts';
 
 /** POST /v1/loans and GET /v1/loans/{loanId}. */
 export function loanRoutes(deps: AppDeps): Record<RouteKey<'loans'>, RouteHandler> {
-  const common = { partners: deps.partners, logger: deps.logger, maxBodyBytes: deps.rules.api.maxBodyBytes };
+  const common = handlerDeps(deps);
   const view = async (partnerId: string, loanId: string) => {
     const found = await deps.repos.loans.getLoanWithInstallments(loanId);
     if (!found || found.loan.partnerId !== partnerId) throw notFound('loan');
@@ -27,19 +28,17 @@ export function loanRoutes(deps: AppDeps): Record<RouteKey<'loans'>, RouteHandle
     );
   };
   return {
-    'POST /v1/loans': apiHandler<BookLoanRequest, Record<string, never>>(
-      { ...common, idempotencyStore: deps.idempotency },
-      {
-        body: bookLoanRequestSchema,
-        idempotent: true,
-        handler: async (event) => {
-          const loan = await bookFromApplication(deps, event.partnerId, event.parsedBody);
-          return json(201, await view(event.partnerId, loan.loanId), {
-            location: `/v1/loans/${loan.loanId}`,
-          });
-        },
+    'POST /v1/loans': apiHandler<BookLoanRequest, Record<string, never>>(common, {
+      body: bookLoanRequestSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const loan = await bookFromApplication(deps, event.partnerId, event.parsedBody);
+        countBy(deps.metrics, 'LoansBooked', { repaymentMethod: loan.repaymentMethod });
+        return json(201, await view(event.partnerId, loan.loanId), {
+          location: `/v1/loans/${loan.loanId}`,
+        });
       },
-    ),
+    }),
     'GET /v1/loans/{loanId}': apiHandler<undefined, { loanId: string }>(common, {
       params: loanIdParamsSchema,
       handler: async (event) => json(200, await view(event.partnerId, event.parsedParams.loanId)),

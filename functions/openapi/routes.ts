@@ -2,7 +2,7 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import type { AppDeps } from '#shared/runtime/app-deps.ts';
+import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
 import { openApiDocument } from '#shared/schemas/openapi.ts';
 
 export function openApiRoutes(
@@ -10,9 +10,8 @@ export function openApiRoutes(
 ): Record<RouteKey<'openapi'>, RouteHandler> {
   const document = JSON.stringify(openApiDocument());
   return {
-    'GET /v1/openapi.json': apiHandler(
-      { partners: deps.partners, logger: deps.logger, maxBodyBytes: deps.rules.api.maxBodyBytes },
-      { handler: async () => ({ ...json(200, null), body: document }) },
-    ),
+    'GET /v1/openapi.json': apiHandler(handlerDeps(deps), {
+      handler: async () => ({ ...json(200, null), body: document }),
+    }),
   };
 }

@@ -3,7 +3,7 @@ import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import type { AppDeps } from '#shared/runtime/app-deps.ts';
+import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
 import { borrowerIdParamsSchema, contactPreferencesSchema } from '#shared/schemas/servicing.ts';
 import type { ContactPreferences } from '#shared/storage/records.ts';
 
@@ -13,23 +13,20 @@ export function preferenceRoutes(deps: AppDeps): Record<RouteKey<'preferences'>,
     'PUT /v1/borrowers/{borrowerId}/contact-preferences': apiHandler<
       ContactPreferences,
       { borrowerId: string }
-    >(
-      { partners: deps.partners, logger: deps.logger, maxBodyBytes: deps.rules.api.maxBodyBytes },
-      {
-        body: contactPreferencesSchema,
-        params: borrowerIdParamsSchema,
-        handler: async (event) => {
-          const { borrowerId } = event.parsedParams;
-          const stored = await deps.repos.borrowers.setPreferences(
-            event.partnerId,
-            borrowerId,
-            event.parsedBody,
-            deps.clock.now().toISOString(),
-          );
-          if (!stored) throw notFound('borrower');
-          return json(200, { borrowerId, ...event.parsedBody });
-        },
+    >(handlerDeps(deps), {
+      body: contactPreferencesSchema,
+      params: borrowerIdParamsSchema,
+      handler: async (event) => {
+        const { borrowerId } = event.parsedParams;
+        const stored = await deps.repos.borrowers.setPreferences(
+          event.partnerId,
+          borrowerId,
+          event.parsedBody,
+          deps.clock.now().toISOString(),
+        );
+        if (!stored) throw notFound('borrower');
+        return json(200, { borrowerId, ...event.parsedBody });
       },
-    ),
+    }),
   };
 }

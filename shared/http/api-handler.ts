@@ -1,4 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -21,6 +26,9 @@ export interface ApiHandlerDeps {
   logger: Logger;
   maxBodyBytes: number;
   idempotencyStore?: IdempotencyStore;
+  /** On AWS: EMF metrics (cold starts and the routes' business counts) and X-Ray tracing. */
+  metrics?: Metrics;
+  tracer?: Tracer;
 }
 
 export interface ApiRoute<TBody, TParams> {
@@ -108,7 +116,12 @@ export function apiHandler<TBody = undefined, TParams = Record<string, never>>(
 ) {
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>((event: APIGatewayProxyEvent) =>
     route.handler(event as ApiEvent<TBody, TParams>),
-  )
+  );
+  if (deps.tracer) chain.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
+  // The event is never logged: bodies carry personal data.
+  chain.use(injectLambdaContext(deps.logger, { logEvent: false, resetKeys: true }));
+  if (deps.metrics) chain.use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+  chain
     .use(httpHeaderNormalizer())
     .use(errorContract(deps.logger))
     .use(partnerAuth(deps.partners))

@@ -1,4 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Rules } from '#shared/config/rules.ts';
 import type { IdempotencyStore } from '#shared/http/idempotency.ts';
@@ -24,6 +26,8 @@ export interface AppDeps {
   partners: PartnerDirectory;
   escalation: EscalationPort;
   logger: Logger;
+  metrics?: Metrics;
+  tracer?: Tracer;
 }
 
 export interface AppDepsInput {
@@ -37,6 +41,8 @@ export interface AppDepsInput {
   partners: PartnerDirectory;
   escalation?: EscalationPort;
   logger?: Logger;
+  metrics?: Metrics;
+  tracer?: Tracer;
 }
 
 export function buildAppDeps(input: AppDepsInput): AppDeps {
@@ -50,5 +56,21 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     },
     escalation: input.escalation ?? noEscalation,
     logger: input.logger ?? new Logger({ serviceName: 'duebell' }),
+  };
+}
+
+/** What the shared middy chain needs from the app's dependencies. */
+export function handlerDeps(
+  deps: Pick<AppDeps, 'partners' | 'logger' | 'rules' | 'metrics' | 'tracer'> & {
+    idempotency?: IdempotencyStore;
+  },
+) {
+  return {
+    partners: deps.partners,
+    logger: deps.logger,
+    maxBodyBytes: deps.rules.api.maxBodyBytes,
+    idempotencyStore: deps.idempotency,
+    metrics: deps.metrics,
+    tracer: deps.tracer,
   };
 }

@@ -1,3 +1,5 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -59,12 +61,15 @@ export function partnerDirectoryFromEnv(
 
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const env = envSchema.parse(environment);
+  const tracer = new Tracer();
   return buildAppDeps({
-    dynamodb: new DynamoDBClient({}),
+    dynamodb: tracer.captureAWSv3Client(new DynamoDBClient({})),
     tableName: env.TABLE_NAME,
     rules: loadRules(JSON.parse(env.RULES)),
     keys: await keyService(env.FIELD_KEY_ID, env.IDENTITY_HMAC_SECRET_ARN),
-    events: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
+    events: new EventBridgeBus(tracer.captureAWSv3Client(new EventBridgeClient({})), env.EVENT_BUS_NAME),
+    metrics: new Metrics(),
+    tracer,
     clock: systemClock,
     ids: randomIds,
     partners: partnerDirectoryFromEnv(environment),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeTable } from '#shared/http/route-table.ts';
 import { decisionSchema } from '#shared/schemas/applications.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';

@@ -30,8 +30,8 @@ function setAt(target: Json, path: string[], value: unknown): Json {
   return target;
 }
 
-function valueAt(path: string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node as Json)[key], application);
+function valueAt(path: string[], root: unknown = application): unknown {
+  return path.reduce<unknown>((node, key) => (node as Json)[key], root);
 }
 
 /** Values of the wrong type (or out of range) for a leaf, chosen by what the valid value is. */
@@ -55,6 +55,16 @@ function wrongFor(valid: unknown): fc.Arbitrary<unknown> {
       fc.boolean(),
     );
   }
+  if (typeof valid === 'boolean')
+    return fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 10 }), fc.constant([]));
+  if (Array.isArray(valid))
+    return fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.string({ maxLength: 10 }),
+      fc.constant({}),
+      fc.boolean(),
+    );
   return fc.oneof(
     fc.constant(null),
     fc.integer(),
@@ -173,5 +183,78 @@ describe('bad input', () => {
     expect((await api.request('GET', '/v1/openapi.json', { apiKey: `${PARTNER_A.apiKey}x` })).status).toBe(
       401,
     );
+  });
+});
+
+/** Valid bodies of the other write routes; every mutation of them below is invalid by construction. */
+const otherRoutes: { method: string; path: string; valid: Json; optional: string[] }[] = [
+  { method: 'POST', path: '/v1/loans', valid: { applicationId: 'app_1' }, optional: [] },
+  {
+    method: 'POST',
+    path: '/v1/loans/loan_1/payments',
+    valid: { paymentId: 'p1', amount: 100, paidAt: '2027-07-02T10:00:00+08:00' },
+    optional: [],
+  },
+  {
+    method: 'POST',
+    path: '/v1/loans/loan_1/hardship',
+    valid: { reason: 'illness', deferralDays: 10 },
+    optional: [],
+  },
+  {
+    method: 'PUT',
+    path: '/v1/borrowers/alpha-user-42/contact-preferences',
+    valid: {
+      language: 'en',
+      timezone: 'Asia/Shanghai',
+      optOut: [],
+      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+    },
+    optional: [],
+  },
+];
+
+const malformedOther = fc.constantFrom(...otherRoutes).chain((route) => {
+  const routePaths = leaves(route.valid);
+  const body = () => structuredClone(route.valid);
+  return fc
+    .oneof(
+      fc.constantFrom(...routePaths).map((p) => ({ body: setAt(body(), p, undefined) }) as RequestOptions),
+      fc
+        .constantFrom(...routePaths)
+        .chain((p) =>
+          wrongFor(valueAt(p, route.valid)).map((v) => ({ body: setAt(body(), p, v) }) as RequestOptions),
+        ),
+      fc
+        .string({ minLength: 1, maxLength: 8 })
+        .map((k) => ({ body: { ...body(), [`x_${k}`]: 1 } }) as RequestOptions),
+      fc.jsonValue().map((v) => ({ rawBody: JSON.stringify(v) }) as RequestOptions),
+      fc.string({ maxLength: 50 }).map((raw) => ({ rawBody: `{${raw}` }) as RequestOptions),
+      fc.constant({ body: body(), headers: { 'content-type': 'text/plain' } } as RequestOptions),
+      fc.constant({ body: body(), apiKey: null } as RequestOptions),
+    )
+    .map((options) => ({ route, options }));
+});
+
+describe('bad input on every other write route', () => {
+  it('answers malformed loan, payment, hardship and preference requests with a 4xx and writes nothing', async () => {
+    await api.request('POST', '/v1/applications', { body: application });
+    const before = await api.itemCount();
+    await fc.assert(
+      fc.asyncProperty(malformedOther, async ({ route, options }) => {
+        const res = await api.request(route.method, route.path, options);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(typeof res.body.error).toBe('string');
+      }),
+      { numRuns: 1500, seed: 7 },
+    );
+    expect(await api.itemCount()).toBe(before);
+  });
+
+  it('refuses malformed path ids with 400 and the path', async () => {
+    const res = await api.request('GET', '/v1/loans/bad%20id');
+    expect(res.status).toBe(400);
+    expect(res.body.issues[0].path).toBe('loanId');
   });
 });
