@@ -82,6 +82,38 @@ export const rulesSchema = z.object({
         .array(z.string())
         .default(['STOP', 'QUIT', 'END', 'REVOKE', 'OPT OUT', 'CANCEL', 'UNSUBSCRIBE', 'TD', '退订']),
       recordRetentionYears: z.number().int().positive().default(5),
+      /** Reminder stages the daily sweep finds through the due-date index (domain-rules.md table). */
+      reminderStages: z
+        .array(
+          z.object({
+            id: z.string(),
+            /** Days from the due date: -3 is three days before, 1 the day after. */
+            offsetDays: z.number().int(),
+            channels: z.array(z.enum(['sms', 'email'])).min(1),
+          }),
+        )
+        .default([
+          { id: 'D-3', offsetDays: -3, channels: ['sms'] },
+          { id: 'D-1', offsetDays: -1, channels: ['sms'] },
+          { id: 'D0', offsetDays: 0, channels: ['sms', 'email'] },
+          { id: 'D+1', offsetDays: 1, channels: ['sms'] },
+          { id: 'D+3', offsetDays: 3, channels: ['sms', 'email'] },
+        ]),
+      /** Stages from this offset on count toward the per-loan rolling 7-day cap. */
+      weeklyCapFromOffsetDays: z.number().int().default(4),
+      /** A sender holds a claim this long; after it, a retry may claim and send again. */
+      claimLeaseSeconds: z.number().int().positive().default(30),
+      /** Sender Lambdas working the queue at once: keeps sends under the SMS sender's rate. */
+      senderMaxConcurrency: z.number().int().min(2).max(1000).default(5),
+      smsSenderId: z.string().max(11).default('Duebell'),
+      emailFrom: z.string().default('reminders@duebell.example'),
+    })
+    .prefault({}),
+  lender: z
+    .object({
+      name: z
+        .object({ en: z.string(), 'zh-CN': z.string() })
+        .default({ en: 'Duebell Consumer Finance', 'zh-CN': '都贝消费金融' }),
     })
     .prefault({}),
   scoring: z

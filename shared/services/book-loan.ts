@@ -31,6 +31,7 @@ export function newInstallmentRecords(
     loanId: loan.loanId,
     partnerId: loan.partnerId,
     borrowerId: loan.borrowerId,
+    identityHash: loan.identityHash,
     principalPaid: 0,
     interestPaid: 0,
     feePaid: 0,

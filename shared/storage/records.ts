@@ -33,6 +33,8 @@ export interface InstallmentRecord extends InstallmentState {
   loanId: string;
   partnerId: string;
   borrowerId: string;
+  /** Copied from the loan so the sweep can mark the person overdue from the index alone. */
+  identityHash?: string;
   /** Local date the installment became fully paid. */
   paidOn?: LocalDate;
 }

@@ -1,0 +1,83 @@
+import type { Rules } from '#shared/config/rules.ts';
+import type { LocalDate } from '#shared/lending/types.ts';
+import type { Channel } from './stages.ts';
+
+export type Language = 'zh-CN' | 'en';
+
+export interface MessageItem {
+  amount: number;
+  dueDate: LocalDate;
+}
+
+export interface RenderInput {
+  stage: string;
+  channel: Channel;
+  language: Language;
+  partnerName: string;
+  items: readonly MessageItem[];
+}
+
+export interface RenderedMessage {
+  templateId: string;
+  subject?: string;
+  body: string;
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+/** Plain, polite reminders: lender and app named, amount and due date, how to opt out; no threats, no false urgency. */
+const lines: Record<
+  Language,
+  { when: Record<string, string>; item: (i: MessageItem) => string; optOut: string; subject: string }
+> = {
+  en: {
+    when: {
+      'D-3': 'is due in 3 days',
+      'D-1': 'is due tomorrow',
+      D0: 'is due today',
+      'D+1': 'was due yesterday and is still open',
+      'D+3': 'is 3 days past due; a late charge applies from tomorrow',
+    },
+    item: (i) => `CNY ${yuan(i.amount)} due ${i.dueDate}`,
+    optOut: 'Reply STOP to opt out',
+    subject: 'Repayment reminder',
+  },
+  'zh-CN': {
+    when: {
+      'D-3': '将于3天后到期',
+      'D-1': '将于明天到期',
+      D0: '今天到期',
+      'D+1': '已于昨天到期，尚未还款',
+      'D+3': '已逾期3天，明天起将计收罚息',
+    },
+    item: (i) => `${i.dueDate} 应还 ${yuan(i.amount)} 元`,
+    optOut: '回复TD退订',
+    subject: '还款提醒',
+  },
+};
+
+export function renderMessage(input: RenderInput, rules: Rules): RenderedMessage {
+  const t = lines[input.language];
+  const lender = rules.lender.name[input.language];
+  const when = t.when[input.stage] ?? t.when.D0;
+  const items = input.items.map(t.item).join(input.language === 'en' ? '; ' : '；');
+  const body =
+    input.language === 'en'
+      ? `[${lender}] Your ${input.partnerName} repayment (${items}) ${when}. ${t.optOut}`
+      : `【${lender}】您在${input.partnerName}的借款（${items}）${when}。${t.optOut}`;
+  return {
+    templateId: `reminder.${input.stage}.${input.channel}.${input.language}.v1`,
+    subject: input.channel === 'email' ? `${t.subject} · ${input.partnerName}` : undefined,
+    body,
+  };
+}
+
+/** Does an inbound SMS ask to stop? Keywords of domain-rules.md, ignoring case, spaces and punctuation. */
+export function isOptOutKeyword(text: string, rules: Rules): boolean {
+  const normalized = text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s.!。！]+/g, ' ')
+    .trim();
+  return rules.contact.optOutKeywords.some((k) => normalized === k.toUpperCase());
+}

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultRules } from '#shared/config/rules.ts';
+import {
+  type ContactState,
+  decideContact,
+  inContactWindow,
+  nextWindowStart,
+} from '#shared/contact/policy.ts';
+import type { Channel } from '#shared/contact/stages.ts';
+import { toZoned } from '#shared/lending/calendar.ts';
+
+const rules = defaultRules;
+const zones = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'Europe/London'];
+const localMinute = (at: Date, tz: string) => toZoned(at, tz).minuteOfDay;
+
+describe('contact window', () => {
+  it('opens at 08:00 and closes at 21:00 local time', () => {
+    expect(inContactWindow(new Date('2027-06-10T00:00:00Z'), 'Asia/Shanghai', rules)).toBe(true); // 08:00
+    expect(inContactWindow(new Date('2027-06-09T23:59:00Z'), 'Asia/Shanghai', rules)).toBe(false); // 07:59
+    expect(inContactWindow(new Date('2027-06-10T12:59:00Z'), 'Asia/Shanghai', rules)).toBe(true); // 20:59
+    expect(inContactWindow(new Date('2027-06-10T13:00:00Z'), 'Asia/Shanghai', rules)).toBe(false); // 21:00
+  });
+
+  it('finds the next opening in New York across the March DST change', () => {
+    // 2027-03-13 22:00 EST (UTC-5) → the window opens 2027-03-14 08:00 EDT (UTC-4) = 12:00Z.
+    expect(nextWindowStart(new Date('2027-03-14T03:00:00Z'), 'America/New_York', rules).toISOString()).toBe(
+      '2027-03-14T12:00:00.000Z',
+    );
+    // 2027-03-14 06:30 EDT → same day 08:00 EDT.
+    expect(nextWindowStart(new Date('2027-03-14T10:30:00Z'), 'America/New_York', rules).toISOString()).toBe(
+      '2027-03-14T12:00:00.000Z',
+    );
+    // The Shanghai 09:00 sweep is 20:00 EST on 2027-03-12 but 21:00 EDT on 2027-03-14: deferred then.
+    expect(inContactWindow(new Date('2027-03-13T01:00:00Z'), 'America/New_York', rules)).toBe(true);
+    expect(inContactWindow(new Date('2027-03-15T01:00:00Z'), 'America/New_York', rules)).toBe(false);
+  });
+});
+
+interface Attempt {
+  at: Date;
+  tz: string;
+  channel: Channel;
+  optOut: Channel[];
+  loanId: string;
+  offsetDays: number;
+}
+
+/** A sender loop over the pure policy: deferred contacts come back at their `until`; counts per local day. */
+function run(attempts: Attempt[]) {
+  const queue = attempts.map((a) => ({ ...a })).sort((x, y) => x.at.getTime() - y.at.getTime());
+  const sent: Attempt[] = [];
+  const perDay = new Map<string, number>();
+  const perLoan = new Map<string, Date[]>();
+  let guard = 0;
+  while (queue.length > 0 && guard++ < 10_000) {
+    const a = queue.shift() as Attempt;
+    const dayKey = `${a.tz}|${toZoned(a.at, a.tz).date}|${a.channel}`;
+    const recent = (perLoan.get(a.loanId) ?? []).filter((t) => a.at.getTime() - t.getTime() < 7 * 86_400_000);
+    const state: ContactState = {
+      timezone: a.tz,
+      optOut: a.optOut,
+      sentTodayOnChannel: perDay.get(dayKey) ?? 0,
+      sentLast7DaysByLoan: { [a.loanId]: recent.length },
+    };
+    const d = decideContact(
+      { channel: a.channel, offsetDays: a.offsetDays, loanIds: [a.loanId] },
+      state,
+      a.at,
+      rules,
+    );
+    if (d.status === 'send') {
+      sent.push(a);
+      perDay.set(dayKey, (perDay.get(dayKey) ?? 0) + 1);
+      if (a.offsetDays >= rules.contact.weeklyCapFromOffsetDays) perLoan.set(a.loanId, [...recent, a.at]);
+    } else if (d.status === 'deferred') {
+      expect(d.until.getTime()).toBeGreaterThan(a.at.getTime());
+      expect(d.until.getTime() - a.at.getTime()).toBeLessThanOrEqual(25 * 3_600_000);
+      queue.push({ ...a, at: d.until });
+      queue.sort((x, y) => x.at.getTime() - y.at.getTime());
+    }
+  }
+  return { sent, perDay, leftover: queue.length };
+}
+
+const attempt: fc.Arbitrary<Attempt> = fc.record({
+  // Around the US and EU DST changes of March 2027, and ordinary days.
+  at: fc
+    .integer({ min: Date.parse('2027-03-10T00:00:00Z'), max: Date.parse('2027-04-02T00:00:00Z') })
+    .map((ms) => new Date(ms)),
+  tz: fc.constantFrom(...zones),
+  channel: fc.constantFrom<Channel>('sms', 'email'),
+  optOut: fc.subarray<Channel>(['sms', 'email']),
+  loanId: fc.constantFrom('L1', 'L2', 'L3'),
+  offsetDays: fc.constantFrom(-3, -1, 0, 1, 3, 7, 15, 30),
+});
+
+describe('contact policy, for any contacts and clock', () => {
+  it('sends only inside 08:00–21:00 local, never over a cap, never on an opted-out channel, and drops no deferral', () => {
+    fc.assert(
+      fc.property(fc.array(attempt, { maxLength: 60 }), (attempts) => {
+        const { sent, perDay, leftover } = run(attempts);
+        expect(leftover).toBe(0);
+        for (const s of sent) {
+          const m = localMinute(s.at, s.tz);
+          expect(m).toBeGreaterThanOrEqual(8 * 60);
+          expect(m).toBeLessThan(21 * 60);
+          expect(s.optOut).not.toContain(s.channel);
+        }
+        for (const [key, count] of perDay) {
+          const cap = key.endsWith('|sms')
+            ? rules.contact.maxSmsPerBorrowerPerDay
+            : rules.contact.maxEmailsPerBorrowerPerDay;
+          expect(count).toBeLessThanOrEqual(cap);
+        }
+        const byLoan = new Map<string, Date[]>();
+        for (const s of sent.filter((x) => x.offsetDays >= rules.contact.weeklyCapFromOffsetDays)) {
+          const times = [...(byLoan.get(s.loanId) ?? []), s.at];
+          const inWeek = times.filter((t) => s.at.getTime() - t.getTime() < 7 * 86_400_000);
+          expect(inWeek.length).toBeLessThanOrEqual(rules.contact.maxContactsPerLoanPer7Days);
+          byLoan.set(s.loanId, times);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('sends a deferred contact at the opening of the next window', () => {
+    fc.assert(
+      fc.property(attempt, (a) => {
+        const { sent } = run([{ ...a, optOut: [] }]);
+        expect(sent).toHaveLength(1);
+        const first = sent[0] as Attempt;
+        if (first.at.getTime() !== a.at.getTime()) expect(localMinute(first.at, a.tz)).toBe(8 * 60);
+      }),
+    );
+  });
+});
