@@ -1,9 +1,11 @@
 import { demoCommand } from './demo.ts';
 import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
   demo: demoCommand,
+  simulate: simulateCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

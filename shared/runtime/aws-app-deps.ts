@@ -38,6 +38,9 @@ const noKeys: KeyService = {
   hashIdentity: () => {
     throw new KeyServiceNotConfiguredError('this function has no identity HMAC key');
   },
+  hashPhone: () => {
+    throw new KeyServiceNotConfiguredError('this function has no identity HMAC key');
+  },
   encrypt: async () => {
     throw new KeyServiceNotConfiguredError('this function has no field key');
   },

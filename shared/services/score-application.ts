@@ -112,6 +112,7 @@ export async function scoreApplication(
     identityHash,
     nameEncrypted: await deps.keys.encrypt(applicant.name),
     phoneEncrypted: await deps.keys.encrypt(applicant.phone),
+    phoneHash: deps.keys.hashPhone(applicant.phone),
     emailEncrypted: applicant.email ? await deps.keys.encrypt(applicant.email) : undefined,
     birthDate: applicant.birthDate,
     preferences: {

@@ -29,6 +29,7 @@ export async function seedPortfolio(
       identityHash,
       nameEncrypted: await deps.keys.encrypt(b.name),
       phoneEncrypted: await deps.keys.encrypt(b.phone),
+      phoneHash: deps.keys.hashPhone(b.phone),
       emailEncrypted: b.email ? await deps.keys.encrypt(b.email) : undefined,
       birthDate: b.birthDate,
       preferences: {

@@ -116,6 +116,7 @@ export async function applyPayment(
           paymentId: payment.paymentId,
           amount: payment.amount,
           credit: payment.credit,
+          daysPastDueBefore: dpdBefore,
           daysPastDue: dpdAfter,
         },
       },

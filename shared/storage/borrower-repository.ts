@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from './records.ts';
 
@@ -47,6 +53,49 @@ export class BorrowerRepository {
         ExpressionAttributeValues: values,
       }),
     );
+    if (borrower.phoneHash) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.phone(borrower.phoneHash, borrower.partnerId, borrower.borrowerId),
+            kind: 'phone',
+            partnerId: borrower.partnerId,
+            borrowerId: borrower.borrowerId,
+          },
+        }),
+      );
+    }
+  }
+
+  /** Borrowers (at any partner) who use the phone number with this hash. */
+  async findByPhoneHash(phoneHash: string): Promise<{ partnerId: string; borrowerId: string }[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.phonePartition(phoneHash) },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      partnerId: i.partnerId as string,
+      borrowerId: i.borrowerId as string,
+    }));
+  }
+
+  /** Opts the borrower out of a channel at once (inbound STOP); false when there is no such borrower. */
+  async optOut(
+    partnerId: string,
+    borrowerId: string,
+    channel: 'sms' | 'email',
+    at: string,
+  ): Promise<boolean> {
+    const current = await this.get(partnerId, borrowerId);
+    if (!current) return false;
+    if (current.preferences.optOut.includes(channel)) return true;
+    const preferences = { ...current.preferences, optOut: [...current.preferences.optOut, channel] };
+    return this.setPreferences(partnerId, borrowerId, preferences, at);
   }
 
   async get(partnerId: string, borrowerId: string): Promise<BorrowerRecord | undefined> {

@@ -9,7 +9,7 @@ export interface ContactKey {
   channel: 'sms' | 'email' | 'agent' | 'legal';
 }
 
-export type ContactStatus = 'claimed' | 'sent' | 'failed';
+export type ContactStatus = 'claimed' | 'sent' | 'failed' | 'suppressed';
 
 export interface ContactEntry extends ContactKey {
   status: ContactStatus;
@@ -24,7 +24,7 @@ export interface ContactEntry extends ContactKey {
 
 /**
  * - `claimed`: the caller holds the claim and may send.
- * - `already-sent`: the contact went out before; send nothing.
+ * - `already-sent`: the contact was decided for good before (sent, or suppressed); send nothing.
  * - `in-progress`: another sender holds a live claim; try again after its lease.
  */
 export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
@@ -52,7 +52,8 @@ export class ContactLedgerRepository {
           UpdateExpression:
             'SET kind = :kind, loanId = :loanId, installmentNo = :no, stage = :stage, channel = :channel, ' +
             '#status = :claimed, claimedAt = :now, leaseUntil = :lease, expiresAt = :ttl ADD attempts :one',
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status <> :sent AND leaseUntil < :now)',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status <> :sent AND #status <> :suppressed AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':kind': 'contact',
@@ -62,6 +63,7 @@ export class ContactLedgerRepository {
             ':channel': key.channel,
             ':claimed': 'claimed',
             ':sent': 'sent',
+            ':suppressed': 'suppressed',
             ':now': now.toISOString(),
             ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
             ':ttl': Math.floor(expiresAt.getTime() / 1000),
@@ -73,7 +75,9 @@ export class ContactLedgerRepository {
     } catch (err) {
       if (!isConditionalFailure(err)) throw err;
       const existing = await this.get(key);
-      return existing?.status === 'sent' ? 'already-sent' : 'in-progress';
+      return existing?.status === 'sent' || existing?.status === 'suppressed'
+        ? 'already-sent'
+        : 'in-progress';
     }
   }
 
@@ -89,6 +93,61 @@ export class ContactLedgerRepository {
         ExpressionAttributeValues: { ':sent': 'sent', ':at': sentAt.toISOString(), ':id': messageId },
       }),
     );
+  }
+
+  /** Records that the rules stopped this contact (opt-out, cap): decided for good, never retried. */
+  async markSuppressed(key: ContactKey, at: Date, reason: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        UpdateExpression: 'SET #status = :suppressed, suppressedAt = :at, failure = :reason',
+        ConditionExpression: '#status = :claimed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':suppressed': 'suppressed',
+          ':claimed': 'claimed',
+          ':at': at.toISOString(),
+          ':reason': reason,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Reserves one of the person's daily slots on a channel for a message, atomically and idempotently:
+   * the same message reserves once however often it is retried; false when the cap is reached.
+   */
+  async reserveDailySlot(
+    identityHash: string,
+    localDate: string,
+    channel: string,
+    messageKey: string,
+    cap: number,
+  ) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.contactDay(identityHash, localDate),
+          UpdateExpression: 'ADD #channel :msg SET kind = :kind, expiresAt = :ttl',
+          ConditionExpression:
+            'attribute_not_exists(#channel) OR contains(#channel, :key) OR size(#channel) < :cap',
+          ExpressionAttributeNames: { '#channel': channel },
+          ExpressionAttributeValues: {
+            ':msg': new Set([messageKey]),
+            ':key': messageKey,
+            ':cap': cap,
+            ':kind': 'contact-day',
+            ':ttl': Math.floor(Date.parse(`${localDate}T00:00:00Z`) / 1000) + 8 * 86_400,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
+      throw err;
+    }
   }
 
   /** Records a failed attempt and releases the lease so a retry may claim it at once. */

@@ -34,6 +34,19 @@ export const keys = {
     sk: `${pad(installmentNo)}#${stage}#${channel}`,
   }),
   contactPartition: (loanId: string) => `CONTACT#${loanId}`,
+  /** Messages sent to one person on one local day, per channel (the daily cap). */
+  contactDay: (identityHash: string, localDate: string): ItemKey => ({
+    pk: `CONTACTDAY#${identityHash}`,
+    sk: localDate,
+  }),
+  /** The daily sweep of one business date (runs at most once to completion). */
+  sweepRun: (businessDate: string): ItemKey => ({ pk: `SWEEP#${businessDate}`, sk: 'RUN' }),
+  /** Inbound SMS: which borrowers use this phone number (by HMAC). */
+  phone: (phoneHash: string, partnerId: string, borrowerId: string): ItemKey => ({
+    pk: `PHONE#${phoneHash}`,
+    sk: `${partnerId}#${borrowerId}`,
+  }),
+  phonePartition: (phoneHash: string) => `PHONE#${phoneHash}`,
   /** One partition per (partner, key): idempotency records never share a hot partition. */
   idempotency: (partnerId: string, idempotencyKey: string): ItemKey => ({
     pk: `IDEMPOTENCY#${partnerId}#${idempotencyKey}`,

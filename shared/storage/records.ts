@@ -63,6 +63,8 @@ export interface BorrowerRecord {
   /** Ciphertexts from the key service; only the sender decrypts them. */
   nameEncrypted: string;
   phoneEncrypted: string;
+  /** HMAC of the phone number: inbound SMS find their borrowers by it. */
+  phoneHash?: string;
   emailEncrypted?: string;
   birthDate?: LocalDate;
   preferences: ContactPreferences;

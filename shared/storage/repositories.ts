@@ -6,6 +6,7 @@ import { ContactLedgerRepository } from './contact-ledger-repository.ts';
 import { documentClient } from './document-client.ts';
 import { DueIndexRepository } from './due-index-repository.ts';
 import { LoanRepository } from './loan-repository.ts';
+import { SweepRunRepository } from './sweep-run-repository.ts';
 
 export interface Repositories {
   applications: ApplicationRepository;
@@ -13,6 +14,7 @@ export interface Repositories {
   loans: LoanRepository;
   dueIndex: DueIndexRepository;
   contacts: ContactLedgerRepository;
+  sweepRuns: SweepRunRepository;
 }
 
 /** All repositories over one table and one client (created once per container). */
@@ -24,5 +26,6 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
     loans: new LoanRepository(db, tableName, rules.schedule.dueIndexShards),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts: new ContactLedgerRepository(db, tableName, rules.contact.recordRetentionYears),
+    sweepRuns: new SweepRunRepository(db, tableName),
   };
 }

@@ -1,5 +1,5 @@
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { hmacIdentity } from '#shared/identity/hmac.ts';
+import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 
 /** Field encryption with a customer-managed KMS key; identity hashing with an HMAC key from Secrets Manager. */
@@ -12,6 +12,10 @@ export class KmsKeyService implements KeyService {
 
   hashIdentity(idNumber: string): string {
     return hmacIdentity(this.hmacKey, idNumber);
+  }
+
+  hashPhone(phone: string): string {
+    return hmacPhone(this.hmacKey, phone);
   }
 
   async encrypt(plaintext: string): Promise<string> {

@@ -33,8 +33,46 @@ function compile(routes: Record<string, RouteHandler>): CompiledRoute[] {
   });
 }
 
+export interface ProxyEventInput {
+  resource: string;
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  query?: Record<string, string> | null;
+  pathParameters?: Record<string, string> | null;
+  body: string | null;
+  apiKey?: string;
+  apiKeyId?: string;
+  sourceIp?: string;
+}
+
+/** The REST API proxy event API Gateway would hand the function. */
+export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
+  return {
+    resource: input.resource,
+    path: input.path,
+    httpMethod: input.method,
+    headers: input.headers,
+    multiValueHeaders: {},
+    queryStringParameters: input.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: input.pathParameters ?? null,
+    stageVariables: null,
+    body: input.body,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: randomUUID(),
+      stage: 'v1',
+      httpMethod: input.method,
+      resourcePath: input.resource,
+      path: input.path,
+      identity: { apiKey: input.apiKey, apiKeyId: input.apiKeyId, sourceIp: input.sourceIp ?? '127.0.0.1' },
+    },
+  } as unknown as APIGatewayProxyEvent;
+}
+
 /** A plain context: no getRemainingTimeInMillis, so middy's timeout timer stays off. */
-const plainContext = { functionName: 'local', awsRequestId: 'local' } as unknown as Context;
+export const plainContext = { functionName: 'local', awsRequestId: 'local' } as unknown as Context;
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -76,27 +114,18 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
       const pathParameters = Object.fromEntries(
         route.params.map((name, i) => [name, decodeURIComponent(match?.[i + 1] ?? '')]),
       );
-      const event = {
+      const event = buildProxyEvent({
         resource: route.resource,
         path: url.pathname,
-        httpMethod: req.method ?? 'GET',
+        method: req.method ?? 'GET',
         headers,
-        multiValueHeaders: {},
-        queryStringParameters: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
-        multiValueQueryStringParameters: null,
+        query: url.searchParams.size ? Object.fromEntries(url.searchParams) : null,
         pathParameters: route.params.length ? pathParameters : null,
-        stageVariables: null,
         body: body.length ? body.toString('utf8') : null,
-        isBase64Encoded: false,
-        requestContext: {
-          requestId: randomUUID(),
-          stage: 'v1',
-          httpMethod: req.method ?? 'GET',
-          resourcePath: route.resource,
-          path: url.pathname,
-          identity: { apiKey, apiKeyId, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
-        },
-      } as unknown as APIGatewayProxyEvent;
+        apiKey,
+        apiKeyId,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      });
       const result = await route.handler(event, plainContext);
       send(result.statusCode, result.headers ?? {}, result.body);
     } catch (err) {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { hmacIdentity } from '#shared/identity/hmac.ts';
+import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 
 interface KeyFile {
@@ -41,6 +41,10 @@ export class LocalKeyService implements KeyService {
 
   hashIdentity(idNumber: string): string {
     return hmacIdentity(this.hmacKey, idNumber);
+  }
+
+  hashPhone(phone: string): string {
+    return hmacPhone(this.hmacKey, phone);
   }
 
   async encrypt(plaintext: string): Promise<string> {

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** One message to send: a borrower, a stage, a channel, and the installments it covers (consolidated). */
+export const contactJobSchema = z.object({
+  jobId: z.string(),
+  businessDate: z.string(),
+  partnerId: z.string(),
+  borrowerId: z.string(),
+  stage: z.string(),
+  offsetDays: z.number().int(),
+  channel: z.enum(['sms', 'email']),
+  items: z
+    .array(z.object({ loanId: z.string(), installmentNo: z.number().int().positive(), dueDate: z.string() }))
+    .min(1),
+});
+export type ContactJob = z.infer<typeof contactJobSchema>;
+
+/** A line of contacts.jsonl: one contact decision for one loan. */
+export interface ContactLine {
+  at: string;
+  borrowerId: string;
+  loanId: string;
+  installmentNo: number;
+  stage: string;
+  channel: 'sms' | 'email' | 'agent' | 'legal';
+  to: string;
+  templateId: string;
+  language: 'zh-CN' | 'en';
+  status: 'sent' | 'deferred' | 'suppressed';
+  reason?: string;
+}
