@@ -1,0 +1,24 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { ContactLog } from '#shared/ports/contact.ts';
+import { countBy } from '#shared/runtime/metrics.ts';
+import type { ContactLine } from '#shared/schemas/contact-job.ts';
+
+/** On AWS the ledger is the record; each decision is also a structured log line (masked address) and a count. */
+export class LoggedContactLog implements ContactLog {
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics?: Metrics,
+  ) {}
+
+  async record(lines: ContactLine[]): Promise<void> {
+    for (const line of lines) {
+      this.logger.info('contact decision', { contact: line });
+      countBy(this.metrics, 'ContactDecisions', {
+        status: line.status,
+        stage: line.stage,
+        channel: line.channel,
+      });
+    }
+  }
+}

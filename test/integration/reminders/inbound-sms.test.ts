@@ -1,0 +1,69 @@
+import type { Context, SNSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInboundSmsHandler } from '#functions/inbound-sms/inbound-sms-handler.ts';
+import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
+import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { defaultRules } from '#shared/config/rules.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
+import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
+
+const portfolio: Portfolio = {
+  partners: [
+    { partnerId: 'pa', name: 'A' },
+    { partnerId: 'pb', name: 'B' },
+  ],
+  borrowers: [
+    { borrowerId: 'x', partnerId: 'pa', name: '甲', phone: '+8613700000009', idNumber: '440305198802140176' },
+    { borrowerId: 'y', partnerId: 'pb', name: '甲', phone: '+8613700000009', idNumber: '440305198802140176' },
+    { borrowerId: 'z', partnerId: 'pa', name: '乙', phone: '+8613700000010', idNumber: '110101199003071233' },
+  ],
+  loans: [],
+  payments: [],
+  hardship: [],
+  applications: [],
+};
+
+let table: TestTable;
+let repos: Repositories;
+let handler: ReturnType<typeof createInboundSmsHandler>;
+const keys = new LocalKeyService();
+
+beforeAll(async () => {
+  table = await createTestTable();
+  repos = createRepositories(table.client, table.tableName, defaultRules);
+  const clock = new ManualClock(new Date('2027-06-01T00:00:00Z'));
+  await seedPortfolio(
+    { repos, keys, events: new RecordingEventBus(), rules: defaultRules },
+    portfolio,
+    clock.now(),
+  );
+  handler = createInboundSmsHandler({ repos, keys, clock, rules: defaultRules });
+});
+afterAll(() => table.drop());
+
+const sms = (from: string, body: string) =>
+  ({
+    Records: [{ Sns: { Message: JSON.stringify({ originationNumber: from, messageBody: body }) } }],
+  }) as unknown as SNSEvent;
+
+describe('inbound SMS', () => {
+  it('leaves preferences alone for a reply that is not an opt-out keyword', async () => {
+    expect(await handler(sms('+8613700000009', 'thanks, paid'), {} as Context)).toEqual({ optedOut: 0 });
+    expect((await repos.borrowers.get('pa', 'x'))?.preferences.optOut).toEqual([]);
+  });
+
+  it('opts out of SMS every borrower using the number, at every partner, on 退订', async () => {
+    expect(await handler(sms('+8613700000009', '退订'), {} as Context)).toEqual({ optedOut: 2 });
+    expect((await repos.borrowers.get('pa', 'x'))?.preferences.optOut).toEqual(['sms']);
+    expect((await repos.borrowers.get('pb', 'y'))?.preferences.optOut).toEqual(['sms']);
+    expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual([]);
+  });
+
+  it('ignores a payload it does not understand instead of failing', async () => {
+    const bad = { Records: [{ Sns: { Message: 'not json' } }] } as unknown as SNSEvent;
+    expect(await handler(bad, {} as Context)).toEqual({ optedOut: 0 });
+  });
+});

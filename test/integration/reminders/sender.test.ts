@@ -1,0 +1,241 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSendContactHandler } from '#functions/send-contact/send-contact-handler.ts';
+import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
+import { JsonlContactLog } from '#shared/adapters/local/jsonl-contact-log.ts';
+import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
+import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { defaultRules } from '#shared/config/rules.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { ContactJob } from '#shared/schemas/contact-job.ts';
+import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
+import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
+
+// Single attempts: the SDK's own retries would hide what the queue's retry does.
+const sns = new SNSClient({
+  region: 'ap-east-1',
+  maxAttempts: 1,
+  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+});
+const ses = new SESv2Client({
+  region: 'ap-east-1',
+  maxAttempts: 1,
+  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+});
+const sqs = new SQSClient({ region: 'ap-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+const snsMock = mockClient(sns);
+const sesMock = mockClient(ses);
+const sqsMock = mockClient(sqs);
+
+const portfolio: Portfolio = {
+  partners: [{ partnerId: 'p1', name: 'Demo Loans' }],
+  borrowers: [
+    {
+      borrowerId: 'b1',
+      partnerId: 'p1',
+      name: '甲',
+      phone: '+8613700000001',
+      email: 'a@example.com',
+      idNumber: '440305198802140176',
+    },
+    {
+      borrowerId: 'ny',
+      partnerId: 'p1',
+      name: 'Ann',
+      phone: '+12125550100',
+      idNumber: '110101199003071233',
+      timezone: 'America/New_York',
+      language: 'en',
+    },
+  ],
+  loans: [
+    {
+      loanId: 'S1',
+      borrowerId: 'b1',
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet',
+      disbursedOn: '2027-05-10',
+    },
+    {
+      loanId: 'S2',
+      borrowerId: 'b1',
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet',
+      disbursedOn: '2027-05-10',
+    },
+    {
+      loanId: 'S3',
+      borrowerId: 'b1',
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet',
+      disbursedOn: '2027-05-10',
+    },
+    {
+      loanId: 'N1',
+      borrowerId: 'ny',
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet',
+      disbursedOn: '2027-05-10',
+    },
+  ],
+  payments: [],
+  hardship: [],
+  applications: [],
+};
+
+let table: TestTable;
+let repos: Repositories;
+const clock = new ManualClock(new Date('2027-06-10T01:00:00Z')); // 09:00 in Shanghai on the due date
+const keys = new LocalKeyService();
+const log = new JsonlContactLog();
+let handler: ReturnType<typeof createSendContactHandler>;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  repos = createRepositories(table.client, table.tableName, defaultRules);
+  await seedPortfolio(
+    { repos, keys, events: new RecordingEventBus(), rules: defaultRules },
+    portfolio,
+    clock.now(),
+  );
+  handler = createSendContactHandler({
+    repos,
+    sender: new SnsSesSender(sns, ses),
+    log,
+    events: new RecordingEventBus(),
+    keys,
+    partners: new StaticPartnerDirectory(portfolio.partners),
+    clock,
+    rules: defaultRules,
+    sqs,
+    queueUrl: 'https://sqs.local/queue',
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
+});
+afterAll(() => table.drop());
+beforeEach(() => {
+  snsMock.reset();
+  sesMock.reset();
+  sqsMock.reset();
+  clock.set(new Date('2027-06-10T01:00:00Z'));
+});
+
+const job = (loanId: string, channel: 'sms' | 'email' = 'sms', borrowerId = 'b1'): ContactJob => ({
+  jobId: `2027-06-10|p1|${borrowerId}|D0|${channel}|${loanId}`,
+  businessDate: '2027-06-10',
+  partnerId: 'p1',
+  borrowerId,
+  stage: 'D0',
+  offsetDays: 0,
+  channel,
+  items: [{ loanId, installmentNo: 1, dueDate: '2027-06-10' }],
+});
+const sqsEvent = (j: ContactJob): SQSEvent =>
+  ({
+    Records: [{ messageId: `m-${j.jobId}`, receiptHandle: 'rh', body: JSON.stringify(j) }],
+  }) as unknown as SQSEvent;
+const invoke = (j: ContactJob) => handler(sqsEvent(j), {} as Context);
+
+describe('contact sender', () => {
+  it('publishes a transactional SMS with the sender id to the decrypted E.164 number', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+    expect(await invoke(job('S1'))).toEqual({ batchItemFailures: [] });
+    const calls = snsMock.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.PhoneNumber).toBe('+8613700000001');
+    expect(input?.MessageAttributes?.['AWS.SNS.SMS.SMSType']?.StringValue).toBe('Transactional');
+    expect(input?.MessageAttributes?.['AWS.SNS.SMS.SenderID']?.StringValue).toBe(
+      defaultRules.contact.smsSenderId,
+    );
+    expect(input?.Message).toContain('回复TD退订');
+    expect(
+      await repos.contacts.get({ loanId: 'S1', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+    ).toMatchObject({
+      status: 'sent',
+      messageId: 'sns-1',
+    });
+  });
+
+  it('sends email through SES', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    expect(await invoke(job('S1', 'email'))).toEqual({ batchItemFailures: [] });
+    expect(sesMock.commandCalls(SendEmailCommand)[0]?.args[0].input.Destination?.ToAddresses).toEqual([
+      'a@example.com',
+    ]);
+  });
+
+  it('hands a throttled send back to SQS and sends it on the retry, once', async () => {
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolves({ MessageId: 'sns-2' });
+    const first = await invoke(job('S2'));
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: `m-${job('S2').jobId}` }]);
+    expect(
+      await repos.contacts.get({ loanId: 'S2', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+    ).toMatchObject({ status: 'failed' });
+    clock.advance(60_000);
+    expect(await invoke(job('S2'))).toEqual({ batchItemFailures: [] });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(
+      await repos.contacts.get({ loanId: 'S2', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+    ).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('never sends a contact the ledger shows as sent, however often the job is delivered', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+    await invoke(job('S2', 'email'));
+    await invoke(job('S2', 'email'));
+    clock.advance(3_600_000);
+    await invoke(job('S2', 'email'));
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('suppresses the third SMS of the borrower day (cap 2) and records why', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'sns-4' });
+    await invoke(job('S3'));
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(
+      await repos.contacts.get({ loanId: 'S3', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+    ).toMatchObject({
+      status: 'suppressed',
+      failure: 'daily_cap',
+    });
+    expect(log.lines.at(-1)).toMatchObject({
+      loanId: 'S3',
+      status: 'suppressed',
+      reason: 'daily_cap',
+      to: '+86137****0001',
+    });
+  });
+
+  it('hides a job until the borrower window opens when it arrives at night in their zone', async () => {
+    clock.set(new Date('2027-06-10T01:30:00Z')); // 21:30 on 2027-06-09 in New York
+    const res = await invoke(job('N1', 'sms', 'ny'));
+    expect(res.batchItemFailures).toHaveLength(1);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    const change = sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input;
+    expect(change?.VisibilityTimeout).toBe(10.5 * 3600); // until 08:00 EDT = 12:00Z
+  });
+});
