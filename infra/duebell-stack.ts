@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import type { FunctionName } from '#shared/http/route-table.ts';
@@ -9,12 +10,15 @@ import { DuebellData } from './constructs/data.ts';
 import { DuebellEvents } from './constructs/event-bus.ts';
 import { DuebellFunction } from './constructs/node-function.ts';
 import { PartnerApi, type PartnerConfig } from './constructs/partner-api.ts';
+import { Reminders } from './constructs/reminders.ts';
 
 export interface DuebellStackProps extends StackProps {
   /** Partners to issue API keys to. Default: one demo partner. */
   readonly partners?: readonly PartnerConfig[];
   /** Rule overrides for this deployment (validated); passed to every function. Default: domain-rules.md. */
   readonly rules?: Rules;
+  /** SES identity reminder emails are sent from. Default: any identity of the account and region. */
+  readonly emailIdentityArn?: string;
 }
 
 /** The wildcards `grantReadWriteData` writes are scoped to this one table, its indexes and its key. */
@@ -39,6 +43,8 @@ export class DuebellStack extends Stack {
   readonly data: DuebellData;
   readonly api: PartnerApi;
   readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly reminders: Reminders;
+  readonly opsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: DuebellStackProps = {}) {
     super(scope, id, props);
@@ -83,5 +89,21 @@ export class DuebellStack extends Stack {
       maxBodyBytes: rules.api.maxBodyBytes,
     });
     for (const fn of Object.values(this.functions)) fn.addEnvironment('PARTNERS', this.api.partnerDirectory);
+
+    this.opsTopic = new Topic(this, 'OpsAlarms', { enforceSSL: true, masterKey: this.data.fieldKey });
+    this.reminders = new Reminders(this, 'Reminders', {
+      table: this.data.table,
+      fieldKey: this.data.fieldKey,
+      identityHmacSecret: this.data.identityHmacSecret,
+      bus: events.bus,
+      environment: { ...environment, PARTNERS: this.api.partnerDirectory },
+      rules,
+      opsTopic: this.opsTopic,
+      emailIdentityArn: props.emailIdentityArn,
+      entry,
+    });
+    for (const fn of [this.reminders.sweep, this.reminders.sender, this.reminders.inboundSms]) {
+      acknowledgeTableGrant(fn, this.data.table.node.defaultChild as CfnTable);
+    }
   }
 }

@@ -68,9 +68,9 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('run Node 24 on ARM64 with active tracing, one per route group', () => {
+  it('run Node 24 on ARM64 with active tracing: one per route group, plus sweep, sender and inbound SMS', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
-    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 3);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -78,12 +78,15 @@ describe('functions', () => {
     }
   });
 
-  it('give the field key and the HMAC secret to the scoring function only', () => {
+  it('give the field key and the HMAC secret only to scoring, the sender and the inbound-SMS handler', () => {
     const withKey = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { FIELD_KEY_ID: Match.anyValue() } } },
     });
-    expect(Object.keys(withKey)).toHaveLength(1);
-    expect(Object.keys(withKey)[0]).toMatch(/^applicationsfn/);
+    expect(Object.keys(withKey).sort()).toEqual([
+      expect.stringMatching(/^Remindersinboundsmsfn/),
+      expect.stringMatching(/^Reminderssendcontactfn/),
+      expect.stringMatching(/^applicationsfn/),
+    ]);
   });
 
   it('grant no "*" action on data', () => {
