@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
 import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
+import { parseFaults } from '#shared/simulation/faults.ts';
+import { runSimulation } from '#shared/simulation/run-simulation.ts';
 import { demoPartners, startLocalStack } from './local-stack.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -11,7 +13,7 @@ const fen = (n: number) => `¥${(n / 100).toFixed(2)}`;
 
 /**
  * `npm start`: DynamoDB Local, the table, the demo portfolio booked, one application scored over
- * HTTP, then the API keeps serving until Ctrl-C (`--exit` stops after the demo).
+ * HTTP, 60 simulated days of reminders, then the API keeps serving until Ctrl-C (`--exit` stops after the demo).
  */
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -44,6 +46,24 @@ export async function demoCommand(argv: string[]): Promise<void> {
       const decision = (await res.json()) as Record<string, unknown>;
       console.log(`scored an application over HTTP → ${res.status}`, JSON.stringify(decision));
     }
+    console.log('simulating the demo portfolio for 60 days (2027-05-01 on) through the same handlers …');
+    const run = await runSimulation({
+      portfolio,
+      from: '2027-05-01',
+      days: 60,
+      faults: parseFaults(undefined),
+      seed: 1,
+      outDir: '.local/demo-run',
+      dynamodbEndpoint: stack.dynamodbEndpoint,
+    });
+    const s = run.summary;
+    console.log(
+      `  contacts by status ${JSON.stringify(s.contacts.byStatus)}, by stage ${JSON.stringify(s.contacts.byStage)}`,
+    );
+    console.log(
+      `  loans by bucket ${JSON.stringify(s.loansByBucket)}; amounts (fen) ${JSON.stringify(s.amounts)}`,
+    );
+    console.log('  files: .local/demo-run/contacts.jsonl, events.jsonl, summary.json');
     console.log('demo partner API keys (send as x-api-key):');
     for (const p of partners) console.log(`  ${p.partnerId.padEnd(10)} ${p.apiKey}`);
     console.log(`listening on ${stack.url}  (OpenAPI: ${stack.url}/v1/openapi.json)`);

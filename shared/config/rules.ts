@@ -65,8 +65,12 @@ export const rulesSchema = z.object({
       minTermMonths: z.number().int().positive().default(1),
       maxTermMonths: z.number().int().positive().default(24),
       maxBulletTermMonths: z.number().int().positive().default(12),
-      /** Shards of the due-date index; spreads one busy date over several partitions. */
-      dueIndexShards: z.number().int().min(1).max(100).default(8),
+      /**
+       * Shards of the due-date index: one busy date's writes (booking, payments on the day) spread over
+       * this many partition keys (about 1,000 writes/s each). Each costs a query per swept date, rounded
+       * up to half a read unit, so more shards than the write rate needs only add read cost.
+       */
+      dueIndexShards: z.number().int().min(1).max(100).default(4),
     })
     .prefault({}),
   contact: z

@@ -16,7 +16,7 @@ import type { BorrowerRecord } from '#shared/storage/records.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
 
 export interface SenderDeps {
-  repos: Pick<Repositories, 'borrowers' | 'loans' | 'contacts'>;
+  repos: Pick<Repositories, 'loans' | 'contacts' | 'jobContext'>;
   sender: ContactSender;
   log: ContactLog;
   events: EventBus;
@@ -45,7 +45,14 @@ interface LiveItem {
  */
 export async function processContactJob(deps: SenderDeps, job: ContactJob): Promise<JobOutcome> {
   const { rules } = deps;
-  const borrower = await deps.repos.borrowers.get(job.partnerId, job.borrowerId);
+  const context = await deps.repos.jobContext.load(
+    job.partnerId,
+    job.borrowerId,
+    job.items,
+    job.stage,
+    job.channel,
+  );
+  const borrower = context.borrower;
   if (!borrower) return { kind: 'done', sent: 0 };
   const now = deps.clock.now();
   const today = localDateOf(now, rules.timezone);
@@ -54,14 +61,15 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
 
   const items: LiveItem[] = [];
   for (const item of job.items) {
-    const found = await deps.repos.loans.getLoanWithInstallments(item.loanId);
-    const inst = found?.installments.find((i) => i.installmentNo === item.installmentNo);
-    if (!found || !inst || found.loan.status !== 'active' || isPaid(inst)) continue; // paid since the sweep
+    const loan = context.loans.get(item.loanId);
+    const inst = context.installments.get(`${item.loanId}#${item.installmentNo}`);
+    if (!loan || !inst || loan.status !== 'active' || isPaid(inst)) continue; // paid since the sweep
     if (inst.dueDate !== item.dueDate) continue; // re-dated by a hardship plan
-    if (activePlan(found.loan.hardshipPlans, today)) continue; // reminders pause during a plan
-    if (job.offsetDays > 0) {
+    if (activePlan(loan.hardshipPlans, today)) continue; // reminders pause during a plan
+    if (job.offsetDays > 0 && inst.installmentNo > 1) {
       // Overdue stages follow the oldest unpaid installment; a newer one is covered by it.
-      const oldest = found.installments.find((i) => !isPaid(i) && i.dueDate < today);
+      const all = await deps.repos.loans.getLoanWithInstallments(item.loanId);
+      const oldest = all?.installments.find((i) => !isPaid(i) && i.dueDate < today);
       if (oldest && oldest.installmentNo !== inst.installmentNo) continue;
     }
     const key: ContactKey = {
@@ -70,7 +78,7 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
       stage: job.stage,
       channel: job.channel,
     };
-    const entry = await deps.repos.contacts.get(key);
+    const entry = context.ledger.get(`${item.loanId}#${item.installmentNo}`);
     if (entry?.status === 'sent' || entry?.status === 'suppressed') continue; // decided before (a duplicate job)
     items.push({ key, amount: outstanding(inst).total, dueDate: inst.dueDate });
   }
@@ -80,7 +88,8 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
   const partnerName = deps.partners.nameOf(job.partnerId) ?? job.partnerId;
   const render = (covered: LiveItem[]) =>
     renderMessage({ stage: job.stage, channel: job.channel, language, partnerName, items: covered }, rules);
-  const to = address ? await maskedAddress(deps.keys, job.channel, address) : '';
+  const plainAddress = address ? await deps.keys.decrypt(address) : undefined;
+  const to = plainAddress ? (job.channel === 'sms' ? maskPhone(plainAddress) : maskEmail(plainAddress)) : '';
   const line = (it: LiveItem, status: ContactLine['status'], reason?: string): ContactLine => ({
     // In the borrower's own offset, so the contact window can be read off the line.
     at: formatInstantInZone(now, timezone),
@@ -96,7 +105,7 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
     ...(reason ? { reason } : {}),
   });
 
-  if (!address) return suppress(deps, job, items, borrower, line, 'no_address');
+  if (!plainAddress) return suppress(deps, job, items, borrower, line, 'no_address');
   const decision = decideContact(
     { channel: job.channel, offsetDays: job.offsetDays, loanIds: items.map((i) => i.key.loanId) },
     {
@@ -143,7 +152,6 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
   );
   if (!reserved) return suppress(deps, job, claimed, borrower, line, 'daily_cap', true);
 
-  const plainAddress = await deps.keys.decrypt(address);
   const message = render(claimed);
   let messageId: string;
   try {
@@ -182,16 +190,6 @@ async function recentContacts(
     counts[it.key.loanId] = entries.filter((e) => e.status === 'sent' && (e.sentAt ?? '') >= since).length;
   }
   return counts;
-}
-
-async function maskedAddress(
-  keys: KeyService,
-  channel: 'sms' | 'email',
-  encrypted: string | undefined,
-): Promise<string> {
-  if (!encrypted) return '';
-  const plain = await keys.decrypt(encrypted);
-  return channel === 'sms' ? maskPhone(plain) : maskEmail(plain);
 }
 
 async function suppress(

@@ -1,4 +1,5 @@
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -99,6 +100,31 @@ export class LoanRepository {
       }
       throw new LoanAlreadyExistsError(`loan ${loan.loanId} is already booked`);
     }
+  }
+
+  /**
+   * Loads many booked loans at once (a lender's existing book, or a benchmark), 25 items a call,
+   * unconditionally: for new data only, where no booking can race it.
+   */
+  async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[], concurrency = 8): Promise<void> {
+    const items = [
+      ...loans.map((loan) => ({ ...keys.loan(loan.loanId), kind: 'loan', ...loan })),
+      ...installments.map((inst) => this.installmentItem(inst)),
+    ];
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+    const worker = async () => {
+      for (let batch = batches.shift(); batch; batch = batches.shift()) {
+        let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const out = await this.db.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+          );
+          requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
   async getLoan(loanId: string): Promise<LoanRecord | undefined> {

@@ -5,6 +5,7 @@ import { BorrowerRepository } from './borrower-repository.ts';
 import { ContactLedgerRepository } from './contact-ledger-repository.ts';
 import { documentClient } from './document-client.ts';
 import { DueIndexRepository } from './due-index-repository.ts';
+import { JobContextRepository } from './job-context-repository.ts';
 import { LoanRepository } from './loan-repository.ts';
 import { SweepRunRepository } from './sweep-run-repository.ts';
 
@@ -15,6 +16,7 @@ export interface Repositories {
   dueIndex: DueIndexRepository;
   contacts: ContactLedgerRepository;
   sweepRuns: SweepRunRepository;
+  jobContext: JobContextRepository;
 }
 
 /** All repositories over one table and one client (created once per container). */
@@ -27,5 +29,6 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts: new ContactLedgerRepository(db, tableName, rules.contact.recordRetentionYears),
     sweepRuns: new SweepRunRepository(db, tableName),
+    jobContext: new JobContextRepository(db, tableName),
   };
 }

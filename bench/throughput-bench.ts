@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { JsonlContactLog } from '#shared/adapters/local/jsonl-contact-log.ts';
+import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
+import { Outbox } from '#shared/adapters/local/outbox.ts';
+import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { defaultRules } from '#shared/config/rules.ts';
+import { withCheckChar } from '#shared/identity/prc-id.ts';
+import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { SequentialIds } from '#shared/ports/ids.ts';
+import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
+import { processContactJob } from '#shared/reminders/send-contact.ts';
+import { sweepReminders } from '#shared/reminders/sweep.ts';
+import { buildAppDeps } from '#shared/runtime/app-deps.ts';
+import type { ContactJob } from '#shared/schemas/contact-job.ts';
+import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
+import { createTable } from '#shared/storage/create-table.ts';
+import { DUE_DATE } from './sweep-bench.ts';
+
+/**
+ * The reminder pipeline end to end for `count` installments at D-3: the sweep on the due-date index,
+ * then every queued job through the sender (re-read, rules, ledger claim, daily slot, send, record)
+ * with `concurrency` workers, as the sender Lambda's bounded concurrency would run them.
+ */
+export async function pipelineRate(client: DynamoDBClient, count: number, concurrency: number) {
+  const tableName = `bench-${randomUUID()}`;
+  await createTable(client, tableName);
+  const businessDate = addDays(DUE_DATE, -3);
+  const clock = new ManualClock(
+    instantAt(businessDate, minuteOfDay(defaultRules.contact.sweepAt), defaultRules.timezone),
+  );
+  const partners = new StaticPartnerDirectory([{ partnerId: 'p1', name: 'Bench Loans' }]);
+  const deps = buildAppDeps({
+    dynamodb: client,
+    tableName,
+    rules: defaultRules,
+    keys: new LocalKeyService(),
+    events: new RecordingEventBus(),
+    clock,
+    ids: new SequentialIds(1),
+    partners,
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
+  const portfolio: Portfolio = {
+    partners: [{ partnerId: 'p1', name: 'Bench Loans' }],
+    borrowers: Array.from({ length: count }, (_, i) => ({
+      borrowerId: `b${i}`,
+      partnerId: 'p1',
+      name: 'Bench',
+      phone: `+86137${String(i).padStart(8, '0')}`,
+      idNumber: withCheckChar(`31010419900101${String(i % 1000).padStart(3, '0')}`),
+    })),
+    loans: Array.from({ length: count }, (_, i) => ({
+      loanId: `P${String(i).padStart(7, '0')}`,
+      borrowerId: `b${i}`,
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet' as const,
+      disbursedOn: '2027-08-15', // one month before DUE_DATE
+    })),
+    payments: [],
+    hardship: [],
+    applications: [],
+  };
+  await seedPortfolio(deps, portfolio, clock.now());
+
+  const jobs: ContactJob[] = [];
+  const started = performance.now();
+  const sweep = await sweepReminders(
+    { ...deps, queue: { enqueue: async (batch) => void jobs.push(...batch) } },
+    businessDate,
+  );
+  const sweepSeconds = (performance.now() - started) / 1000;
+  const outbox = new Outbox();
+  const senderDeps = { ...deps, sender: outbox, log: new JsonlContactLog() };
+  const worker = async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) await processContactJob(senderDeps, job);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    installments: sweep.installments,
+    sent: outbox.accepted.length,
+    sweepOnlyPerSecond: sweep.installments / sweepSeconds,
+    endToEndPerSecond: sweep.installments / seconds,
+  };
+}

@@ -1,0 +1,84 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactEntry } from './contact-ledger-repository.ts';
+import { type ItemKey, keys } from './keys.ts';
+import type { BorrowerRecord, InstallmentRecord, LoanRecord } from './records.ts';
+
+export interface JobContext {
+  borrower?: BorrowerRecord;
+  loans: Map<string, LoanRecord>;
+  /** By `loanId#installmentNo`. */
+  installments: Map<string, InstallmentRecord>;
+  /** Ledger entries by `loanId#installmentNo`, for the job's stage and channel. */
+  ledger: Map<string, ContactEntry>;
+}
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, kind: _kind, dueShard: _ds, dueSort: _dso, ...rest } = item;
+  return rest as T;
+};
+
+/**
+ * What the sender must re-read before contacting (the borrower, each loan and installment, and the
+ * ledger entries it would claim) in one strongly consistent BatchGetItem instead of a call apiece.
+ */
+export class JobContextRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(
+    partnerId: string,
+    borrowerId: string,
+    items: readonly { loanId: string; installmentNo: number }[],
+    stage: string,
+    channel: string,
+  ): Promise<JobContext> {
+    const wanted: ItemKey[] = [keys.borrower(partnerId, borrowerId)];
+    for (const it of items) {
+      wanted.push(
+        keys.loan(it.loanId),
+        keys.installment(it.loanId, it.installmentNo),
+        keys.contact(it.loanId, it.installmentNo, stage, channel),
+      );
+    }
+    const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: ItemKey[] = unique.slice(i, i + 100);
+      while (pending.length > 0) {
+        const out = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
+      }
+    }
+    const context: JobContext = { loans: new Map(), installments: new Map(), ledger: new Map() };
+    for (const item of found) {
+      switch (item.kind) {
+        case 'borrower':
+          context.borrower = strip<BorrowerRecord>(item);
+          break;
+        case 'loan': {
+          const loan = strip<LoanRecord>(item);
+          context.loans.set(loan.loanId, loan);
+          break;
+        }
+        case 'installment': {
+          const inst = strip<InstallmentRecord>(item);
+          context.installments.set(`${inst.loanId}#${inst.installmentNo}`, inst);
+          break;
+        }
+        case 'contact': {
+          const entry = strip<ContactEntry>(item);
+          context.ledger.set(`${entry.loanId}#${entry.installmentNo}`, entry);
+          break;
+        }
+      }
+    }
+    return context;
+  }
+}
