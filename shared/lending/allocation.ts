@@ -1,4 +1,4 @@
-import type { Fen, InstallmentState, LocalDate } from './types.ts';
+import type { Fen, InstallmentState, LocalDate, ScheduledInstallment } from './types.ts';
 
 export interface Components {
   fee: Fen;
@@ -15,6 +15,19 @@ export function outstanding(inst: InstallmentState): Components {
   const interest = inst.interestDue - inst.interestPaid;
   const principal = inst.principalDue - inst.principalPaid;
   return { fee, penalty, interest, principal, total: fee + penalty + interest + principal };
+}
+
+/** Installment states for a fresh schedule: nothing paid, nothing accrued. */
+export function unpaidInstallments(schedule: readonly ScheduledInstallment[]): InstallmentState[] {
+  return schedule.map((s) => ({
+    ...s,
+    principalPaid: 0,
+    interestPaid: 0,
+    feePaid: 0,
+    penaltyAccrued: 0,
+    penaltyPaid: 0,
+    penaltyAccruedThrough: null,
+  }));
 }
 
 export function isPaid(inst: InstallmentState): boolean {

@@ -1,4 +1,5 @@
 import type { Rules } from '#shared/config/rules.ts';
+import { unpaidInstallments } from '#shared/lending/allocation.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { LoanTerms, ScheduledInstallment } from '#shared/lending/types.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
@@ -26,18 +27,12 @@ export function newInstallmentRecords(
   loan: LoanRecord,
   schedule: ScheduledInstallment[],
 ): InstallmentRecord[] {
-  return schedule.map((s) => ({
+  return unpaidInstallments(schedule).map((s) => ({
     ...s,
     loanId: loan.loanId,
     partnerId: loan.partnerId,
     borrowerId: loan.borrowerId,
     identityHash: loan.identityHash,
-    principalPaid: 0,
-    interestPaid: 0,
-    feePaid: 0,
-    penaltyAccrued: 0,
-    penaltyPaid: 0,
-    penaltyAccruedThrough: null,
   }));
 }
 

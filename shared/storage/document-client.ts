@@ -11,9 +11,14 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 export function isConditionalFailure(err: unknown): boolean {
   const name = (err as { name?: string })?.name;
   if (name === 'ConditionalCheckFailedException') return true;
-  if (name === 'TransactionCanceledException') {
-    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
-  }
+  if (name === 'TransactionCanceledException')
+    return cancellationCodes(err).includes('ConditionalCheckFailed');
   return false;
+}
+
+/** Why each item of a cancelled transaction failed, in the order of the transaction's items. */
+export function cancellationCodes(err: unknown): (string | undefined)[] {
+  return ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+    (r) => r.Code,
+  );
 }

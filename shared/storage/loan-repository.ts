@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isPaid } from '#shared/lending/allocation.ts';
-import { isConditionalFailure } from './document-client.ts';
+import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { dueIndexKey, keys } from './keys.ts';
 import type { InstallmentRecord, LoanRecord, PaymentRecord } from './records.ts';
 
@@ -85,17 +85,14 @@ export class LoanRepository {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...installments.map((inst) => ({
-              Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
-            })),
+            ...this.installmentPuts(installments),
             ...markApplication,
           ],
         }),
       );
     } catch (err) {
       if (!isConditionalFailure(err)) throw err;
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (markApplication.length > 0 && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
+      if (markApplication.length > 0 && cancellationCodes(err).at(-1) === 'ConditionalCheckFailed') {
         throw new ApplicationAlreadyBookedError(`application ${loan.applicationId} is already booked`);
       }
       throw new LoanAlreadyExistsError(`loan ${loan.loanId} is already booked`);
@@ -198,16 +195,13 @@ export class LoanRepository {
               },
             },
             this.loanUpdate(loan, expectedVersion),
-            ...changed.map((inst) => ({
-              Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
-            })),
+            ...this.installmentPuts(changed),
           ],
         }),
       );
     } catch (err) {
       if (!isConditionalFailure(err)) throw err;
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      if (cancellationCodes(err)[0] === 'ConditionalCheckFailed') {
         throw new PaymentAlreadyAppliedError(`payment ${payment.paymentId} is already applied`);
       }
       throw new LoanVersionConflictError(`loan ${loan.loanId} changed since version ${expectedVersion}`);
@@ -223,12 +217,7 @@ export class LoanRepository {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            this.loanUpdate(loan, expectedVersion),
-            ...changed.map((inst) => ({
-              Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
-            })),
-          ],
+          TransactItems: [this.loanUpdate(loan, expectedVersion), ...this.installmentPuts(changed)],
         }),
       );
     } catch (err) {
@@ -237,6 +226,12 @@ export class LoanRepository {
       }
       throw err;
     }
+  }
+
+  private installmentPuts(installments: InstallmentRecord[]) {
+    return installments.map((inst) => ({
+      Put: { TableName: this.tableName, Item: this.installmentItem(inst) },
+    }));
   }
 
   private loanUpdate(loan: LoanRecord, expectedVersion: number) {

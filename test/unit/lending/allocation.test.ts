@@ -1,31 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
-import { allocatePayment, isPaid, outstanding } from '#shared/lending/allocation.ts';
+import { allocatePayment, isPaid, outstanding, unpaidInstallments } from '#shared/lending/allocation.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { InstallmentState } from '#shared/lending/types.ts';
 
 function fresh(principal = 300_000, termMonths = 3, fee = 0): InstallmentState[] {
-  return buildSchedule(
-    {
-      principal,
-      aprBps: 1800,
-      termMonths,
-      repaymentMethod: 'equal_installment',
-      disbursedOn: '2027-05-10',
-      feePerInstallment: fee,
-    },
-    defaultRules,
-  ).map((s) => ({
-    ...s,
-    principalPaid: 0,
-    interestPaid: 0,
-    feePaid: 0,
-    penaltyAccrued: 0,
-    penaltyPaid: 0,
-    penaltyAccruedThrough: null,
-  }));
+  return unpaidInstallments(
+    buildSchedule(
+      {
+        principal,
+        aprBps: 1800,
+        termMonths,
+        repaymentMethod: 'equal_installment',
+        disbursedOn: '2027-05-10',
+        feePerInstallment: fee,
+      },
+      defaultRules,
+    ),
+  );
 }
 
 const owedTotal = (insts: InstallmentState[]) => insts.reduce((sum, i) => sum + outstanding(i).total, 0);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
-import { allocatePayment } from '#shared/lending/allocation.ts';
+import { allocatePayment, unpaidInstallments } from '#shared/lending/allocation.ts';
 import { aprCapBps, penaltyAprBps } from '#shared/lending/apr.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
@@ -11,24 +11,18 @@ import type { InstallmentState } from '#shared/lending/types.ts';
 
 const rules = defaultRules;
 function loan(): InstallmentState[] {
-  return buildSchedule(
-    {
-      principal: 300_000,
-      aprBps: 1800,
-      termMonths: 3,
-      repaymentMethod: 'equal_installment',
-      disbursedOn: '2027-05-10',
-    },
-    rules,
-  ).map((s) => ({
-    ...s,
-    principalPaid: 0,
-    interestPaid: 0,
-    feePaid: 0,
-    penaltyAccrued: 0,
-    penaltyPaid: 0,
-    penaltyAccruedThrough: null,
-  }));
+  return unpaidInstallments(
+    buildSchedule(
+      {
+        principal: 300_000,
+        aprBps: 1800,
+        termMonths: 3,
+        repaymentMethod: 'equal_installment',
+        disbursedOn: '2027-05-10',
+      },
+      rules,
+    ),
+  );
 }
 const firstDue = '2027-06-10';
 
