@@ -9,11 +9,12 @@ import type { KeyService } from '#shared/ports/key-service.ts';
 import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
 import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
 import { type Language, reason } from '#shared/scoring/reasons.ts';
+import { activePlan } from '#shared/servicing/hardship-plan.ts';
 import type { ApplicationRecord } from '#shared/storage/application-repository.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
 
 export interface ScoringDeps {
-  repos: Pick<Repositories, 'applications' | 'borrowers'>;
+  repos: Pick<Repositories, 'applications' | 'borrowers' | 'loans'>;
   keys: KeyService;
   events: EventBus;
   clock: Clock;
@@ -29,6 +30,22 @@ function canonical(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** A plan marks the person until it ends; marks of plans that have ended are cleared here. */
+async function hasActiveHardship(
+  deps: ScoringDeps,
+  identityHash: string,
+  loanIds: string[],
+  today: string,
+): Promise<boolean> {
+  let active = false;
+  for (const loanId of loanIds) {
+    const loan = await deps.repos.loans.getLoan(loanId);
+    if (loan && activePlan(loan.hardshipPlans, today)) active = true;
+    else await deps.repos.borrowers.setHardship(identityHash, loanId, false);
+  }
+  return active;
 }
 
 export function toDecision(app: ApplicationRecord, language: Language): Decision {
@@ -67,6 +84,7 @@ export async function scoreApplication(
     throw conflict('borrower_identity_mismatch', 'borrowerId is already registered with another idNumber');
   }
   const status = await deps.repos.borrowers.identityStatus(identityHash);
+  const hardshipActive = await hasActiveHardship(deps, identityHash, status.hardshipLoanIds, today);
 
   const { applicant, bureau } = body;
   const input: CreditInput = {
@@ -81,7 +99,7 @@ export async function scoreApplication(
     creditHistoryMonths: bureau.creditHistoryMonths,
     request: body.request,
     overdueExisting: status.overdueLoanIds.length > 0,
-    hardshipActive: status.hardshipLoanIds.length > 0,
+    hardshipActive,
     today,
   };
   const decided = decideCredit(input, rules);

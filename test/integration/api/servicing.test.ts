@@ -208,6 +208,7 @@ describe('POST /v1/loans/{loanId}/payments', () => {
 
 describe('POST /v1/loans/{loanId}/hardship', () => {
   it('refers the same person at any partner while the plan is active', async () => {
+    at('2027-07-01T02:00:00.000Z');
     const person = anotherPerson();
     const { loanId } = await bookedLoan({}, person);
     await api.request('POST', `/v1/loans/${loanId}/hardship`, {
@@ -215,6 +216,10 @@ describe('POST /v1/loans/{loanId}/hardship', () => {
     });
     const res = await api.request('POST', '/v1/applications', { body: person, apiKey: PARTNER_B.apiKey });
     expect([res.body.decision, res.body.reasons[0].code]).toEqual(['refer', 'HARDSHIP_ACTIVE']);
+    api.clock.advance(6 * 86_400_000); // the 5-day plan has ended
+    const after = await api.request('POST', '/v1/applications', { body: person, apiKey: PARTNER_B.apiKey });
+    expect(after.body.decision).toBe('approve');
+    at('2027-07-01T02:00:00.000Z');
   });
 
   it('grants an illness deferral, moves the unpaid due dates and their index entries, and audits it', async () => {
