@@ -27,8 +27,10 @@ const borrowerArb = fc.record({
   ),
 });
 
+type BorrowerSpec = typeof borrowerArb extends fc.Arbitrary<infer T> ? T : never;
+
 /** A random little book: several zones, opt-outs, several loans per borrower, payments early, late or never. */
-function portfolioOf(borrowers: fc.infer<typeof borrowerArb>[]): Portfolio {
+function portfolioOf(borrowers: BorrowerSpec[]): Portfolio {
   const p: Portfolio = {
     timezone: 'Asia/Shanghai',
     partners: [{ partnerId: 'p', name: 'P' }],
