@@ -139,6 +139,13 @@ export function openApiDocument() {
       '/v1/loans/{loanId}/payments': { post: postPayment },
       '/v1/loans/{loanId}/hardship': { post: postHardship },
       '/v1/borrowers/{borrowerId}/contact-preferences': { put: putPreferences },
+      '/v1/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: { '200': { description: 'The OpenAPI 3.1 document' }, ...errors(401, 429) },
+        },
+      },
     },
   });
 }

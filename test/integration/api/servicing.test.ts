@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
-import { PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
+import { type ApiResponse, PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -27,11 +27,10 @@ function anotherPerson(): object {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the loan view is asserted field by field
 async function bookedLoan(
   extra: object = {},
   applicant: object = application,
-): Promise<{ loanId: string; body: any }> {
+): Promise<{ loanId: string; body: ApiResponse['body'] }> {
   const applicationId = await approvedApplication(applicant);
   const res = await api.request('POST', '/v1/loans', { body: { applicationId, ...extra } });
   expect(res.status).toBe(201);
