@@ -86,6 +86,8 @@ export const installmentViewSchema = z.object({
   due: componentsSchema,
   paid: componentsSchema,
   outstanding: componentsSchema,
+  /** Days since this installment's due date while anything of it is unpaid. */
+  daysPastDue: z.number().int(),
   paidOn: localDateSchema.nullable(),
 });
 

@@ -1,6 +1,7 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import { aprCapBps, penaltyAprBps } from '#shared/lending/apr.ts';
+import { daysBetween } from '#shared/lending/calendar.ts';
 import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
 import { accruePenalty } from '#shared/lending/penalty.ts';
 import type { InstallmentState, LocalDate } from '#shared/lending/types.ts';
@@ -64,6 +65,7 @@ export function loanView(loan: LoanRecord, stored: InstallmentRecord[], today: L
         penalty: inst.penaltyPaid,
       }),
       outstanding: components(owed),
+      daysPastDue: owed.total > 0 && inst.dueDate < today ? daysBetween(inst.dueDate, today) : 0,
       paidOn: inst.paidOn ?? null,
     } as const;
   });

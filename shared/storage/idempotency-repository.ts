@@ -22,6 +22,9 @@ export interface IdempotencyRecord {
   expiresAt: number;
 }
 
+/** Longer than any API function's timeout: a request still marked in progress after this has died. */
+const IN_PROGRESS_LEASE_SECONDS = 60;
+
 export type BeginResult =
   | { kind: 'started' }
   | { kind: 'replay'; response: StoredResponse }
@@ -55,11 +58,15 @@ export class IdempotencyRepository {
             kind: 'idempotency',
             requestHash,
             status: 'in_progress',
+            inProgressUntil: nowSeconds + IN_PROGRESS_LEASE_SECONDS,
             expiresAt: nowSeconds + ttlSeconds,
           },
-          // An expired record that TTL has not removed yet counts as absent.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
+          // An expired record that TTL has not removed yet counts as absent, and so does a request
+          // whose handler died mid-way (its in-progress lease ran out): the retry may run it.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND inProgressUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
         }),
       );
       return { kind: 'started' };

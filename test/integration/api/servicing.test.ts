@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
+import { loanViewSchema } from '#shared/schemas/servicing.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { type ApiResponse, PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
 
@@ -137,7 +138,9 @@ describe('POST /v1/loans/{loanId}/payments', () => {
       delinquency: 'delinquent',
       classification: 'partial',
     });
-    expect(view.body.installments[0].status).toBe('overdue');
+    expect(view.body.installments[0]).toMatchObject({ status: 'overdue', daysPastDue: 7 });
+    expect(view.body.installments[1]).toMatchObject({ status: 'upcoming', daysPastDue: 0 });
+    expect(loanViewSchema.parse(view.body).loanId).toBe(loanId);
     expect(view.body.installments[0].due.penalty).toBeGreaterThan(0);
 
     const rest = view.body.installments[0].outstanding.total;
