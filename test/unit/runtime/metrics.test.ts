@@ -1,0 +1,26 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countBy } from '#shared/runtime/metrics.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('countBy', () => {
+  it('emits one EMF count with its dimensions and no other fields', () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = new Metrics({ namespace: 'Duebell', serviceName: 'test' });
+    countBy(metrics, 'ApplicationsScored', { decision: 'approve', grade: 'A' });
+    const emf = lines.map((l) => JSON.parse(l)).find((o) => o._aws);
+    expect(emf).toMatchObject({ ApplicationsScored: 1, decision: 'approve', grade: 'A', service: 'test' });
+    expect(emf._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'ApplicationsScored', Unit: 'Count' }]);
+  });
+
+  it('does nothing without a metrics instance (local runs)', () => {
+    const write = vi.spyOn(process.stdout, 'write');
+    countBy(undefined, 'ApplicationsScored');
+    expect(write).not.toHaveBeenCalled();
+  });
+});
