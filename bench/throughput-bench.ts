@@ -11,7 +11,7 @@ import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
 import { ManualClock } from '#shared/ports/clock.ts';
 import { SequentialIds } from '#shared/ports/ids.ts';
 import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
-import { processContactJob } from '#shared/reminders/send-contact.ts';
+import { processContactJobs } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import { buildAppDeps } from '#shared/runtime/app-deps.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
@@ -78,8 +78,11 @@ export async function pipelineRate(client: DynamoDBClient, count: number, concur
   const sweepSeconds = (performance.now() - started) / 1000;
   const outbox = new Outbox();
   const senderDeps = { ...deps, sender: outbox, log: new JsonlContactLog() };
+  // Each worker takes SQS-sized batches of 10, as the sender Lambda receives them.
   const worker = async () => {
-    for (let job = jobs.shift(); job; job = jobs.shift()) await processContactJob(senderDeps, job);
+    for (let batch = jobs.splice(0, 10); batch.length > 0; batch = jobs.splice(0, 10)) {
+      await processContactJobs(senderDeps, batch);
+    }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;

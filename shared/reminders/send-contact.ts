@@ -11,7 +11,8 @@ import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { ContactJob, ContactLine } from '#shared/schemas/contact-job.ts';
 import { activePlan } from '#shared/servicing/hardship-plan.ts';
-import type { ContactKey } from '#shared/storage/contact-ledger-repository.ts';
+import type { ContactKey, SlotReservation } from '#shared/storage/contact-ledger-repository.ts';
+import type { JobContext } from '#shared/storage/job-context-repository.ts';
 import type { BorrowerRecord } from '#shared/storage/records.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
 
@@ -28,8 +29,17 @@ export interface SenderDeps {
   afterCarrierAccept?: (job: ContactJob) => void;
 }
 
-/** `done`: nothing more to do for this job. `retry-at`: deliver the job again then (window closed, or a live claim). */
-export type JobOutcome = { kind: 'done'; sent: number } | { kind: 'retry-at'; at: Date };
+/**
+ * `done`: nothing more to do for this job. `retry-at`: deliver the job again then (window closed, or a
+ * live claim). `failed`: a transient failure (the queue retries with backoff).
+ */
+export type JobOutcome =
+  | { kind: 'done'; sent: number }
+  | { kind: 'retry-at'; at: Date }
+  | { kind: 'failed'; error: unknown };
+
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 interface LiveItem {
   key: ContactKey;
@@ -37,27 +47,71 @@ interface LiveItem {
   dueDate: string;
 }
 
+type LineOf = (it: LiveItem, status: ContactLine['status'], reason?: string) => ContactLine;
+
+/** What a job comes to once the loans, the borrower and the rules have been read: the send waits for its claims. */
+type Plan =
+  | { kind: 'outcome'; outcome: JobOutcome }
+  | {
+      kind: 'send';
+      job: ContactJob;
+      borrower: BorrowerRecord;
+      items: LiveItem[];
+      address: string;
+      line: LineOf;
+      slot: SlotReservation;
+    };
+
 /**
- * Flow 4, second half: re-read the borrower and each loan (paid, cured or paused items drop out), apply
- * the contact rules, claim each (loan, installment, stage, channel) in the ledger, send one message for
- * what is left, then record it. A transient failure throws, so the queue retries; the claim makes sure
- * nothing is sent twice unless the process dies between the carrier's accept and the ledger update.
+ * Flow 4, second half, for one SQS batch: re-read every borrower, loan and ledger entry in one
+ * BatchGetItem (paid, cured or paused items drop out), apply the contact rules, then claim each
+ * (loan, installment, stage, channel) and the person's daily slot — for the whole batch in one
+ * transaction when nothing stands in the way, one by one otherwise — send one message per job, and
+ * record it. Nothing is sent twice unless the process dies between the carrier's accept and the record.
  */
+export async function processContactJobs(
+  deps: SenderDeps,
+  jobs: readonly ContactJob[],
+): Promise<JobOutcome[]> {
+  const contexts = await deps.repos.jobContext.loadMany(jobs);
+  const plans: Plan[] = [];
+  for (const [i, job] of jobs.entries()) {
+    try {
+      plans.push(await planJob(deps, job, contexts[i] as JobContext));
+    } catch (error) {
+      plans.push({ kind: 'outcome', outcome: { kind: 'failed', error } });
+    }
+  }
+  const preclaimed = await claimTogether(deps, plans);
+  const outcomes: JobOutcome[] = [];
+  for (const plan of plans) {
+    if (plan.kind === 'outcome') outcomes.push(plan.outcome);
+    else
+      outcomes.push(
+        await sendPlanned(deps, plan, preclaimed.has(plan.job.jobId)).catch(
+          (error) => ({ kind: 'failed', error }) as const,
+        ),
+      );
+  }
+  return outcomes;
+}
+
+/** One job on its own (a batch of one). Throws on a transient failure, as a Lambda handler would. */
 export async function processContactJob(deps: SenderDeps, job: ContactJob): Promise<JobOutcome> {
+  const [outcome] = await processContactJobs(deps, [job]);
+  if (!outcome) return { kind: 'done', sent: 0 };
+  if (outcome.kind === 'failed') throw outcome.error;
+  return outcome;
+}
+
+async function planJob(deps: SenderDeps, job: ContactJob, context: JobContext): Promise<Plan> {
   const { rules } = deps;
-  const context = await deps.repos.jobContext.load(
-    job.partnerId,
-    job.borrowerId,
-    job.items,
-    job.stage,
-    job.channel,
-  );
+  const done = (sent = 0): Plan => ({ kind: 'outcome', outcome: { kind: 'done', sent } });
   const borrower = context.borrower;
-  if (!borrower) return { kind: 'done', sent: 0 };
+  if (!borrower) return done();
   const now = deps.clock.now();
   const today = localDateOf(now, rules.timezone);
-  const language = borrower.preferences.language;
-  const timezone = borrower.preferences.timezone;
+  const { language, timezone } = borrower.preferences;
 
   const items: LiveItem[] = [];
   for (const item of job.items) {
@@ -72,25 +126,23 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
       const oldest = all?.installments.find((i) => !isPaid(i) && i.dueDate < today);
       if (oldest && oldest.installmentNo !== inst.installmentNo) continue;
     }
+    const entry = context.ledger.get(`${item.loanId}#${item.installmentNo}`);
+    if (entry?.status === 'sent' || entry?.status === 'suppressed') continue; // decided before (a duplicate job)
     const key: ContactKey = {
       loanId: item.loanId,
       installmentNo: item.installmentNo,
       stage: job.stage,
       channel: job.channel,
     };
-    const entry = context.ledger.get(`${item.loanId}#${item.installmentNo}`);
-    if (entry?.status === 'sent' || entry?.status === 'suppressed') continue; // decided before (a duplicate job)
     items.push({ key, amount: outstanding(inst).total, dueDate: inst.dueDate });
   }
-  if (items.length === 0) return { kind: 'done', sent: 0 };
+  if (items.length === 0) return done();
 
-  const address = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
-  const partnerName = deps.partners.nameOf(job.partnerId) ?? job.partnerId;
-  const render = (covered: LiveItem[]) =>
-    renderMessage({ stage: job.stage, channel: job.channel, language, partnerName, items: covered }, rules);
-  const plainAddress = address ? await deps.keys.decrypt(address) : undefined;
-  const to = plainAddress ? (job.channel === 'sms' ? maskPhone(plainAddress) : maskEmail(plainAddress)) : '';
-  const line = (it: LiveItem, status: ContactLine['status'], reason?: string): ContactLine => ({
+  const encrypted = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
+  const address = encrypted ? await deps.keys.decrypt(encrypted) : undefined;
+  const to = address ? (job.channel === 'sms' ? maskPhone(address) : maskEmail(address)) : '';
+  const templateId = render(deps, job, language, items).templateId;
+  const line: LineOf = (it, status, reason) => ({
     // In the borrower's own offset, so the contact window can be read off the line.
     at: formatInstantInZone(now, timezone),
     borrowerId: job.borrowerId,
@@ -99,67 +151,120 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
     stage: job.stage,
     channel: job.channel,
     to,
-    templateId: render(items).templateId,
+    templateId,
     language,
     status,
     ...(reason ? { reason } : {}),
   });
+  const suppressed = async (which: LiveItem[], reason: string) => {
+    await suppress(deps, job, which, borrower, line, reason);
+    return done();
+  };
 
-  if (!plainAddress) return suppress(deps, job, items, borrower, line, 'no_address');
+  if (!address) return suppressed(items, 'no_address');
   const decision = decideContact(
     { channel: job.channel, offsetDays: job.offsetDays, loanIds: items.map((i) => i.key.loanId) },
     {
       timezone,
       optOut: borrower.preferences.optOut,
-      // The daily cap is enforced by the atomic reservation below, which concurrent senders cannot race.
+      // The daily cap is enforced by the atomic reservation at claim time, which concurrent senders cannot race.
       sentTodayOnChannel: 0,
       sentLast7DaysByLoan: await recentContacts(deps, job, items, now),
     },
     now,
     rules,
   );
-  if (decision.status === 'suppressed') return suppress(deps, job, items, borrower, line, decision.reason);
+  if (decision.status === 'suppressed') return suppressed(items, decision.reason);
   if (decision.status === 'deferred') {
     await deps.log.record(items.map((it) => line(it, 'deferred', 'outside_contact_window')));
-    return { kind: 'retry-at', at: decision.until };
+    return { kind: 'outcome', outcome: { kind: 'retry-at', at: decision.until } };
   }
   const overWeekly = items.filter((it) => decision.suppressedLoanIds.includes(it.key.loanId));
   if (overWeekly.length > 0) await suppress(deps, job, overWeekly, borrower, line, 'weekly_cap');
-
-  const claimed: LiveItem[] = [];
-  for (const it of items.filter((i) => decision.loanIds.includes(i.key.loanId))) {
-    const claim = await deps.repos.contacts.claim(it.key, now, rules.contact.claimLeaseSeconds);
-    if (claim === 'claimed') claimed.push(it);
-    else if (claim === 'in-progress') {
-      // Another delivery of this job holds it; if that sender died, the claim frees when its lease ends.
-      return {
-        kind: 'retry-at',
-        at: new Date(now.getTime() + rules.contact.claimLeaseSeconds * 1000 + 1000),
-      };
-    }
-  }
-  if (claimed.length === 0) return { kind: 'done', sent: 0 };
-
-  const localDay = toZoned(now, timezone).date;
   const cap =
     job.channel === 'sms' ? rules.contact.maxSmsPerBorrowerPerDay : rules.contact.maxEmailsPerBorrowerPerDay;
-  const reserved = await deps.repos.contacts.reserveDailySlot(
-    borrower.identityHash,
-    localDay,
-    job.channel,
-    job.jobId,
-    cap,
-  );
-  if (!reserved) return suppress(deps, job, claimed, borrower, line, 'daily_cap', true);
+  return {
+    kind: 'send',
+    job,
+    borrower,
+    items: items.filter((i) => decision.loanIds.includes(i.key.loanId)),
+    address,
+    line,
+    slot: {
+      identityHash: borrower.identityHash,
+      localDate: toZoned(now, timezone).date,
+      channel: job.channel,
+      messageKey: job.jobId,
+      cap,
+    },
+  };
+}
 
-  const message = render(claimed);
+/**
+ * Claims and daily slots of the whole batch in one transaction. A job whose claim or slot would fail
+ * (a duplicate delivery, a live claim, a full day) drops out and takes the one-by-one path, which knows
+ * how to answer each case; jobs sharing a person's day (one slot item for both channels: a transaction
+ * touches an item once) also go one by one, and so do jobs past the transaction's size limit.
+ */
+async function claimTogether(deps: SenderDeps, plans: Plan[]): Promise<Set<string>> {
+  let candidates = plans.filter((p): p is Extract<Plan, { kind: 'send' }> => p.kind === 'send');
+  const slotKey = (p: Extract<Plan, { kind: 'send' }>) => `${p.slot.identityHash}|${p.slot.localDate}`;
+  const shared = new Set(candidates.map(slotKey).filter((k, i, all) => all.indexOf(k) !== i));
+  let operations = 0;
+  candidates = candidates.filter((p) => {
+    if (shared.has(slotKey(p))) return false;
+    operations += 1 + p.items.length;
+    return operations <= MAX_TRANSACTION_ITEMS;
+  });
+  const now = deps.clock.now();
+  while (candidates.length > 1) {
+    const failedJobs = await deps.repos.contacts.claimAll(
+      candidates.map((p) => ({ id: p.job.jobId, keys: p.items.map((i) => i.key), slot: p.slot })),
+      now,
+      deps.rules.contact.claimLeaseSeconds,
+    );
+    if (failedJobs.length === 0) return new Set(candidates.map((p) => p.job.jobId));
+    candidates = candidates.filter((p) => !failedJobs.includes(p.job.jobId));
+  }
+  return new Set();
+}
+
+async function sendPlanned(
+  deps: SenderDeps,
+  plan: Extract<Plan, { kind: 'send' }>,
+  preclaimed: boolean,
+): Promise<JobOutcome> {
+  const { job, line, rules } = { ...plan, rules: deps.rules };
+  const now = deps.clock.now();
+  let claimed = plan.items;
+  if (!preclaimed) {
+    claimed = [];
+    for (const it of plan.items) {
+      const claim = await deps.repos.contacts.claim(it.key, now, rules.contact.claimLeaseSeconds);
+      if (claim === 'claimed') claimed.push(it);
+      else if (claim === 'in-progress') {
+        // Another delivery of this job holds it; if that sender died, the claim frees when its lease ends.
+        return {
+          kind: 'retry-at',
+          at: new Date(now.getTime() + rules.contact.claimLeaseSeconds * 1000 + 1000),
+        };
+      }
+    }
+    if (claimed.length === 0) return { kind: 'done', sent: 0 };
+    if (!(await deps.repos.contacts.reserveDailySlot(plan.slot))) {
+      await suppress(deps, job, claimed, plan.borrower, line, 'daily_cap', true);
+      return { kind: 'done', sent: 0 };
+    }
+  }
+
+  const message = render(deps, job, plan.borrower.preferences.language, claimed);
   let messageId: string;
   try {
     messageId =
       job.channel === 'sms'
-        ? await deps.sender.sendSms(plainAddress, message.body, rules.contact.smsSenderId)
+        ? await deps.sender.sendSms(plan.address, message.body, rules.contact.smsSenderId)
         : await deps.sender.sendEmail(
-            plainAddress,
+            plan.address,
             message.subject ?? '',
             message.body,
             rules.contact.emailFrom,
@@ -173,6 +278,11 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
   for (const it of claimed) await deps.repos.contacts.markSent(it.key, now, messageId);
   await deps.log.record(claimed.map((it) => line(it, 'sent')));
   return { kind: 'done', sent: claimed.length };
+}
+
+function render(deps: SenderDeps, job: ContactJob, language: 'zh-CN' | 'en', items: LiveItem[]) {
+  const partnerName = deps.partners.nameOf(job.partnerId) ?? job.partnerId;
+  return renderMessage({ stage: job.stage, channel: job.channel, language, partnerName, items }, deps.rules);
 }
 
 /** Contacts per loan in the last 7 days, for stages under the rolling weekly cap (from D+4 on). */
@@ -197,18 +307,17 @@ async function suppress(
   job: ContactJob,
   items: LiveItem[],
   borrower: BorrowerRecord,
-  line: (it: LiveItem, status: ContactLine['status'], reason?: string) => ContactLine,
+  line: LineOf,
   reason: string,
   alreadyClaimed = false,
-): Promise<JobOutcome> {
+): Promise<void> {
   const now = deps.clock.now();
   const decided: LiveItem[] = [];
   for (const it of items) {
-    if (
-      !alreadyClaimed &&
-      (await deps.repos.contacts.claim(it.key, now, deps.rules.contact.claimLeaseSeconds)) !== 'claimed'
-    )
-      continue;
+    const claim = alreadyClaimed
+      ? 'claimed'
+      : await deps.repos.contacts.claim(it.key, now, deps.rules.contact.claimLeaseSeconds);
+    if (claim !== 'claimed') continue;
     await deps.repos.contacts.markSuppressed(it.key, now, reason);
     decided.push(it);
   }
@@ -228,5 +337,4 @@ async function suppress(
       },
     })),
   );
-  return { kind: 'done', sent: 0 };
 }

@@ -16,7 +16,7 @@ import { JsonlContactLog } from '#shared/adapters/local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
 import { Outbox } from '#shared/adapters/local/outbox.ts';
 import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
-import { SimulatedQueue } from '#shared/adapters/local/simulated-queue.ts';
+import { type QueuedMessage, SimulatedQueue } from '#shared/adapters/local/simulated-queue.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
@@ -24,7 +24,7 @@ import { ManualClock } from '#shared/ports/clock.ts';
 import { SimulatedCrashError } from '#shared/ports/contact.ts';
 import { SequentialIds } from '#shared/ports/ids.ts';
 import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
-import { processContactJob } from '#shared/reminders/send-contact.ts';
+import { processContactJobs } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import { buildAppDeps } from '#shared/runtime/app-deps.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
@@ -56,6 +56,8 @@ export interface SimulationResult {
 
 /** SQS visibility timeout and the backoff of a failed delivery, in simulated seconds. */
 const VISIBILITY_SECONDS = 60;
+/** Records per sender invocation, as the SQS event source is configured. */
+const SQS_BATCH = 10;
 
 type Action = { at: Date; order: number; run: () => Promise<void> };
 
@@ -213,16 +215,24 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   const drainQueue = async (until: Date) => {
     for (;;) {
-      const message = queue.receive(until);
-      if (!message) return;
-      if (message.visibleAt.getTime() > clock.now().getTime()) clock.set(message.visibleAt);
-      try {
-        const outcome = await processContactJob(senderDeps, message.job);
-        if (outcome.kind === 'done') queue.delete();
-        else queue.retryAt(outcome.at);
-      } catch (err) {
-        if (!(err instanceof SimulatedCrashError) && (err as Error).name !== 'TransientSendError') throw err;
-        queue.retryAt(new Date(clock.now().getTime() + VISIBILITY_SECONDS * 1000 * message.receives));
+      const received = queue.receive(until, SQS_BATCH);
+      if (!received) return;
+      if (received.at.getTime() > clock.now().getTime()) clock.set(received.at);
+      const outcomes = await processContactJobs(
+        senderDeps,
+        received.messages.map((m) => m.job),
+      );
+      for (const [i, outcome] of outcomes.entries()) {
+        const message = received.messages[i] as QueuedMessage;
+        if (outcome.kind === 'retry-at') queue.retryAt(message, outcome.at);
+        else if (outcome.kind === 'failed') {
+          const err = outcome.error as Error;
+          if (!(err instanceof SimulatedCrashError) && err.name !== 'TransientSendError') throw err;
+          queue.retryAt(
+            message,
+            new Date(clock.now().getTime() + VISIBILITY_SECONDS * 1000 * message.receives),
+          );
+        }
       }
     }
   };

@@ -1,5 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalFailure } from './document-client.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
 
 export interface ContactKey {
@@ -27,6 +33,15 @@ export interface ContactEntry extends ContactKey {
  * - `already-sent`: the contact was decided for good before (sent, or suppressed); send nothing.
  * - `in-progress`: another sender holds a live claim; try again after its lease.
  */
+/** One of a person's daily message slots on a channel (the daily cap), reserved for one message. */
+export interface SlotReservation {
+  identityHash: string;
+  localDate: string;
+  channel: string;
+  messageKey: string;
+  cap: number;
+}
+
 export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
 
 /**
@@ -42,34 +57,9 @@ export class ContactLedgerRepository {
   ) {}
 
   async claim(key: ContactKey, now: Date, leaseSeconds: number): Promise<ClaimResult> {
-    const expiresAt = new Date(now);
-    expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + this.retentionYears);
     try {
       await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
-          UpdateExpression:
-            'SET kind = :kind, loanId = :loanId, installmentNo = :no, stage = :stage, channel = :channel, ' +
-            '#status = :claimed, claimedAt = :now, leaseUntil = :lease, expiresAt = :ttl ADD attempts :one',
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#status <> :sent AND #status <> :suppressed AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':kind': 'contact',
-            ':loanId': key.loanId,
-            ':no': key.installmentNo,
-            ':stage': key.stage,
-            ':channel': key.channel,
-            ':claimed': 'claimed',
-            ':sent': 'sent',
-            ':suppressed': 'suppressed',
-            ':now': now.toISOString(),
-            ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-            ':ttl': Math.floor(expiresAt.getTime() / 1000),
-            ':one': 1,
-          },
-        }),
+        new UpdateCommand({ TableName: this.tableName, ...this.claimUpdate(key, now, leaseSeconds) }),
       );
       return 'claimed';
     } catch (err) {
@@ -79,6 +69,34 @@ export class ContactLedgerRepository {
         ? 'already-sent'
         : 'in-progress';
     }
+  }
+
+  private claimUpdate(key: ContactKey, now: Date, leaseSeconds: number) {
+    const expiresAt = new Date(now);
+    expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + this.retentionYears);
+    return {
+      Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+      UpdateExpression:
+        'SET kind = :kind, loanId = :loanId, installmentNo = :no, stage = :stage, channel = :channel, ' +
+        '#status = :claimed, claimedAt = :now, leaseUntil = :lease, expiresAt = :ttl ADD attempts :one',
+      ConditionExpression:
+        'attribute_not_exists(pk) OR (#status <> :sent AND #status <> :suppressed AND leaseUntil < :now)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':kind': 'contact',
+        ':loanId': key.loanId,
+        ':no': key.installmentNo,
+        ':stage': key.stage,
+        ':channel': key.channel,
+        ':claimed': 'claimed',
+        ':sent': 'sent',
+        ':suppressed': 'suppressed',
+        ':now': now.toISOString(),
+        ':lease': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+        ':ttl': Math.floor(expiresAt.getTime() / 1000),
+        ':one': 1,
+      },
+    };
   }
 
   /** Records that the carrier accepted the message. */
@@ -118,36 +136,61 @@ export class ContactLedgerRepository {
    * Reserves one of the person's daily slots on a channel for a message, atomically and idempotently:
    * the same message reserves once however often it is retried; false when the cap is reached.
    */
-  async reserveDailySlot(
-    identityHash: string,
-    localDate: string,
-    channel: string,
-    messageKey: string,
-    cap: number,
-  ) {
+  async reserveDailySlot(slot: SlotReservation): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.contactDay(identityHash, localDate),
-          UpdateExpression: 'ADD #channel :msg SET kind = :kind, expiresAt = :ttl',
-          ConditionExpression:
-            'attribute_not_exists(#channel) OR contains(#channel, :key) OR size(#channel) < :cap',
-          ExpressionAttributeNames: { '#channel': channel },
-          ExpressionAttributeValues: {
-            ':msg': new Set([messageKey]),
-            ':key': messageKey,
-            ':cap': cap,
-            ':kind': 'contact-day',
-            ':ttl': Math.floor(Date.parse(`${localDate}T00:00:00Z`) / 1000) + 8 * 86_400,
-          },
-        }),
-      );
+      await this.db.send(new UpdateCommand({ TableName: this.tableName, ...this.slotUpdate(slot) }));
       return true;
     } catch (err) {
       if (isConditionalFailure(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Claims every job's contacts and daily slot in one transaction. Returns the ids of the jobs whose
+   * claim or slot stood in the way (nothing was written then); an empty list means all are claimed.
+   */
+  async claimAll(
+    jobs: { id: string; keys: ContactKey[]; slot: SlotReservation }[],
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<string[]> {
+    const owners: string[] = [];
+    const items = jobs.flatMap((job) => {
+      const ops = [
+        { Update: { TableName: this.tableName, ...this.slotUpdate(job.slot) } },
+        ...job.keys.map((key) => ({
+          Update: { TableName: this.tableName, ...this.claimUpdate(key, now, leaseSeconds) },
+        })),
+      ];
+      owners.push(...ops.map(() => job.id));
+      return ops;
+    });
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return [];
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      const codes = cancellationCodes(err);
+      return [...new Set(owners.filter((_, i) => codes[i] === 'ConditionalCheckFailed'))];
+    }
+  }
+
+  private slotUpdate(slot: SlotReservation) {
+    return {
+      Key: keys.contactDay(slot.identityHash, slot.localDate),
+      UpdateExpression: 'ADD #channel :msg SET kind = :kind, expiresAt = :ttl',
+      ConditionExpression:
+        'attribute_not_exists(#channel) OR contains(#channel, :key) OR size(#channel) < :cap',
+      ExpressionAttributeNames: { '#channel': slot.channel },
+      ExpressionAttributeValues: {
+        ':msg': new Set([slot.messageKey]),
+        ':key': slot.messageKey,
+        ':cap': slot.cap,
+        ':kind': 'contact-day',
+        ':ttl': Math.floor(Date.parse(`${slot.localDate}T00:00:00Z`) / 1000) + 8 * 86_400,
+      },
+    };
   }
 
   /** Records a failed attempt and releases the lease so a retry may claim it at once. */

@@ -27,23 +27,19 @@ export class JobContextRepository {
     private readonly tableName: string,
   ) {}
 
-  async load(
-    partnerId: string,
-    borrowerId: string,
-    items: readonly { loanId: string; installmentNo: number }[],
-    stage: string,
-    channel: string,
-  ): Promise<JobContext> {
-    const wanted: ItemKey[] = [keys.borrower(partnerId, borrowerId)];
-    for (const it of items) {
-      wanted.push(
+  /** The contexts of several jobs (an SQS batch) in as few BatchGetItem calls as 100 keys a call allow. */
+  async loadMany(jobs: readonly JobKeys[]): Promise<JobContext[]> {
+    const keysOf = (job: JobKeys): ItemKey[] => [
+      keys.borrower(job.partnerId, job.borrowerId),
+      ...job.items.flatMap((it) => [
         keys.loan(it.loanId),
         keys.installment(it.loanId, it.installmentNo),
-        keys.contact(it.loanId, it.installmentNo, stage, channel),
-      );
-    }
-    const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    const found: Record<string, unknown>[] = [];
+        keys.contact(it.loanId, it.installmentNo, job.stage, job.channel),
+      ]),
+    ];
+    const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}|${k.sk}`;
+    const unique = [...new Map(jobs.flatMap(keysOf).map((k) => [id(k), k])).values()];
+    const found = new Map<string, Record<string, unknown>>();
     for (let i = 0; i < unique.length; i += 100) {
       let pending: ItemKey[] = unique.slice(i, i + 100);
       while (pending.length > 0) {
@@ -52,33 +48,63 @@ export class JobContextRepository {
             RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
           }),
         );
-        found.push(...(out.Responses?.[this.tableName] ?? []));
+        for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item as ItemKey), item);
         pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
       }
     }
-    const context: JobContext = { loans: new Map(), installments: new Map(), ledger: new Map() };
-    for (const item of found) {
-      switch (item.kind) {
-        case 'borrower':
-          context.borrower = strip<BorrowerRecord>(item);
-          break;
-        case 'loan': {
-          const loan = strip<LoanRecord>(item);
-          context.loans.set(loan.loanId, loan);
-          break;
-        }
-        case 'installment': {
-          const inst = strip<InstallmentRecord>(item);
-          context.installments.set(`${inst.loanId}#${inst.installmentNo}`, inst);
-          break;
-        }
-        case 'contact': {
-          const entry = strip<ContactEntry>(item);
-          context.ledger.set(`${entry.loanId}#${entry.installmentNo}`, entry);
-          break;
-        }
+    return jobs.map((job) =>
+      assemble(
+        keysOf(job).flatMap((k) => {
+          const item = found.get(id(k));
+          return item ? [item] : [];
+        }),
+      ),
+    );
+  }
+
+  async load(
+    partnerId: string,
+    borrowerId: string,
+    items: JobKeys['items'],
+    stage: string,
+    channel: string,
+  ): Promise<JobContext> {
+    const [context] = await this.loadMany([{ partnerId, borrowerId, items, stage, channel }]);
+    return context ?? assemble([]);
+  }
+}
+
+export interface JobKeys {
+  partnerId: string;
+  borrowerId: string;
+  items: readonly { loanId: string; installmentNo: number }[];
+  stage: string;
+  channel: string;
+}
+
+function assemble(found: Record<string, unknown>[]): JobContext {
+  const context: JobContext = { loans: new Map(), installments: new Map(), ledger: new Map() };
+  for (const item of found) {
+    switch (item.kind) {
+      case 'borrower':
+        context.borrower = strip<BorrowerRecord>(item);
+        break;
+      case 'loan': {
+        const loan = strip<LoanRecord>(item);
+        context.loans.set(loan.loanId, loan);
+        break;
+      }
+      case 'installment': {
+        const inst = strip<InstallmentRecord>(item);
+        context.installments.set(`${inst.loanId}#${inst.installmentNo}`, inst);
+        break;
+      }
+      case 'contact': {
+        const entry = strip<ContactEntry>(item);
+        context.ledger.set(`${entry.loanId}#${entry.installmentNo}`, entry);
+        break;
       }
     }
-    return context;
   }
+  return context;
 }

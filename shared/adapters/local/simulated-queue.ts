@@ -1,14 +1,14 @@
 import type { ContactQueue } from '#shared/ports/contact.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 
-interface QueuedMessage {
+export interface QueuedMessage {
   job: ContactJob;
   visibleAt: number;
   receives: number;
   seq: number;
 }
 
-/** SQS as the simulator needs it: messages become visible at an instant, are received in order, and retried. */
+/** SQS as the simulator needs it: messages become visible at an instant, are received in batches, and retried. */
 export class SimulatedQueue implements ContactQueue {
   private messages: QueuedMessage[] = [];
   private seq = 0;
@@ -24,33 +24,29 @@ export class SimulatedQueue implements ContactQueue {
       this.messages.push({ job, visibleAt: this.now().getTime(), receives: 0, seq: this.seq++ });
   }
 
-  /** The next message visible at or before `until`, earliest first; it is invisible until returned or deleted. */
-  receive(until: Date): { job: ContactJob; visibleAt: Date; receives: number } | undefined {
+  /**
+   * Up to `max` messages, as one receive at the instant the earliest becomes visible (if that is no
+   * later than `until`): every message visible by then, oldest first. They stay invisible until
+   * deleted or returned.
+   */
+  receive(until: Date, max: number): { at: Date; messages: QueuedMessage[] } | undefined {
     this.messages.sort((a, b) => a.visibleAt - b.visibleAt || a.seq - b.seq);
-    const next = this.messages[0];
-    if (!next || next.visibleAt > until.getTime()) return undefined;
-    this.messages.shift();
-    next.receives++;
-    this.inFlight = next;
-    return { job: next.job, visibleAt: new Date(next.visibleAt), receives: next.receives };
+    const first = this.messages[0];
+    if (!first || first.visibleAt > until.getTime()) return undefined;
+    const at = Math.max(first.visibleAt, this.now().getTime());
+    const batch = this.messages.filter((m) => m.visibleAt <= at).slice(0, max);
+    this.messages = this.messages.filter((m) => !batch.includes(m));
+    for (const m of batch) m.receives++;
+    return { at: new Date(at), messages: batch };
   }
 
-  private inFlight: QueuedMessage | undefined;
-
-  /** Puts the message being processed back, visible again at `at`; past the receive limit it goes to the DLQ. */
-  retryAt(at: Date): void {
-    const m = this.inFlight;
-    this.inFlight = undefined;
-    if (!m) return;
-    if (m.receives >= this.maxReceives) {
-      this.deadLetters.push(m.job);
+  /** Makes a received message visible again at `at`; past the receive limit it goes to the DLQ instead. */
+  retryAt(message: QueuedMessage, at: Date): void {
+    if (message.receives >= this.maxReceives) {
+      this.deadLetters.push(message.job);
       return;
     }
-    this.messages.push({ ...m, visibleAt: at.getTime(), seq: this.seq++ });
-  }
-
-  delete(): void {
-    this.inFlight = undefined;
+    this.messages.push({ ...message, visibleAt: at.getTime(), seq: this.seq++ });
   }
 
   get depth(): number {

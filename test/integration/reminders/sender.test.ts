@@ -47,6 +47,20 @@ const portfolio: Portfolio = {
       idNumber: '440305198802140176',
     },
     {
+      borrowerId: 'c2',
+      partnerId: 'p1',
+      name: '丙',
+      phone: '+8613700000002',
+      idNumber: '110101198507160016',
+    },
+    {
+      borrowerId: 'c3',
+      partnerId: 'p1',
+      name: '丁',
+      phone: '+8613700000003',
+      idNumber: '310104199307122358',
+    },
+    {
       borrowerId: 'ny',
       partnerId: 'p1',
       name: 'Ann',
@@ -80,6 +94,26 @@ const portfolio: Portfolio = {
     {
       loanId: 'S3',
       borrowerId: 'b1',
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet',
+      disbursedOn: '2027-05-10',
+    },
+    {
+      loanId: 'T2',
+      borrowerId: 'c2',
+      partnerId: 'p1',
+      principal: 100_000,
+      aprBps: 1800,
+      termMonths: 1,
+      repaymentMethod: 'bullet',
+      disbursedOn: '2027-05-10',
+    },
+    {
+      loanId: 'T3',
+      borrowerId: 'c3',
       partnerId: 'p1',
       principal: 100_000,
       aprBps: 1800,
@@ -237,5 +271,24 @@ describe('contact sender', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
     const change = sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input;
     expect(change?.VisibilityTimeout).toBe(10.5 * 3600); // until 08:00 EDT = 12:00Z
+  });
+
+  it('claims a batch together and sends each message once, even a job delivered twice in one batch', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'sns-batch' });
+    const batch = [job('T2', 'sms', 'c2'), job('T3', 'sms', 'c3'), job('T3', 'sms', 'c3')];
+    const event = {
+      Records: batch.map((j, i) => ({ messageId: `b-${i}`, receiptHandle: 'rh', body: JSON.stringify(j) })),
+    } as unknown as SQSEvent;
+    expect(await handler(event, {} as Context)).toEqual({ batchItemFailures: [] });
+    const numbers = snsMock
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input.PhoneNumber)
+      .sort();
+    expect(numbers).toEqual(['+8613700000002', '+8613700000003']);
+    for (const loanId of ['T2', 'T3']) {
+      expect(
+        await repos.contacts.get({ loanId, installmentNo: 1, stage: 'D0', channel: 'sms' }),
+      ).toMatchObject({ status: 'sent' });
+    }
   });
 });
