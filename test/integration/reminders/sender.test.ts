@@ -17,6 +17,7 @@ import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { bulletLoan } from '../../fixtures/portfolio-builders.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 
 // Single attempts: the SDK's own retries would hide what the queue's retry does.
@@ -71,66 +72,12 @@ const portfolio: Portfolio = {
     },
   ],
   loans: [
-    {
-      loanId: 'S1',
-      borrowerId: 'b1',
-      partnerId: 'p1',
-      principal: 100_000,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet',
-      disbursedOn: '2027-05-10',
-    },
-    {
-      loanId: 'S2',
-      borrowerId: 'b1',
-      partnerId: 'p1',
-      principal: 100_000,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet',
-      disbursedOn: '2027-05-10',
-    },
-    {
-      loanId: 'S3',
-      borrowerId: 'b1',
-      partnerId: 'p1',
-      principal: 100_000,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet',
-      disbursedOn: '2027-05-10',
-    },
-    {
-      loanId: 'T2',
-      borrowerId: 'c2',
-      partnerId: 'p1',
-      principal: 100_000,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet',
-      disbursedOn: '2027-05-10',
-    },
-    {
-      loanId: 'T3',
-      borrowerId: 'c3',
-      partnerId: 'p1',
-      principal: 100_000,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet',
-      disbursedOn: '2027-05-10',
-    },
-    {
-      loanId: 'N1',
-      borrowerId: 'ny',
-      partnerId: 'p1',
-      principal: 100_000,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet',
-      disbursedOn: '2027-05-10',
-    },
+    bulletLoan('S1', 'b1'),
+    bulletLoan('S2', 'b1'),
+    bulletLoan('S3', 'b1'),
+    bulletLoan('T2', 'c2'),
+    bulletLoan('T3', 'c3'),
+    bulletLoan('N1', 'ny'),
   ],
   payments: [],
   hardship: [],
