@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { handleInboundSms, type InboundSmsDeps } from '#shared/reminders/inbound-sms.ts';
 
 /** The two-way SMS payload SNS delivers for a reply to the sender number (only the fields used). */

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
 import { awsAppDeps } from '#shared/runtime/aws-app-deps.ts';

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
 import { awsAppDeps } from '#shared/runtime/aws-app-deps.ts';
 import { createSweepHandler } from './sweep-handler.ts';

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import { type SweepDeps, sweepReminders } from '#shared/reminders/sweep.ts';
 import { localDateSchema } from '#shared/schemas/common.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every lending and collection default of domain-rules.md, in one typed place.

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { IssueDetail } from './errors.ts';
 
 /** zod issues as `{ path: 'applicant.phone', message }`; messages never echo the rejected value. */

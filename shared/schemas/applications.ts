@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { birthDateOfPrcId, isValidPrcId } from '#shared/identity/prc-id.ts';
 import {
   bpsSchema,

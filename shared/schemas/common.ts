@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidLocalDate, isValidTimeZone } from '#shared/lending/calendar.ts';
 
 /** Integer fen within the safe-integer range. */

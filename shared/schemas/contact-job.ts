@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One message to send: a borrower, a stage, a channel, and the installments it covers (consolidated). */
 export const contactJobSchema = z.object({
