@@ -2,11 +2,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventBridgeBus } from '#shared/adapters/aws/eventbridge-bus.ts';
-import { KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
 import { loadRules } from '#shared/config/rules.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import { randomIds } from '#shared/ports/ids.ts';
@@ -51,6 +48,13 @@ const noKeys: KeyService = {
 
 async function keyService(fieldKeyId?: string, secretArn?: string): Promise<KeyService> {
   if (!fieldKeyId || !secretArn) return noKeys;
+  // Loaded only where keys are configured: functions without them skip two clients at cold start.
+  const [{ KMSClient }, { GetSecretValueCommand, SecretsManagerClient }, { KmsKeyService }] =
+    await Promise.all([
+      import('@aws-sdk/client-kms'),
+      import('@aws-sdk/client-secrets-manager'),
+      import('#shared/adapters/aws/kms-key-service.ts'),
+    ]);
   const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
   if (!secret.SecretString) throw new Error('identity HMAC secret is empty');
   return new KmsKeyService(new KMSClient({}), fieldKeyId, Buffer.from(secret.SecretString, 'utf8'));
