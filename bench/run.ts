@@ -2,15 +2,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient, startDynamoDbLocal } from '#shared/adapters/local/dynamodb-local.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { measureColdStarts } from './cold-start-bench.ts';
+import { measureScoringApi } from './scoring-api-bench.ts';
 import { conditionalPutRate, measureReadCost, seedTable } from './sweep-bench.ts';
 import { pipelineRate } from './throughput-bench.ts';
 
-/** `npm run bench`: the sweep's read cost and speed (SPEC §4), printed and written to bench/results.json. */
+/**
+ * `npm run bench`: SPEC §4's measured bars — the sweep's read cost and speed, the scoring API against a
+ * bare HTTP + GetItem baseline, and each function's cold-start load — printed and written to bench/results.json.
+ */
 const DUE = Number(process.env.BENCH_DUE ?? 250);
 // 25 000 loans of one installment each (50 000 items): 250 due is a 1 % due rate over the installments.
 const BASE_LOANS = Number(process.env.BENCH_LOANS ?? 25_000);
 const PIPELINE = Number(process.env.BENCH_PIPELINE ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const HTTP_CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10);
+const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 5);
 
 const local = await startDynamoDbLocal();
 const client = localDynamoDbClient(local.endpoint);
@@ -47,6 +55,11 @@ try {
     endToEndOverPuts: pipeline.endToEndPerSecond / putsPerSecond,
   };
 
+  log(`scoring API over HTTP, ${HTTP_SECONDS} s at ${HTTP_CONNECTIONS} connections …`);
+  results.scoringApi = await measureScoringApi(client, local.endpoint, HTTP_SECONDS, HTTP_CONNECTIONS);
+  log(`cold starts, ${COLD_ROUNDS} fresh processes per function …`);
+  results.coldStart = await measureColdStarts(COLD_ROUNDS);
+
   const f = (n: unknown) =>
     typeof n === 'number' ? (Number.isInteger(n) ? String(n) : n.toFixed(2)) : String(n);
   console.log(
@@ -76,6 +89,21 @@ try {
     `sweep + send (claim, rules, send, record): ${f(sp.endToEndPerSecond)}/s → ratio ${f(sp.endToEndOverPuts)}`,
   );
   console.log(`messages sent: ${sp.sent} for ${sp.installments} installments`);
+
+  const api = results.scoringApi as Awaited<ReturnType<typeof measureScoringApi>>;
+  console.log('\nScoring API (bar: requests per second ÷ bare HTTP + one GetItem ≥ 0.6)');
+  console.log(`bare HTTP + GetItem: ${f(api.baseline.requestsPerSecond)}/s, p99 ${api.baseline.p99Ms} ms`);
+  console.log(
+    `POST /v1/applications: ${f(api.api.requestsPerSecond)}/s, p50 ${api.api.p50Ms} ms, p99 ${api.api.p99Ms} ms, non-2xx ${api.api.non2xx} → ratio ${f(api.ratio)}`,
+  );
+
+  const cold = results.coldStart as Awaited<ReturnType<typeof measureColdStarts>>;
+  console.log('\nCold start (bar: module load ÷ a Powertools-logger hello world ≤ 2)');
+  console.log(`hello world: ${f(cold.helloWorldMs)} ms`);
+  console.log('function | bundle KiB | load ms | ÷ hello world');
+  for (const c of cold.functions) {
+    console.log([c.function, c.bundleBytes / 1024, c.loadMs, c.overHelloWorld].map(f).join(' | '));
+  }
 } finally {
   mkdirSync('bench', { recursive: true });
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
