@@ -79,11 +79,14 @@ export async function scoreApplication(
   const identityHash = deps.keys.hashIdentity(body.applicant.idNumber);
   const borrowerId = body.borrowerId ?? deps.ids.next('b');
 
-  const existing = body.borrowerId ? await deps.repos.borrowers.get(partnerId, body.borrowerId) : undefined;
+  const { borrower: existing, status } = await deps.repos.borrowers.scoringView(
+    identityHash,
+    partnerId,
+    body.borrowerId,
+  );
   if (existing && existing.identityHash !== identityHash) {
     throw conflict('borrower_identity_mismatch', 'borrowerId is already registered with another idNumber');
   }
-  const status = await deps.repos.borrowers.identityStatus(identityHash);
   const hardshipActive = await hasActiveHardship(deps, identityHash, status.hardshipLoanIds, today);
 
   const { applicant, bureau } = body;
@@ -124,7 +127,7 @@ export async function scoreApplication(
     expiresAt: new Date(now.getTime() + rules.scoring.offerValidityHours * 3_600_000).toISOString(),
   };
 
-  await deps.repos.borrowers.upsert({
+  const borrowerWrites = deps.repos.borrowers.upsertItems({
     partnerId,
     borrowerId,
     identityHash,
@@ -142,7 +145,7 @@ export async function scoreApplication(
     createdAt,
     updatedAt: createdAt,
   });
-  await deps.repos.applications.put(record);
+  await deps.repos.applications.put(record, borrowerWrites);
   await deps.events.publish([
     {
       type: 'ApplicationScored',

@@ -1,5 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalFailure } from './document-client.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from './borrower-repository.ts';
+import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
 
 /** A stored credit decision: enough to show it again and to replay how it was reached. */
@@ -39,18 +45,25 @@ export class ApplicationRepository {
     private readonly tableName: string,
   ) {}
 
-  async put(app: ApplicationRecord): Promise<void> {
+  /**
+   * Stores a new decision; `together` (e.g. the applicant's borrower record) commits in the same
+   * transaction, so a decision is never kept without its borrower nor a borrower changed without it.
+   */
+  async put(app: ApplicationRecord, together: TransactItem[] = []): Promise<void> {
+    const put = {
+      TableName: this.tableName,
+      Item: { ...keys.application(app.applicationId), kind: 'application', ...app },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.application(app.applicationId), kind: 'application', ...app },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      if (together.length === 0) await this.db.send(new PutCommand(put));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...together] }));
     } catch (err) {
-      if (isConditionalFailure(err))
-        throw new ApplicationExistsError(`application ${app.applicationId} exists`);
+      const applicationExists =
+        together.length === 0
+          ? isConditionalFailure(err)
+          : cancellationCodes(err)[0] === 'ConditionalCheckFailed';
+      if (applicationExists) throw new ApplicationExistsError(`application ${app.applicationId} exists`);
       throw err;
     }
   }

@@ -1,17 +1,30 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys.ts';
+import { type ItemKey, keys } from './keys.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from './records.ts';
 
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
   return rest as T;
 }
+
+function identityStatusOf(identityHash: string, item?: Record<string, unknown>): IdentityStatus {
+  return {
+    identityHash,
+    overdueLoanIds: [...((item?.overdueLoanIds as Set<string> | undefined) ?? [])].sort(),
+    hardshipLoanIds: [...((item?.hardshipLoanIds as Set<string> | undefined) ?? [])].sort(),
+  };
+}
+
+/** One item of a TransactWriteItems call. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Borrowers per partner, and the cross-partner identity status keyed by the national-ID HMAC. */
 export class BorrowerRepository {
@@ -22,6 +35,14 @@ export class BorrowerRepository {
 
   /** Creates the borrower or refreshes its contact data; preferences already set are kept. */
   async upsert(borrower: BorrowerRecord): Promise<void> {
+    await this.db.send(new TransactWriteCommand({ TransactItems: this.upsertItems(borrower) }));
+  }
+
+  /**
+   * The writes of `upsert` (the borrower and its phone lookup item), for a caller that commits them in
+   * one transaction with its own.
+   */
+  upsertItems(borrower: BorrowerRecord): TransactItem[] {
     const { preferences, createdAt, ...rest } = borrower;
     const names: Record<string, string> = {
       '#prefs': 'preferences',
@@ -44,18 +65,20 @@ export class BorrowerRepository {
       values[`:a${i}`] = value;
       sets.push(`#a${i} = :a${i}`);
     }
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.borrower(borrower.partnerId, borrower.borrowerId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.borrower(borrower.partnerId, borrower.borrowerId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
     if (borrower.phoneHash) {
-      await this.db.send(
-        new PutCommand({
+      items.push({
+        Put: {
           TableName: this.tableName,
           Item: {
             ...keys.phone(borrower.phoneHash, borrower.partnerId, borrower.borrowerId),
@@ -63,9 +86,41 @@ export class BorrowerRepository {
             partnerId: borrower.partnerId,
             borrowerId: borrower.borrowerId,
           },
-        }),
-      );
+        },
+      });
     }
+    return items;
+  }
+
+  /**
+   * What scoring reads before deciding, in one strongly consistent BatchGetItem: the partner's borrower
+   * (when the partner named one) and the person's cross-partner identity status.
+   */
+  async scoringView(
+    identityHash: string,
+    partnerId: string,
+    borrowerId?: string,
+  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus }> {
+    const identityKey = keys.identity(identityHash);
+    const borrowerKey = borrowerId ? keys.borrower(partnerId, borrowerId) : undefined;
+    const wanted = borrowerKey ? [identityKey, borrowerKey] : [identityKey];
+    const isKey = (item: Record<string, unknown>, key?: ItemKey) =>
+      item.pk === key?.pk && item.sk === key?.sk;
+    const found: Record<string, unknown>[] = [];
+    let pending: ItemKey[] = wanted;
+    while (pending.length > 0) {
+      const out = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
+    }
+    const identity = found.find((i) => isKey(i, identityKey));
+    const borrower = found.find((i) => isKey(i, borrowerKey));
+    return {
+      borrower: borrower ? strip<BorrowerRecord>(borrower) : undefined,
+      status: identityStatusOf(identityHash, identity),
+    };
   }
 
   /** Borrowers (at any partner) who use the phone number with this hash. */
@@ -138,11 +193,7 @@ export class BorrowerRepository {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.identity(identityHash), ConsistentRead: true }),
     );
-    return {
-      identityHash,
-      overdueLoanIds: [...((out.Item?.overdueLoanIds as Set<string> | undefined) ?? [])].sort(),
-      hardshipLoanIds: [...((out.Item?.hardshipLoanIds as Set<string> | undefined) ?? [])].sort(),
-    };
+    return identityStatusOf(identityHash, out.Item);
   }
 
   async setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void> {
