@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
+import { ApplicationExistsError, type ApplicationRecord } from '#shared/storage/application-repository.ts';
 import type { ContactKey } from '#shared/storage/contact-ledger-repository.ts';
 import type { BorrowerRecord } from '#shared/storage/records.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
@@ -42,6 +43,54 @@ describe('borrower identity across partners', () => {
     expect(fromB?.identityHash).toBe('same-person');
     expect((await repos.borrowers.identityStatus('same-person')).overdueLoanIds).toEqual(['loan-at-a']);
     expect((await repos.borrowers.identityStatus('someone-else')).overdueLoanIds).toEqual([]);
+  });
+
+  it("reads the partner's borrower and the identity status together for scoring", async () => {
+    await repos.borrowers.upsert(borrower('partner-a', 'view-1', 'viewed'));
+    await repos.borrowers.setOverdue('viewed', 'loan-v', true);
+    const named = await repos.borrowers.scoringView('viewed', 'partner-a', 'view-1');
+    expect(named.borrower?.borrowerId).toBe('view-1');
+    expect(named.status.overdueLoanIds).toEqual(['loan-v']);
+    // Another partner's id for the same person is not this partner's borrower.
+    const elsewhere = await repos.borrowers.scoringView('viewed', 'partner-b', 'view-1');
+    expect(elsewhere.borrower).toBeUndefined();
+    expect(elsewhere.status.overdueLoanIds).toEqual(['loan-v']);
+    const unknown = await repos.borrowers.scoringView('nobody', 'partner-a');
+    expect(unknown).toEqual({
+      borrower: undefined,
+      status: { identityHash: 'nobody', overdueLoanIds: [], hardshipLoanIds: [] },
+    });
+  });
+
+  it('stores a decision with its borrower in one transaction, and a second put of it changes nothing', async () => {
+    const app: ApplicationRecord = {
+      applicationId: 'app-tx-1',
+      partnerId: 'partner-a',
+      borrowerId: 'tx-1',
+      identityHash: 'tx-person',
+      decision: 'approve',
+      score: 640,
+      grade: 'B',
+      reasons: [],
+      offer: null,
+      modelVersion: 'test',
+      inputHash: 'h',
+      createdAt: '2027-05-01T00:00:00.000Z',
+      expiresAt: '2027-05-08T00:00:00.000Z',
+    };
+    await repos.applications.put(
+      app,
+      repos.borrowers.upsertItems(borrower('partner-a', 'tx-1', 'tx-person')),
+    );
+    expect((await repos.applications.get('app-tx-1'))?.decision).toBe('approve');
+    expect((await repos.borrowers.get('partner-a', 'tx-1'))?.phoneEncrypted).toBe('enc:phone');
+
+    const changed = { ...borrower('partner-a', 'tx-1', 'tx-person'), phoneEncrypted: 'enc:second' };
+    await expect(
+      repos.applications.put({ ...app, decision: 'decline' }, repos.borrowers.upsertItems(changed)),
+    ).rejects.toBeInstanceOf(ApplicationExistsError);
+    expect((await repos.applications.get('app-tx-1'))?.decision).toBe('approve');
+    expect((await repos.borrowers.get('partner-a', 'tx-1'))?.phoneEncrypted).toBe('enc:phone');
   });
 
   it('clears the overdue mark on cure, and marking twice counts once', async () => {
