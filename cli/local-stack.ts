@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
@@ -23,6 +23,7 @@ import { type IdGenerator, randomIds } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import { type PartnerEntry, StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { type AppDeps, buildAppDeps } from '#shared/runtime/app-deps.ts';
+import { createLogger } from '#shared/runtime/logger.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 
 export const LOCAL_TABLE = 'duebell';
@@ -84,7 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
     partners: new StaticPartnerDirectory(partners),
-    logger: options.logger ?? new Logger({ serviceName: 'duebell', logLevel: 'WARN' }),
+    logger: options.logger ?? createLogger({ logLevel: 'WARN' }),
   });
   const server = createLocalGateway({
     routes: {

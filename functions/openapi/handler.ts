@@ -1,14 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { loadRules } from '#shared/config/rules.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
 import { partnerDirectoryFromEnv } from '#shared/runtime/aws-app-deps.ts';
+import { createLogger } from '#shared/runtime/logger.ts';
 import { openApiRoutes } from './routes.ts';
 
 // Only the partner directory: this function touches no table, key or bus.
 export const handler = dispatch(
   openApiRoutes({
     partners: partnerDirectoryFromEnv(),
-    logger: new Logger(),
+    logger: createLogger(),
     rules: loadRules(JSON.parse(process.env.RULES ?? '{}')),
   }),
 );

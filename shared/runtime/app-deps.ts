@@ -1,4 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,6 +13,7 @@ import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { createLogger } from './logger.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {
@@ -55,7 +56,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
       ttlSeconds: input.rules.api.idempotencyTtlHours * 3600,
     },
     escalation: input.escalation ?? noEscalation,
-    logger: input.logger ?? new Logger({ serviceName: 'duebell' }),
+    logger: input.logger ?? createLogger(),
   };
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
@@ -27,6 +26,7 @@ import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { processContactJobs } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import { buildAppDeps } from '#shared/runtime/app-deps.ts';
+import { createLogger } from '#shared/runtime/logger.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
@@ -100,7 +100,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     clock,
     ids: new SequentialIds(options.seed),
     partners: new StaticPartnerDirectory(partnerEntries),
-    logger: new Logger({ serviceName: 'duebell-simulate', logLevel: 'SILENT' }),
+    logger: createLogger({ serviceName: 'duebell-simulate', logLevel: 'SILENT' }),
   });
   const queue = new SimulatedQueue(() => clock.now());
   const stats = { snsFailures: 0, crashes: 0, duplicateSweeps: 0, carrierAccepts: new Map<string, number>() };
