@@ -127,24 +127,27 @@ export async function scoreApplication(
     expiresAt: new Date(now.getTime() + rules.scoring.offerValidityHours * 3_600_000).toISOString(),
   };
 
-  const borrowerWrites = deps.repos.borrowers.upsertItems({
-    partnerId,
-    borrowerId,
-    identityHash,
-    nameEncrypted: await deps.keys.encrypt(applicant.name),
-    phoneEncrypted: await deps.keys.encrypt(applicant.phone),
-    phoneHash: deps.keys.hashPhone(applicant.phone),
-    emailEncrypted: applicant.email ? await deps.keys.encrypt(applicant.email) : undefined,
-    birthDate: applicant.birthDate,
-    preferences: {
-      language,
-      timezone: rules.timezone,
-      optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+  const borrowerWrites = deps.repos.borrowers.upsertItems(
+    {
+      partnerId,
+      borrowerId,
+      identityHash,
+      nameEncrypted: await deps.keys.encrypt(applicant.name),
+      phoneEncrypted: await deps.keys.encrypt(applicant.phone),
+      phoneHash: deps.keys.hashPhone(applicant.phone),
+      emailEncrypted: applicant.email ? await deps.keys.encrypt(applicant.email) : undefined,
+      birthDate: applicant.birthDate,
+      preferences: {
+        language,
+        timezone: rules.timezone,
+        optOut: [],
+        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      },
+      createdAt,
+      updatedAt: createdAt,
     },
-    createdAt,
-    updatedAt: createdAt,
-  });
+    existing,
+  );
   await deps.repos.applications.put(record, borrowerWrites);
   await deps.events.publish([
     {

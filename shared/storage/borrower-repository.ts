@@ -40,9 +40,10 @@ export class BorrowerRepository {
 
   /**
    * The writes of `upsert` (the borrower and its phone lookup item), for a caller that commits them in
-   * one transaction with its own.
+   * one transaction with its own. Given the record as it was, a changed phone number also drops the old
+   * number's lookup item, so a STOP from a number the borrower no longer uses does not reach them.
    */
-  upsertItems(borrower: BorrowerRecord): TransactItem[] {
+  upsertItems(borrower: BorrowerRecord, previous?: BorrowerRecord): TransactItem[] {
     const { preferences, createdAt, ...rest } = borrower;
     const names: Record<string, string> = {
       '#prefs': 'preferences',
@@ -86,6 +87,14 @@ export class BorrowerRepository {
             partnerId: borrower.partnerId,
             borrowerId: borrower.borrowerId,
           },
+        },
+      });
+    }
+    if (previous?.phoneHash && previous.phoneHash !== borrower.phoneHash) {
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.phone(previous.phoneHash, borrower.partnerId, borrower.borrowerId),
         },
       });
     }
@@ -145,9 +154,12 @@ export class BorrowerRepository {
     borrowerId: string,
     channel: 'sms' | 'email',
     at: string,
+    /** When the request came from a phone number: only if the borrower still uses it. */
+    fromPhoneHash?: string,
   ): Promise<boolean> {
     const current = await this.get(partnerId, borrowerId);
     if (!current) return false;
+    if (fromPhoneHash !== undefined && current.phoneHash !== fromPhoneHash) return false;
     if (current.preferences.optOut.includes(channel)) return true;
     const preferences = { ...current.preferences, optOut: [...current.preferences.optOut, channel] };
     return this.setPreferences(partnerId, borrowerId, preferences, at);

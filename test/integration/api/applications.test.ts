@@ -54,6 +54,26 @@ describe('POST /v1/applications', () => {
     expect(Array.isArray(event?.detail.codes)).toBe(true);
   });
 
+  it('moves the inbound-SMS lookup to the new number when a borrower applies with another phone', async () => {
+    const { borrowers } = api.stack.deps.repos;
+    const hash = (phone: string) => api.stack.deps.keys.hashPhone(phone);
+    const body = (phone: string) => ({
+      ...withId('110101199003074477', 'moving-borrower'),
+      applicant: { ...withId('110101199003074477').applicant, phone },
+    });
+    expect((await api.request('POST', '/v1/applications', { body: body('+8613900000001') })).status).toBe(
+      201,
+    );
+    expect(await borrowers.findByPhoneHash(hash('+8613900000001'))).toHaveLength(1);
+    expect((await api.request('POST', '/v1/applications', { body: body('+8613900000002') })).status).toBe(
+      201,
+    );
+    expect(await borrowers.findByPhoneHash(hash('+8613900000001'))).toEqual([]);
+    expect(await borrowers.findByPhoneHash(hash('+8613900000002'))).toEqual([
+      { partnerId: 'partner-a', borrowerId: 'moving-borrower' },
+    ]);
+  });
+
   it('answers reasons in Chinese when Accept-Language prefers it', async () => {
     const body = { ...application, bureau: { ...application.bureau, inquiriesLast90Days: 9 } };
     const res = await api.request('POST', '/v1/applications', {

@@ -1,3 +1,4 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboundSmsHandler } from '#functions/inbound-sms/inbound-sms-handler.ts';
@@ -7,6 +8,8 @@ import { defaultRules } from '#shared/config/rules.ts';
 import { ManualClock } from '#shared/ports/clock.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
+import type { BorrowerRecord } from '#shared/storage/records.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 
@@ -60,6 +63,45 @@ describe('inbound SMS', () => {
     expect((await repos.borrowers.get('pa', 'x'))?.preferences.optOut).toEqual(['sms']);
     expect((await repos.borrowers.get('pb', 'y'))?.preferences.optOut).toEqual(['sms']);
     expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual([]);
+  });
+
+  it("leaves alone a borrower who has moved to another number, and drops the old number's lookup", async () => {
+    const before = await repos.borrowers.get('pa', 'z');
+    if (!before) throw new Error('seeded borrower z is missing');
+    const moved = { ...before, phoneHash: keys.hashPhone('+8613700000011') };
+    await documentClient(table.client).send(
+      new TransactWriteCommand({ TransactItems: repos.borrowers.upsertItems(moved, before) }),
+    );
+    expect(await repos.borrowers.findByPhoneHash(keys.hashPhone('+8613700000010'))).toEqual([]);
+    expect(await handler(sms('+8613700000010', 'STOP'), {} as Context)).toEqual({ optedOut: 0 });
+    expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual([]);
+    expect(await handler(sms('+8613700000011', 'STOP'), {} as Context)).toEqual({ optedOut: 1 });
+    expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual(['sms']);
+  });
+
+  it('ignores a lookup item left behind for a number its borrower no longer uses', async () => {
+    const record = (phone: string): BorrowerRecord => ({
+      partnerId: 'pa',
+      borrowerId: 'v',
+      identityHash: 'someone',
+      nameEncrypted: 'enc:name',
+      phoneEncrypted: 'enc:phone',
+      phoneHash: keys.hashPhone(phone),
+      preferences: {
+        language: 'zh-CN',
+        timezone: 'Asia/Shanghai',
+        optOut: [],
+        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      },
+      createdAt: '2027-06-01T00:00:00.000Z',
+      updatedAt: '2027-06-01T00:00:00.000Z',
+    });
+    // Upserted without the previous record, the old number's lookup item stays behind.
+    await repos.borrowers.upsert(record('+8613700000012'));
+    await repos.borrowers.upsert(record('+8613700000013'));
+    expect(await repos.borrowers.findByPhoneHash(keys.hashPhone('+8613700000012'))).toHaveLength(1);
+    expect(await handler(sms('+8613700000012', 'TD'), {} as Context)).toEqual({ optedOut: 0 });
+    expect((await repos.borrowers.get('pa', 'v'))?.preferences.optOut).toEqual([]);
   });
 
   it('ignores a payload it does not understand instead of failing', async () => {
