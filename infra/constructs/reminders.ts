@@ -91,13 +91,11 @@ export class Reminders extends Construct {
     props.bus.grantPutEventsTo(this.sweep);
     props.bus.grantPutEventsTo(this.sender);
     this.queue.grantSendMessages(this.sweep);
-    for (const fn of [this.sender, this.inboundSms]) {
-      // The sender decrypts addresses; inbound SMS hashes the replying number.
-      props.fieldKey.grantDecrypt(fn);
-      props.identityHmacSecret.grantRead(fn);
-      fn.addEnvironment('FIELD_KEY_ID', props.fieldKey.keyArn);
-      fn.addEnvironment('IDENTITY_HMAC_SECRET_ARN', props.identityHmacSecret.secretArn);
-    }
+    // Each is given one key: the sender decrypts addresses; inbound SMS hashes the replying number.
+    props.fieldKey.grantDecrypt(this.sender);
+    this.sender.addEnvironment('FIELD_KEY_ID', props.fieldKey.keyArn);
+    props.identityHmacSecret.grantRead(this.inboundSms);
+    this.inboundSms.addEnvironment('IDENTITY_HMAC_SECRET_ARN', props.identityHmacSecret.secretArn);
     this.sender.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     this.sender.addToRolePolicy(
       new PolicyStatement({

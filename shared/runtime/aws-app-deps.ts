@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { EventBridgeBus } from '#shared/adapters/aws/eventbridge-bus.ts';
+import { type FieldCipher, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
 import { loadRules } from '#shared/config/rules.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import { randomIds } from '#shared/ports/ids.ts';
@@ -26,38 +27,30 @@ const envSchema = z.object({
 
 const partnersSchema = z.array(z.object({ partnerId: z.string(), name: z.string(), apiKeyId: z.string() }));
 
-export class KeyServiceNotConfiguredError extends Error {
-  override name = 'KeyServiceNotConfiguredError';
+/**
+ * The keys this function was given, and only those: the field key where addresses are encrypted or
+ * decrypted, the HMAC secret where IDs or phone numbers are hashed. The clients load only where needed.
+ */
+async function keyService(fieldKeyId?: string, secretArn?: string): Promise<KeyService> {
+  return new KmsKeyService(
+    fieldKeyId ? await fieldCipher(fieldKeyId) : undefined,
+    secretArn ? await hmacKeyFrom(secretArn) : undefined,
+  );
 }
 
-/** For functions deployed without key access: any use is a wiring mistake, reported as such. */
-const noKeys: KeyService = {
-  hashIdentity: () => {
-    throw new KeyServiceNotConfiguredError('this function has no identity HMAC key');
-  },
-  hashPhone: () => {
-    throw new KeyServiceNotConfiguredError('this function has no identity HMAC key');
-  },
-  encrypt: async () => {
-    throw new KeyServiceNotConfiguredError('this function has no field key');
-  },
-  decrypt: async () => {
-    throw new KeyServiceNotConfiguredError('this function has no field key');
-  },
-};
+async function fieldCipher(keyId: string): Promise<FieldCipher> {
+  const [{ KMSClient }, { KmsFieldCipher }] = await Promise.all([
+    import('@aws-sdk/client-kms'),
+    import('#shared/adapters/aws/kms-field-cipher.ts'),
+  ]);
+  return new KmsFieldCipher(new KMSClient({}), keyId);
+}
 
-async function keyService(fieldKeyId?: string, secretArn?: string): Promise<KeyService> {
-  if (!fieldKeyId || !secretArn) return noKeys;
-  // Loaded only where keys are configured: functions without them skip two clients at cold start.
-  const [{ KMSClient }, { GetSecretValueCommand, SecretsManagerClient }, { KmsKeyService }] =
-    await Promise.all([
-      import('@aws-sdk/client-kms'),
-      import('@aws-sdk/client-secrets-manager'),
-      import('#shared/adapters/aws/kms-key-service.ts'),
-    ]);
+async function hmacKeyFrom(secretArn: string): Promise<Buffer> {
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
   if (!secret.SecretString) throw new Error('identity HMAC secret is empty');
-  return new KmsKeyService(new KMSClient({}), fieldKeyId, Buffer.from(secret.SecretString, 'utf8'));
+  return Buffer.from(secret.SecretString, 'utf8');
 }
 
 export function partnerDirectoryFromEnv(

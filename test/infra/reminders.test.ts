@@ -71,6 +71,28 @@ describe('reminders infrastructure', () => {
     expect(actionsOf('applicationsfn')).not.toContain('sns:Publish');
   });
 
+  it('gives the sender the field key alone and inbound SMS the HMAC secret alone', () => {
+    const envOf = (prefix: string): Record<string, unknown> => {
+      const fns = template.findResources('AWS::Lambda::Function');
+      const [, fn] = Object.entries(fns).find(([id]) => id.startsWith(prefix)) ?? [];
+      return fn?.Properties.Environment.Variables ?? {};
+    };
+    // Actions granted on the field key itself (the table's own key is another grant).
+    const onFieldKey = (prefix: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+        .filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('DataFieldKey'))
+        .flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    expect(onFieldKey('Reminderssendcontactfn')).toEqual(['kms:Decrypt']);
+    expect(actionsOf('Reminderssendcontactfn')).not.toContain('secretsmanager:GetSecretValue');
+    expect(envOf('Reminderssendcontactfn')).toHaveProperty('FIELD_KEY_ID');
+    expect(envOf('Reminderssendcontactfn')).not.toHaveProperty('IDENTITY_HMAC_SECRET_ARN');
+    expect(actionsOf('Remindersinboundsmsfn')).toContain('secretsmanager:GetSecretValue');
+    expect(envOf('Remindersinboundsmsfn')).toHaveProperty('IDENTITY_HMAC_SECRET_ARN');
+    expect(envOf('Remindersinboundsmsfn')).not.toHaveProperty('FIELD_KEY_ID');
+  });
+
   it('delivers inbound SMS from an encrypted SNS topic to the opt-out handler', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',

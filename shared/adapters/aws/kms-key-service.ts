@@ -1,33 +1,44 @@
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
-import type { KeyService } from '#shared/ports/key-service.ts';
+import { type KeyService, KeyServiceNotConfiguredError } from '#shared/ports/key-service.ts';
 
-/** Field encryption with a customer-managed KMS key; identity hashing with an HMAC key from Secrets Manager. */
+export interface FieldCipher {
+  encrypt(plaintext: string): Promise<string>;
+  decrypt(ciphertext: string): Promise<string>;
+}
+
+/**
+ * Field encryption with the customer-managed KMS key; identity hashing with the HMAC key from Secrets
+ * Manager. Each function is given only the half it needs (least privilege); using the other half throws.
+ */
 export class KmsKeyService implements KeyService {
   constructor(
-    private readonly kms: KMSClient,
-    private readonly keyId: string,
-    private readonly hmacKey: Buffer,
+    private readonly cipher?: FieldCipher,
+    private readonly hmacKey?: Buffer,
   ) {}
 
   hashIdentity(idNumber: string): string {
-    return hmacIdentity(this.hmacKey, idNumber);
+    return hmacIdentity(this.requireHmacKey(), idNumber);
   }
 
   hashPhone(phone: string): string {
-    return hmacPhone(this.hmacKey, phone);
+    return hmacPhone(this.requireHmacKey(), phone);
   }
 
   async encrypt(plaintext: string): Promise<string> {
-    const out = await this.kms.send(
-      new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plaintext, 'utf8') }),
-    );
-    return `kms:${Buffer.from(out.CiphertextBlob ?? new Uint8Array()).toString('base64')}`;
+    return this.requireCipher().encrypt(plaintext);
   }
 
   async decrypt(ciphertext: string): Promise<string> {
-    const blob = Buffer.from(ciphertext.replace(/^kms:/, ''), 'base64');
-    const out = await this.kms.send(new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: blob }));
-    return Buffer.from(out.Plaintext ?? new Uint8Array()).toString('utf8');
+    return this.requireCipher().decrypt(ciphertext);
+  }
+
+  private requireHmacKey(): Buffer {
+    if (!this.hmacKey) throw new KeyServiceNotConfiguredError('this function has no identity HMAC key');
+    return this.hmacKey;
+  }
+
+  private requireCipher(): FieldCipher {
+    if (!this.cipher) throw new KeyServiceNotConfiguredError('this function has no field key');
+    return this.cipher;
   }
 }
