@@ -78,13 +78,19 @@ describe('functions', () => {
     }
   });
 
-  it('give the field key and the HMAC secret only to scoring, the sender and the inbound-SMS handler', () => {
-    const withKey = template.findResources('AWS::Lambda::Function', {
-      Properties: { Environment: { Variables: { FIELD_KEY_ID: Match.anyValue() } } },
-    });
-    expect(Object.keys(withKey).sort()).toEqual([
-      expect.stringMatching(/^Remindersinboundsmsfn/),
+  it('give the field key only to scoring and the sender, the HMAC secret only to scoring and inbound SMS', () => {
+    const withEnv = (name: string) =>
+      Object.keys(
+        template.findResources('AWS::Lambda::Function', {
+          Properties: { Environment: { Variables: { [name]: Match.anyValue() } } },
+        }),
+      ).sort();
+    expect(withEnv('FIELD_KEY_ID')).toEqual([
       expect.stringMatching(/^Reminderssendcontactfn/),
+      expect.stringMatching(/^applicationsfn/),
+    ]);
+    expect(withEnv('IDENTITY_HMAC_SECRET_ARN')).toEqual([
+      expect.stringMatching(/^Remindersinboundsmsfn/),
       expect.stringMatching(/^applicationsfn/),
     ]);
   });
