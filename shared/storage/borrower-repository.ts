@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -7,6 +6,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys } from './keys.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from './records.ts';
 
@@ -115,15 +115,7 @@ export class BorrowerRepository {
     const wanted = borrowerKey ? [identityKey, borrowerKey] : [identityKey];
     const isKey = (item: Record<string, unknown>, key?: ItemKey) =>
       item.pk === key?.pk && item.sk === key?.sk;
-    const found: Record<string, unknown>[] = [];
-    let pending: ItemKey[] = wanted;
-    while (pending.length > 0) {
-      const out = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...(out.Responses?.[this.tableName] ?? []));
-      pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
-    }
+    const found = await batchGetAll(this.db, this.tableName, wanted);
     const identity = found.find((i) => isKey(i, identityKey));
     const borrower = found.find((i) => isKey(i, borrowerKey));
     return {

@@ -1,5 +1,6 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactEntry } from './contact-ledger-repository.ts';
+import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys } from './keys.ts';
 import type { BorrowerRecord, InstallmentRecord, LoanRecord } from './records.ts';
 
@@ -37,21 +38,10 @@ export class JobContextRepository {
         keys.contact(it.loanId, it.installmentNo, job.stage, job.channel),
       ]),
     ];
-    const id = (k: { pk: unknown; sk: unknown }) => `${k.pk}|${k.sk}`;
+    const id = (k: { pk?: unknown; sk?: unknown }) => `${k.pk}|${k.sk}`;
     const unique = [...new Map(jobs.flatMap(keysOf).map((k) => [id(k), k])).values()];
-    const found = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < unique.length; i += 100) {
-      let pending: ItemKey[] = unique.slice(i, i + 100);
-      while (pending.length > 0) {
-        const out = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item as ItemKey), item);
-        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
-      }
-    }
+    const items = await batchGetAll(this.db, this.tableName, unique);
+    const found = new Map(items.map((item) => [id(item), item]));
     return jobs.map((job) =>
       assemble(
         keysOf(job).flatMap((k) => {
