@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { lambdaBundle } from '#infra/constructs/node-function.ts';
 
-/** Bundles live inside the project so the external AWS SDK resolves from node_modules, as from the runtime's. */
+/** Bundles live inside the project, so whatever a bundle leaves external resolves from node_modules. */
 const OUT_DIR = resolve('bench/.bundles');
 const HELLO_WORLD = `import { Logger } from '@aws-lambda-powertools/logger';
 const logger = new Logger();
@@ -22,7 +22,6 @@ const LOAD_ENV = {
   EVENT_BUS_NAME: 'duebell',
   PARTNERS: '[]',
   CONTACT_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/contacts',
-  OPT_OUT_TOPIC_ARN: 'arn:aws:sns:ap-east-1:000000000000:opt-out',
   POWERTOOLS_SERVICE_NAME: 'duebell',
   POWERTOOLS_METRICS_NAMESPACE: 'Duebell',
   POWERTOOLS_LOG_LEVEL: 'WARN',
