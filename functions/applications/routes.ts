@@ -26,6 +26,7 @@ export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'
           event.partnerId,
           event.parsedBody,
           languageOf(event.headers),
+          event.headers['idempotency-key'],
         );
         countBy(deps.metrics, 'ApplicationsScored', { decision: decision.decision, grade: decision.grade });
         return json(201, decision, { location: `/v1/applications/${decision.applicationId}` });

@@ -10,7 +10,8 @@ import type { ApplicationRequest, Decision } from '#shared/schemas/applications.
 import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
 import { type Language, reason } from '#shared/scoring/reasons.ts';
 import { activePlan } from '#shared/servicing/hardship-plan.ts';
-import type { ApplicationRecord } from '#shared/storage/application-repository.ts';
+import { ApplicationExistsError, type ApplicationRecord } from '#shared/storage/application-repository.ts';
+import type { TransactItem } from '#shared/storage/borrower-repository.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
 
 export interface ScoringDeps {
@@ -72,6 +73,8 @@ export async function scoreApplication(
   partnerId: string,
   body: ApplicationRequest,
   language: Language,
+  /** The request's `Idempotency-Key`, when the partner sent one. */
+  requestKey?: string,
 ): Promise<Decision> {
   const { rules } = deps;
   const now = deps.clock.now();
@@ -112,7 +115,7 @@ export async function scoreApplication(
 
   const createdAt = now.toISOString();
   const record: ApplicationRecord = {
-    applicationId: deps.ids.next('app'),
+    applicationId: requestKey ? applicationIdFor(partnerId, requestKey) : deps.ids.next('app'),
     partnerId,
     borrowerId,
     identityHash,
@@ -148,22 +151,52 @@ export async function scoreApplication(
     },
     existing,
   );
-  await deps.repos.applications.put(record, borrowerWrites);
+  const stored = await storeOnce(deps, record, borrowerWrites, requestKey !== undefined, now);
+  // Published again when a retry finds the decision stored: at least once, never lost to a crash.
   await deps.events.publish([
     {
       type: 'ApplicationScored',
-      at: createdAt,
+      at: stored.createdAt,
       detail: {
-        applicationId: record.applicationId,
+        applicationId: stored.applicationId,
         partnerId,
-        borrowerId,
-        decision: record.decision,
-        grade: record.grade,
-        score: record.score,
-        codes: decided.reasonCodes,
-        modelVersion: record.modelVersion,
+        borrowerId: stored.borrowerId,
+        decision: stored.decision,
+        grade: stored.grade,
+        score: stored.score,
+        codes: stored.reasons.map((r) => r.code),
+        modelVersion: stored.modelVersion,
       },
     },
   ]);
-  return toDecision(record, language);
+  return toDecision(stored, language);
+}
+
+/**
+ * The application id of a request the partner sent with an `Idempotency-Key`: the same for every retry,
+ * so a retry whose first run stored its decision and then died finds that decision instead of a second one.
+ */
+export function applicationIdFor(partnerId: string, requestKey: string): string {
+  return `app_${createHash('sha256').update(`${partnerId}\n${requestKey}`).digest('hex').slice(0, 28)}`;
+}
+
+async function storeOnce(
+  deps: ScoringDeps,
+  record: ApplicationRecord,
+  borrowerWrites: TransactItem[],
+  keyed: boolean,
+  now: Date,
+): Promise<ApplicationRecord> {
+  try {
+    await deps.repos.applications.put(record, borrowerWrites);
+    return record;
+  } catch (err) {
+    if (!(err instanceof ApplicationExistsError) || !keyed) throw err;
+    const first = await deps.repos.applications.get(record.applicationId);
+    if (!first || first.partnerId !== record.partnerId) throw err;
+    const keyLifetimeMs = deps.rules.api.idempotencyTtlHours * 3_600_000;
+    if (now.getTime() - Date.parse(first.createdAt) < keyLifetimeMs) return first;
+    // The partner reused a key whose record has long expired: this is a new request.
+    return storeOnce(deps, { ...record, applicationId: deps.ids.next('app') }, borrowerWrites, false, now);
+  }
 }

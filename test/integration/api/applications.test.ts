@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '#shared/http/route-table.ts';
-import { decisionSchema } from '#shared/schemas/applications.ts';
+import { applicationRequestSchema, decisionSchema } from '#shared/schemas/applications.ts';
+import { scoreApplication } from '#shared/services/score-application.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
 
@@ -158,6 +159,36 @@ describe('idempotency', () => {
     const res = await api.request('POST', '/v1/applications', { body: other, headers });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('idempotency_key_reused');
+  });
+
+  it('gives a retry whose first run stored its decision and died that decision, not a second one', async () => {
+    const body = applicationRequestSchema.parse(withId('110101199003074477', 'died-once'));
+    // The first run: decision stored, then the process died before the idempotency record completed.
+    const first = await scoreApplication(api.stack.deps, 'partner-a', body, 'en', 'died-1');
+    const count = await api.itemCount();
+    const retry = await api.request('POST', '/v1/applications', {
+      body,
+      headers: { 'idempotency-key': 'died-1' },
+    });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first);
+    expect(await api.itemCount()).toBe(count + 1); // the idempotency record, and no second decision
+    const scored = api.stack.events.events.filter((e) => e.detail.applicationId === first.applicationId);
+    expect(scored.map((e) => e.type)).toEqual(['ApplicationScored', 'ApplicationScored']);
+  });
+
+  it('treats a key reused after its record expired as a new request', async () => {
+    const body = applicationRequestSchema.parse(withId('110101199003074477', 'reuses-keys'));
+    const started = api.clock.now();
+    const first = await scoreApplication(api.stack.deps, 'partner-a', body, 'en', 'reused-1');
+    api.clock.advance(25 * 3_600_000);
+    try {
+      const later = await scoreApplication(api.stack.deps, 'partner-a', body, 'en', 'reused-1');
+      expect(later.applicationId).not.toBe(first.applicationId);
+      expect(later.createdAt).not.toBe(first.createdAt);
+    } finally {
+      api.clock.set(started);
+    }
   });
 
   it('keeps keys apart per partner', async () => {
