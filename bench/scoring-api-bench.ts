@@ -1,15 +1,12 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
-import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { createTable } from '#shared/storage/create-table.ts';
-import { keys } from '#shared/storage/keys.ts';
-import { startLocalStack } from '../cli/local-stack.ts';
 
 const API_KEY = `bench-${randomUUID()}`;
 
@@ -75,20 +72,27 @@ async function load(url: string, seconds: number, connections: number, post: boo
   };
 }
 
-/** The floor any API on this machine sits on: node:http answering after one GetItem on DynamoDB Local. */
-async function startBaseline(client: DynamoDBClient, tableName: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', async () => {
-      const out = await client.send(
-        new GetItemCommand({ TableName: tableName, Key: marshall(keys.identity('bench')) }),
-      );
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ found: Boolean(out.Item) }));
+/** Starts a server in a process of its own and resolves with its URL once it prints `listening on URL`. */
+async function spawnListening(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (found?.[1]) resolve(found[1]);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
+  child.stdout?.resume();
+  return { url, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /**
@@ -103,32 +107,41 @@ export async function measureScoringApi(
 ) {
   const baselineTable = `bench-base-${randomUUID()}`;
   await createTable(client, baselineTable);
-  const baseline = await startBaseline(client, baselineTable);
-  const stack = await startLocalStack({
-    port: 0,
-    partners: [{ partnerId: 'p-bench', name: 'Bench Loans', apiKey: API_KEY }],
-    dynamodbEndpoint: endpoint,
-    tableName: `bench-api-${randomUUID()}`,
-    keys: new LocalKeyService(),
-    logger: new Logger({ logLevel: 'SILENT' }),
-  });
+  const partners = join(mkdtempSync(join(tmpdir(), 'duebell-bench-')), 'partners.json');
+  writeFileSync(partners, JSON.stringify([{ partnerId: 'p-bench', name: 'Bench Loans', apiKey: API_KEY }]));
+  // Each server in a process of its own, as deployed, so the load generator here does not share its thread.
+  const baseline = await spawnListening([
+    '--import',
+    'tsx',
+    'bench/baseline-server.ts',
+    endpoint,
+    baselineTable,
+  ]);
+  const api = await spawnListening([
+    'cli/duebell.mjs',
+    'serve',
+    '--port',
+    '0',
+    '--partners',
+    partners,
+    '--dynamodb-endpoint',
+    endpoint,
+  ]);
   try {
-    const baselineUrl = `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`;
-    const apiUrl = `${stack.url}/v1/applications`;
+    const apiUrl = `${api.url}/v1/applications`;
     // Warm both (JIT on both sides of the wire), then measure.
-    await load(baselineUrl, 2, connections, false);
+    await load(`${baseline.url}/`, 2, connections, false);
     await load(apiUrl, 2, connections, true);
-    const bare = await load(baselineUrl, seconds, connections, false);
-    const api = await load(apiUrl, seconds, connections, true);
+    const bare = await load(`${baseline.url}/`, seconds, connections, false);
+    const scored = await load(apiUrl, seconds, connections, true);
     return {
       seconds,
       connections,
       baseline: bare,
-      api,
-      ratio: api.requestsPerSecond / bare.requestsPerSecond,
+      api: scored,
+      ratio: scored.requestsPerSecond / bare.requestsPerSecond,
     };
   } finally {
-    await stack.stop();
-    await new Promise<void>((resolve) => baseline.close(() => resolve()));
+    await Promise.all([stopChild(api.child), stopChild(baseline.child)]);
   }
 }
