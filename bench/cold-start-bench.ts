@@ -70,7 +70,7 @@ export interface ColdStartFigure {
 /** SPEC §4 cold start: per function, minified bundle size and load time ÷ a Powertools-logger hello world. */
 export async function measureColdStarts(rounds: number) {
   mkdirSync(OUT_DIR, { recursive: true });
-  const helloEntry = join(OUT_DIR, 'hello-world.ts');
+  const helloEntry = join(OUT_DIR, 'hello-world-entry.mjs');
   writeFileSync(helloEntry, HELLO_WORLD);
   const bundles = [{ name: 'hello-world', file: await bundle('hello-world', helloEntry) }];
   for (const name of readdirSync('functions').sort()) {
