@@ -7,28 +7,19 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import application from '../test/fixtures/application.json' with { type: 'json' };
 
 const API_KEY = `bench-${randomUUID()}`;
 
-/** A valid application; the ID's sequence digits vary so requests score several borrowers. */
+/** The fixture application; the ID's sequence digits vary so requests score several borrowers. */
 function applicationBody(n: number): string {
   return JSON.stringify({
+    ...application,
     borrowerId: `bench-${n % 1000}`,
     applicant: {
+      ...application.applicant,
       idNumber: withCheckChar(`31010419930712${String(n % 1000).padStart(3, '0')}`),
-      name: '李华',
-      phone: '+8613912345678',
-      birthDate: '1993-07-12',
-      employment: { status: 'employed', monthsInCurrentJob: 28, monthlyIncome: 1_200_000 },
-      monthlyDebtPayments: 150_000,
     },
-    bureau: {
-      activeLoansOtherLenders: 1,
-      inquiriesLast90Days: 2,
-      worstDpdLast12Months: 0,
-      creditHistoryMonths: 52,
-    },
-    request: { amount: 800_000, termMonths: 6, repaymentMethod: 'equal_installment' },
   });
 }
 
