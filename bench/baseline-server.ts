@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { localDynamoDbClient } from '#shared/adapters/local/dynamodb-local.ts';
+import { localDynamoDbClient } from '#local/dynamodb-local.ts';
 import { keys } from '#shared/storage/keys.ts';
 
 /**

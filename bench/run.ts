@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { localDynamoDbClient, startDynamoDbLocal } from '#shared/adapters/local/dynamodb-local.ts';
+import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { measureColdStarts } from './cold-start-bench.ts';
 import { measureScoringApi } from './scoring-api-bench.ts';

@@ -5,7 +5,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultRules } from '#shared/config/rules.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
-import { newInstallmentRecords, newLoanRecord } from '#shared/services/book-loan.ts';
+import { newInstallmentRecords, newLoanRecord } from '#shared/servicing/book-loan.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { dueShardKey } from '#shared/storage/keys.ts';

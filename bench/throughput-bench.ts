@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { JsonlContactLog } from '#shared/adapters/local/jsonl-contact-log.ts';
-import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
-import { Outbox } from '#shared/adapters/local/outbox.ts';
-import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
+import { LocalKeyService } from '#local/local-key-service.ts';
+import { ManualClock } from '#local/manual-clock.ts';
+import { Outbox } from '#local/outbox.ts';
+import { RecordingEventBus } from '#local/recording-event-bus.ts';
+import { seedPortfolio } from '#local/seed-portfolio.ts';
+import { SequentialIds } from '#local/sequential-ids.ts';
+import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
-import { ManualClock } from '#shared/ports/clock.ts';
-import { SequentialIds } from '#shared/ports/ids.ts';
-import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { processContactJobs } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
-import { buildAppDeps } from '#shared/runtime/app-deps.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
-import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { DUE_DATE } from './sweep-bench.ts';
 
 /**

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { demoPartners, startLocalStack } from '#local/local-stack.ts';
+import { seedPortfolio } from '#local/seed-portfolio.ts';
+import { parseFaults } from '#local/simulation/faults.ts';
+import { runSimulation } from '#local/simulation/run-simulation.ts';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
-import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
-import { parseFaults } from '#shared/simulation/faults.ts';
-import { runSimulation } from '#shared/simulation/run-simulation.ts';
-import { demoPartners, startLocalStack } from './local-stack.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fen = (n: number) => `¥${(n / 100).toFixed(2)}`;

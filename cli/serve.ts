@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { demoPartners, readPartnersFile, startLocalStack } from './local-stack.ts';
+import { demoPartners, readPartnersFile, startLocalStack } from '#local/local-stack.ts';
 
 const usage = 'usage: duebell serve [--port N] [--partners FILE] [--dynamodb-endpoint URL]';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseFaults } from '#local/simulation/faults.ts';
+import { runSimulation } from '#local/simulation/run-simulation.ts';
 import { isValidLocalDate } from '#shared/lending/calendar.ts';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
-import { parseFaults } from '#shared/simulation/faults.ts';
-import { runSimulation } from '#shared/simulation/run-simulation.ts';
 
 const usage =
   'usage: duebell simulate --portfolio FILE --from YYYY-MM-DD --days N --out DIR [--faults SPEC] [--seed N] [--dynamodb-endpoint URL]';

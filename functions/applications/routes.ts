@@ -4,14 +4,14 @@ import { notFound } from '#shared/http/errors.ts';
 import { languageOf } from '#shared/http/language.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
-import { countBy } from '#shared/runtime/metrics.ts';
+import { countBy } from '#shared/observability/metrics.ts';
+import { scoreApplication, toDecision } from '#shared/origination/score-application.ts';
 import {
   type ApplicationRequest,
   applicationIdParamsSchema,
   applicationRequestSchema,
 } from '#shared/schemas/applications.ts';
-import { scoreApplication, toDecision } from '#shared/services/score-application.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 /** POST /v1/applications and GET /v1/applications/{applicationId}. */
 export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'>, RouteHandler> {

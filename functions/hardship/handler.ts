@@ -1,5 +1,5 @@
 import { dispatch } from '#shared/http/dispatch.ts';
-import { awsAppDeps } from '#shared/runtime/aws-app-deps.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
 import { hardshipRoutes } from './routes.ts';
 
 // Clients, secrets and configuration once per container.

@@ -2,14 +2,14 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
-import { countBy } from '#shared/runtime/metrics.ts';
+import { countBy } from '#shared/observability/metrics.ts';
 import {
   type HardshipRequest,
   hardshipRequestSchema,
   loanIdParamsSchema,
 } from '#shared/schemas/servicing.ts';
 import { requestHardship } from '#shared/servicing/request-hardship.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 /** POST /v1/loans/{loanId}/hardship: granted (201) or referred to ops (202). */
 export function hardshipRoutes(deps: AppDeps): Record<RouteKey<'hardship'>, RouteHandler> {

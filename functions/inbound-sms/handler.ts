@@ -1,4 +1,4 @@
-import { awsAppDeps } from '#shared/runtime/aws-app-deps.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
 import { createInboundSmsHandler } from './inbound-sms-handler.ts';
 
 export const handler = createInboundSmsHandler(await awsAppDeps());

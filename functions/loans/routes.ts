@@ -4,8 +4,7 @@ import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
-import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
-import { countBy } from '#shared/runtime/metrics.ts';
+import { countBy } from '#shared/observability/metrics.ts';
 import {
   type BookLoanRequest,
   bookLoanRequestSchema,
@@ -13,6 +12,7 @@ import {
 } from '#shared/schemas/servicing.ts';
 import { bookFromApplication } from '#shared/servicing/book-from-application.ts';
 import { loanView } from '#shared/servicing/loan-view.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 /** POST /v1/loans and GET /v1/loans/{loanId}. */
 export function loanRoutes(deps: AppDeps): Record<RouteKey<'loans'>, RouteHandler> {

@@ -1,7 +1,7 @@
 import { loadRules } from '#shared/config/rules.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
-import { partnerDirectoryFromEnv } from '#shared/runtime/aws-app-deps.ts';
-import { createLogger } from '#shared/runtime/logger.ts';
+import { createLogger } from '#shared/observability/logger.ts';
+import { partnerDirectoryFromEnv } from '#shared/wiring/aws-app-deps.ts';
 import { openApiRoutes } from './routes.ts';
 
 // Only the partner directory: this function touches no table, key or bus.

@@ -2,8 +2,8 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
 import { openApiDocument } from '#shared/schemas/openapi.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 export function openApiRoutes(
   deps: Pick<AppDeps, 'partners' | 'logger' | 'rules'>,

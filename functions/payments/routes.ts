@@ -2,10 +2,10 @@ import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
-import { countBy } from '#shared/runtime/metrics.ts';
+import { countBy } from '#shared/observability/metrics.ts';
 import { loanIdParamsSchema, type PaymentRequest, paymentRequestSchema } from '#shared/schemas/servicing.ts';
 import { applyPayment } from '#shared/servicing/apply-payment.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 /** POST /v1/loans/{loanId}/payments: idempotent on paymentId (and on Idempotency-Key). */
 export function paymentRoutes(deps: AppDeps): Record<RouteKey<'payments'>, RouteHandler> {

@@ -3,9 +3,9 @@ import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
-import { type AppDeps, handlerDeps } from '#shared/runtime/app-deps.ts';
 import { borrowerIdParamsSchema, contactPreferencesSchema } from '#shared/schemas/servicing.ts';
 import type { ContactPreferences } from '#shared/storage/records.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 /** PUT /v1/borrowers/{borrowerId}/contact-preferences: effective for the next contact decision. */
 export function preferenceRoutes(deps: AppDeps): Record<RouteKey<'preferences'>, RouteHandler> {

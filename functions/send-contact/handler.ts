@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
-import { awsAppDeps } from '#shared/runtime/aws-app-deps.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
 import { createSendContactHandler } from './send-contact-handler.ts';
 
 const env = z.object({ CONTACT_QUEUE_URL: z.string().url() }).parse(process.env);

@@ -1,5 +1,7 @@
 import type { Rules } from '#shared/config/rules.ts';
+import { aprCapBps, penaltyAprBps } from './apr.ts';
 import { addDays, daysBetween } from './calendar.ts';
+import { type HardshipPlan, pausedThrough } from './hardship-plan.ts';
 import { roundHalfUpDiv, toFen } from './money.ts';
 import type { InstallmentState, LocalDate } from './types.ts';
 
@@ -36,4 +38,24 @@ export function accruePenalty<T extends InstallmentState>(
     penaltyAccrued: inst.penaltyAccrued + toFen(amount, 'penalty'),
     penaltyAccruedThrough: today,
   };
+}
+
+/** What penalty accrual needs to know of a loan. */
+export interface PenaltyTerms {
+  aprBps: number;
+  disbursedOn: LocalDate;
+  hardshipPlans?: HardshipPlan[];
+}
+
+/** Penalty accrued on every overdue installment up to `today`, under the cap and outside hardship pauses. */
+export function accrueLoanPenalty<T extends InstallmentState>(
+  loan: PenaltyTerms,
+  installments: T[],
+  today: LocalDate,
+  rules: Rules,
+): T[] {
+  const cap = aprCapBps(loan.disbursedOn, rules);
+  const penaltyBps = penaltyAprBps(loan.aprBps, cap, rules);
+  const paused = pausedThrough(loan.hardshipPlans, today);
+  return installments.map((inst) => ({ ...inst, ...accruePenalty(inst, today, penaltyBps, rules, paused) }));
 }

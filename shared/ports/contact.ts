@@ -15,8 +15,3 @@ export interface ContactSender {
 export interface ContactLog {
   record(lines: ContactLine[]): Promise<void>;
 }
-
-/** Thrown on purpose by fault injection between the carrier's accept and the ledger update. */
-export class SimulatedCrashError extends Error {
-  override name = 'SimulatedCrashError';
-}

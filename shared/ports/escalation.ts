@@ -3,6 +3,3 @@ export interface EscalationPort {
   /** Ends the loan's running episode at once (the loan was cured); a no-op when none runs. */
   endEpisode(loanId: string, reason: 'cured' | 'paid_off'): Promise<void>;
 }
-
-/** Until an escalation workflow is wired in, nothing runs and nothing needs ending. */
-export const noEscalation: EscalationPort = { endEpisode: async () => {} };

@@ -10,8 +10,3 @@ export interface KeyService {
   encrypt(plaintext: string): Promise<string>;
   decrypt(ciphertext: string): Promise<string>;
 }
-
-/** A function used a key it was not given: a wiring mistake, reported as such. */
-export class KeyServiceNotConfiguredError extends Error {
-  override name = 'KeyServiceNotConfiguredError';
-}

@@ -3,6 +3,7 @@ import { conflict, notFound } from '#shared/http/errors.ts';
 import { allocatePayment, isPaid } from '#shared/lending/allocation.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { EscalationPort } from '#shared/ports/escalation.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
@@ -11,7 +12,6 @@ import type { PaymentRequest } from '#shared/schemas/servicing.ts';
 import { LoanVersionConflictError, PaymentAlreadyAppliedError } from '#shared/storage/loan-repository.ts';
 import type { InstallmentRecord, PaymentRecord } from '#shared/storage/records.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
-import { accrueLoanPenalty } from './loan-view.ts';
 
 export interface PaymentDeps {
   repos: Pick<Repositories, 'loans' | 'borrowers'>;

@@ -5,7 +5,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { BookLoanRequest } from '#shared/schemas/servicing.ts';
-import { bookLoan } from '#shared/services/book-loan.ts';
+import { bookLoan } from '#shared/servicing/book-loan.ts';
 import { ApplicationAlreadyBookedError } from '#shared/storage/loan-repository.ts';
 import type { LoanRecord } from '#shared/storage/records.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';

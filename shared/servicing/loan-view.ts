@@ -1,25 +1,11 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
-import { aprCapBps, penaltyAprBps } from '#shared/lending/apr.ts';
 import { daysBetween } from '#shared/lending/calendar.ts';
 import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
-import { accruePenalty } from '#shared/lending/penalty.ts';
-import type { InstallmentState, LocalDate } from '#shared/lending/types.ts';
+import { activePlan } from '#shared/lending/hardship-plan.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type { LocalDate } from '#shared/lending/types.ts';
 import type { InstallmentRecord, LoanRecord } from '#shared/storage/records.ts';
-import { activePlan, pausedThrough } from './hardship-plan.ts';
-
-/** Penalty accrued on every overdue installment up to `today`, under the cap and outside hardship pauses. */
-export function accrueLoanPenalty<T extends InstallmentState>(
-  loan: LoanRecord,
-  installments: T[],
-  today: LocalDate,
-  rules: Rules,
-): T[] {
-  const cap = aprCapBps(loan.disbursedOn, rules);
-  const penaltyBps = penaltyAprBps(loan.aprBps, cap, rules);
-  const paused = pausedThrough(loan.hardshipPlans, today);
-  return installments.map((inst) => ({ ...inst, ...accruePenalty(inst, today, penaltyBps, rules, paused) }));
-}
 
 const components = (i: { principal: number; interest: number; fee: number; penalty: number }) => ({
   ...i,

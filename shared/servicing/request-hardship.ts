@@ -3,14 +3,14 @@ import { notFound, unprocessable } from '#shared/http/errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
 import { addDays, addMonthsClamped, localDateOf } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
+import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { HardshipRequest } from '#shared/schemas/servicing.ts';
 import { LoanVersionConflictError } from '#shared/storage/loan-repository.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
-import type { HardshipPlan } from './hardship-plan.ts';
-import { accrueLoanPenalty } from './loan-view.ts';
 
 export interface HardshipDeps {
   repos: Pick<Repositories, 'loans' | 'borrowers'>;

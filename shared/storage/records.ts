@@ -1,5 +1,5 @@
+import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
-import type { HardshipPlan } from '#shared/servicing/hardship-plan.ts';
 
 /** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
-import { ManualClock } from '#shared/ports/clock.ts';
-import { type LocalStack, startLocalStack } from '../../cli/local-stack.ts';
+import { LocalKeyService } from '#local/local-key-service.ts';
+import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
+import { ManualClock } from '#local/manual-clock.ts';
 
 export const PARTNER_A = {
   partnerId: 'partner-a',
@@ -69,7 +69,7 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async itemCount() {
-      const { localDynamoDbClient } = await import('#shared/adapters/local/dynamodb-local.ts');
+      const { localDynamoDbClient } = await import('#local/dynamodb-local.ts');
       const ddb = localDynamoDbClient(stack.dynamodbEndpoint);
       const out = await ddb.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));
       ddb.destroy();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { localDynamoDbClient } from '#shared/adapters/local/dynamodb-local.ts';
+import { localDynamoDbClient } from '#local/dynamodb-local.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 
 export interface TestTable {

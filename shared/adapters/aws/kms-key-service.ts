@@ -1,5 +1,10 @@
 import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
-import { type KeyService, KeyServiceNotConfiguredError } from '#shared/ports/key-service.ts';
+import type { KeyService } from '#shared/ports/key-service.ts';
+
+/** A function used a key it was not given: a wiring mistake, reported as such. */
+export class KeyServiceNotConfiguredError extends Error {
+  override name = 'KeyServiceNotConfiguredError';
+}
 
 export interface FieldCipher {
   encrypt(plaintext: string): Promise<string>;

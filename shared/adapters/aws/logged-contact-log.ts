@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { countBy } from '#shared/observability/metrics.ts';
 import type { ContactLog } from '#shared/ports/contact.ts';
-import { countBy } from '#shared/runtime/metrics.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 
 /** On AWS the ledger is the record; each decision is also a structured log line (masked address) and a count. */

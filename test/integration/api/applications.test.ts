@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '#shared/http/route-table.ts';
+import { scoreApplication } from '#shared/origination/score-application.ts';
 import { applicationRequestSchema, decisionSchema } from '#shared/schemas/applications.ts';
-import { scoreApplication } from '#shared/services/score-application.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { freePort } from '#shared/adapters/local/dynamodb-local.ts';
+import { freePort } from '#local/dynamodb-local.ts';
 
 describe('duebell serve', () => {
   it('serves the API with the partners file, answers a request, and exits cleanly on SIGTERM', async () => {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { ManualClock } from '#local/manual-clock.ts';
+import { RecordingEventBus } from '#local/recording-event-bus.ts';
+import { noEscalation } from '#shared/adapters/no-escalation.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import { addDays, instantAt } from '#shared/lending/calendar.ts';
-import { ManualClock } from '#shared/ports/clock.ts';
-import { noEscalation } from '#shared/ports/escalation.ts';
 import { applyPayment } from '#shared/servicing/apply-payment.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { loanFixture } from '../../fixtures/loans.ts';

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
+import { parseFaults } from '#local/simulation/faults.ts';
+import { runSimulation } from '#local/simulation/run-simulation.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { addDays, instantAt, localDateOf, toZoned } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
-import { parseFaults } from '#shared/simulation/faults.ts';
-import { runSimulation } from '#shared/simulation/run-simulation.ts';
 
 const FROM = '2027-03-01';
 const zones = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'Europe/London'];

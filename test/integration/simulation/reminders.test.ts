@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseFaults } from '#local/simulation/faults.ts';
+import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
-import { parseFaults } from '#shared/simulation/faults.ts';
-import { runSimulation, type SimulationResult } from '#shared/simulation/run-simulation.ts';
 import { reminderPortfolio } from '../../fixtures/reminder-portfolio.ts';
 
 const simulate = (faults: string, seed: number, outDir?: string) =>

@@ -2,8 +2,7 @@ import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KmsFieldCipher } from '#shared/adapters/aws/kms-field-cipher.ts';
-import { KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
-import { KeyServiceNotConfiguredError } from '#shared/ports/key-service.ts';
+import { KeyServiceNotConfiguredError, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
 
 const kms = mockClient(KMSClient);
 afterEach(() => kms.reset());

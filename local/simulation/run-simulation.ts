@@ -5,33 +5,29 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
 import { paymentRoutes } from '#functions/payments/routes.ts';
-import { buildProxyEvent, plainContext } from '#shared/adapters/local/api-gateway-server.ts';
-import {
-  type DynamoDbLocal,
-  localDynamoDbClient,
-  startDynamoDbLocal,
-} from '#shared/adapters/local/dynamodb-local.ts';
-import { JsonlContactLog } from '#shared/adapters/local/jsonl-contact-log.ts';
-import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
-import { Outbox } from '#shared/adapters/local/outbox.ts';
-import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
-import { type QueuedMessage, SimulatedQueue } from '#shared/adapters/local/simulated-queue.ts';
+import { buildProxyEvent, plainContext } from '#local/api-gateway-server.ts';
+import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
+import { LocalKeyService } from '#local/local-key-service.ts';
+import { ManualClock } from '#local/manual-clock.ts';
+import { Outbox } from '#local/outbox.ts';
+import { RecordingEventBus } from '#local/recording-event-bus.ts';
+import { seedPortfolio } from '#local/seed-portfolio.ts';
+import { SequentialIds } from '#local/sequential-ids.ts';
+import { type QueuedMessage, SimulatedQueue } from '#local/simulated-queue.ts';
+import { SimulatedCrashError } from '#local/simulation/faults.ts';
+import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
-import { ManualClock } from '#shared/ports/clock.ts';
-import { SimulatedCrashError } from '#shared/ports/contact.ts';
-import { SequentialIds } from '#shared/ports/ids.ts';
-import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
+import { createLogger } from '#shared/observability/logger.ts';
 import { processContactJobs } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
-import { buildAppDeps } from '#shared/runtime/app-deps.ts';
-import { createLogger } from '#shared/runtime/logger.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
-import { seedPortfolio } from '#shared/services/seed-portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
 import { type SimulationSummary, summarize } from './summary.ts';
 

@@ -2,10 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { noEscalation } from '#shared/adapters/no-escalation.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import type { IdempotencyStore } from '#shared/http/idempotency.ts';
+import { createLogger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import { type EscalationPort, noEscalation } from '#shared/ports/escalation.ts';
+import type { EscalationPort } from '#shared/ports/escalation.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
@@ -13,7 +15,6 @@ import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
-import { createLogger } from './logger.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {

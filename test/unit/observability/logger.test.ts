@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
-import { createLogger, redactPersonalData } from '#shared/runtime/logger.ts';
+import { createLogger, redactPersonalData } from '#shared/observability/logger.ts';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -33,3 +33,8 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/** Thrown on purpose by fault injection between the carrier's accept and the ledger update. */
+export class SimulatedCrashError extends Error {
+  override name = 'SimulatedCrashError';
+}

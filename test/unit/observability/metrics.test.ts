@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { countBy } from '#shared/runtime/metrics.ts';
+import { countBy } from '#shared/observability/metrics.ts';
 
 afterEach(() => vi.restoreAllMocks());
 

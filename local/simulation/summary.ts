@@ -1,12 +1,12 @@
 import { outstanding } from '#shared/lending/allocation.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { bucketOf, daysPastDue } from '#shared/lending/delinquency.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
-import type { AppDeps } from '#shared/runtime/app-deps.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
-import { accrueLoanPenalty } from '#shared/servicing/loan-view.ts';
+import type { AppDeps } from '#shared/wiring/app-deps.ts';
 
 export interface SimulationSummary {
   period: { from: LocalDate; to: LocalDate };

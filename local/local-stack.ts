@@ -9,22 +9,21 @@ import { loanRoutes } from '#functions/loans/routes.ts';
 import { openApiRoutes } from '#functions/openapi/routes.ts';
 import { paymentRoutes } from '#functions/payments/routes.ts';
 import { preferenceRoutes } from '#functions/preferences/routes.ts';
-import { createLocalGateway } from '#shared/adapters/local/api-gateway-server.ts';
-import {
-  type DynamoDbLocal,
-  localDynamoDbClient,
-  startDynamoDbLocal,
-} from '#shared/adapters/local/dynamodb-local.ts';
-import { LocalKeyService } from '#shared/adapters/local/local-key-service.ts';
-import { RecordingEventBus } from '#shared/adapters/local/recording-event-bus.ts';
+import { createLocalGateway } from '#local/api-gateway-server.ts';
+import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { LocalKeyService } from '#local/local-key-service.ts';
+import { RecordingEventBus } from '#local/recording-event-bus.ts';
+import { randomIds } from '#shared/adapters/random-ids.ts';
+import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
-import { type Clock, systemClock } from '#shared/ports/clock.ts';
-import { type IdGenerator, randomIds } from '#shared/ports/ids.ts';
+import { createLogger } from '#shared/observability/logger.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
-import { type PartnerEntry, StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
-import { type AppDeps, buildAppDeps } from '#shared/runtime/app-deps.ts';
-import { createLogger } from '#shared/runtime/logger.ts';
+import type { PartnerEntry } from '#shared/ports/partner-directory.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { type AppDeps, buildAppDeps } from '#shared/wiring/app-deps.ts';
 
 export const LOCAL_TABLE = 'duebell';
 

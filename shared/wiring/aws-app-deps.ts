@@ -5,11 +5,11 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { EventBridgeBus } from '#shared/adapters/aws/eventbridge-bus.ts';
 import { type FieldCipher, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
+import { randomIds } from '#shared/adapters/random-ids.ts';
+import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadRules } from '#shared/config/rules.ts';
-import { systemClock } from '#shared/ports/clock.ts';
-import { randomIds } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
-import { StaticPartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
 
 /** The environment a function is deployed with; read once, failing fast at cold start. */

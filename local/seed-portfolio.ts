@@ -2,8 +2,8 @@ import type { Rules } from '#shared/config/rules.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { bookLoan } from '#shared/servicing/book-loan.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
-import { bookLoan } from './book-loan.ts';
 
 export interface SeedDeps {
   repos: Pick<Repositories, 'borrowers' | 'loans'>;
