@@ -1,4 +1,5 @@
 import type { Rules } from '#shared/config/rules.ts';
+import { newBorrowerRecord } from '#shared/origination/new-borrower.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
@@ -21,26 +22,19 @@ export async function seedPortfolio(
   const identityOf = new Map<string, string>();
   const at = now.toISOString();
   for (const b of portfolio.borrowers) {
-    const identityHash = deps.keys.hashIdentity(b.idNumber);
-    identityOf.set(`${b.partnerId}#${b.borrowerId}`, identityHash);
-    await deps.repos.borrowers.upsert({
-      partnerId: b.partnerId,
-      borrowerId: b.borrowerId,
-      identityHash,
-      nameEncrypted: await deps.keys.encrypt(b.name),
-      phoneEncrypted: await deps.keys.encrypt(b.phone),
-      phoneHash: deps.keys.hashPhone(b.phone),
-      emailEncrypted: b.email ? await deps.keys.encrypt(b.email) : undefined,
-      birthDate: b.birthDate,
-      preferences: {
+    const borrower = await newBorrowerRecord(
+      deps.keys,
+      b,
+      {
         language: b.language ?? 'zh-CN',
         timezone: b.timezone ?? portfolio.timezone ?? deps.rules.timezone,
         optOut: b.optOut ?? [],
         consents: { sensitiveData: true, shareWithCollectionAgencies: false },
       },
-      createdAt: at,
-      updatedAt: at,
-    });
+      at,
+    );
+    identityOf.set(`${b.partnerId}#${b.borrowerId}`, borrower.identityHash);
+    await deps.repos.borrowers.upsert(borrower);
   }
   for (const l of portfolio.loans) {
     const identityHash = identityOf.get(`${l.partnerId}#${l.borrowerId}`);

@@ -2,23 +2,16 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { handleInboundSms, type InboundSmsDeps } from '#shared/reminders/inbound-sms.ts';
+import { parseJsonOrUndefined } from '#shared/schemas/common.ts';
 
 /** The two-way SMS payload SNS delivers for a reply to the sender number (only the fields used). */
 const inboundSchema = z.object({ originationNumber: z.string(), messageBody: z.string() });
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export function createInboundSmsHandler(deps: InboundSmsDeps) {
   return middy(async (event: SNSEvent) => {
     let optedOut = 0;
     for (const record of event.Records) {
-      const parsed = inboundSchema.safeParse(parseJson(record.Sns.Message));
+      const parsed = inboundSchema.safeParse(parseJsonOrUndefined(record.Sns.Message));
       if (!parsed.success) continue; // not a reply we understand: nothing to do, nothing to retry
       optedOut += (
         await handleInboundSms(deps, { from: parsed.data.originationNumber, body: parsed.data.messageBody })

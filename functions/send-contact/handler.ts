@@ -1,13 +1,11 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
-import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
+import { awsAppDeps, contactQueueUrlFromEnv } from '#shared/wiring/aws-app-deps.ts';
 import { createSendContactHandler } from './send-contact-handler.ts';
 
-const env = z.object({ CONTACT_QUEUE_URL: z.string().url() }).parse(process.env);
 const deps = await awsAppDeps();
 const traced = <T>(client: T): T => deps.tracer?.captureAWSv3Client(client) ?? client;
 
@@ -16,5 +14,5 @@ export const handler = createSendContactHandler({
   sender: new SnsSesSender(traced(new SNSClient({})), traced(new SESv2Client({}))),
   log: new LoggedContactLog(deps.logger, deps.metrics),
   sqs: traced(new SQSClient({})),
-  queueUrl: env.CONTACT_QUEUE_URL,
+  queueUrl: contactQueueUrlFromEnv(),
 });

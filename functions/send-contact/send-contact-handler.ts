@@ -3,6 +3,7 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processContactJobs, type SenderDeps } from '#shared/reminders/send-contact.ts';
+import { parseJsonOrUndefined } from '#shared/schemas/common.ts';
 import { type ContactJob, contactJobSchema } from '#shared/schemas/contact-job.ts';
 
 /** SQS caps a message's invisibility at 12 hours; a longer deferral is simply deferred again. */
@@ -24,7 +25,7 @@ export function createSendContactHandler(deps: SendContactHandlerDeps) {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const valid: { record: SQSRecord; job: ContactJob }[] = [];
     for (const record of event.Records) {
-      const parsed = contactJobSchema.safeParse(parseJson(record.body));
+      const parsed = contactJobSchema.safeParse(parseJsonOrUndefined(record.body));
       // A malformed job fails every time: after maxReceiveCount it rests in the DLQ, where the alarm sees it.
       if (parsed.success) valid.push({ record, job: parsed.data });
       else failures.push({ itemIdentifier: record.messageId });
@@ -55,12 +56,4 @@ export function createSendContactHandler(deps: SendContactHandlerDeps) {
     }
     return { batchItemFailures: failures };
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

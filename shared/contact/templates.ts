@@ -1,8 +1,7 @@
+import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { Channel } from './stages.ts';
-
-export type Language = 'zh-CN' | 'en';
 
 export interface MessageItem {
   amount: number;

@@ -1,4 +1,4 @@
-import type { Language } from '#shared/scoring/reasons.ts';
+import type { Language } from '#shared/config/languages.ts';
 
 /** Reason texts follow `Accept-Language`: Chinese when it is preferred, English otherwise. */
 export function languageOf(headers: Record<string, string | undefined> | null | undefined): Language {

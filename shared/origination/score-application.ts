@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { conflict } from '#shared/http/errors.ts';
 import { localDateOf, wholeYearsBetween } from '#shared/lending/calendar.ts';
@@ -9,10 +10,11 @@ import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
 import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
-import { type Language, reason } from '#shared/scoring/reasons.ts';
+import { reason } from '#shared/scoring/reasons.ts';
 import { ApplicationExistsError, type ApplicationRecord } from '#shared/storage/application-repository.ts';
 import type { TransactItem } from '#shared/storage/borrower-repository.ts';
 import type { Repositories } from '#shared/storage/repositories.ts';
+import { newBorrowerRecord } from './new-borrower.ts';
 
 export interface ScoringDeps {
   repos: Pick<Repositories, 'applications' | 'borrowers' | 'loans'>;
@@ -130,27 +132,18 @@ export async function scoreApplication(
     expiresAt: new Date(now.getTime() + rules.scoring.offerValidityHours * 3_600_000).toISOString(),
   };
 
-  const borrowerWrites = deps.repos.borrowers.upsertItems(
+  const borrower = await newBorrowerRecord(
+    deps.keys,
+    { partnerId, borrowerId, ...applicant },
     {
-      partnerId,
-      borrowerId,
-      identityHash,
-      nameEncrypted: await deps.keys.encrypt(applicant.name),
-      phoneEncrypted: await deps.keys.encrypt(applicant.phone),
-      phoneHash: deps.keys.hashPhone(applicant.phone),
-      emailEncrypted: applicant.email ? await deps.keys.encrypt(applicant.email) : undefined,
-      birthDate: applicant.birthDate,
-      preferences: {
-        language,
-        timezone: rules.timezone,
-        optOut: [],
-        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
-      },
-      createdAt,
-      updatedAt: createdAt,
+      language,
+      timezone: rules.timezone,
+      optOut: [],
+      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
     },
-    existing,
+    createdAt,
   );
+  const borrowerWrites = deps.repos.borrowers.upsertItems(borrower, existing);
   const stored = await storeOnce(deps, record, borrowerWrites, requestKey !== undefined, now);
   // Published again when a retry finds the decision stored: at least once, never lost to a crash.
   await deps.events.publish([

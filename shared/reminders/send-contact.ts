@@ -1,3 +1,4 @@
+import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { decideContact } from '#shared/contact/policy.ts';
 import { renderMessage } from '#shared/contact/templates.ts';
@@ -280,7 +281,7 @@ async function sendPlanned(
   return { kind: 'done', sent: claimed.length };
 }
 
-function render(deps: SenderDeps, job: ContactJob, language: 'zh-CN' | 'en', items: LiveItem[]) {
+function render(deps: SenderDeps, job: ContactJob, language: Language, items: LiveItem[]) {
   const partnerName = deps.partners.nameOf(job.partnerId) ?? job.partnerId;
   return renderMessage({ stage: job.stage, channel: job.channel, language, partnerName, items }, deps.rules);
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { LANGUAGES } from '#shared/config/languages.ts';
 import { isValidLocalDate, isValidTimeZone } from '#shared/lending/calendar.ts';
 
 /** Integer fen within the safe-integer range. */
@@ -27,7 +28,7 @@ export const externalIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 
-export const languageSchema = z.enum(['zh-CN', 'en']);
+export const languageSchema = z.enum(LANGUAGES);
 export const repaymentMethodSchema = z.enum(['equal_installment', 'equal_principal', 'bullet']);
 export const channelSchema = z.enum(['sms', 'email']);
 
@@ -38,3 +39,12 @@ export const errorSchema = z
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Error' });
+
+/** JSON text parsed, or undefined when it is not JSON: a schema then reports it like any other bad input. */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Language } from '#shared/config/languages.ts';
 
 /** One message to send: a borrower, a stage, a channel, and the installments it covers (consolidated). */
 export const contactJobSchema = z.object({
@@ -25,7 +26,7 @@ export interface ContactLine {
   channel: 'sms' | 'email' | 'agent' | 'legal';
   to: string;
   templateId: string;
-  language: 'zh-CN' | 'en';
+  language: Language;
   status: 'sent' | 'deferred' | 'suppressed';
   reason?: string;
 }

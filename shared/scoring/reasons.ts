@@ -1,6 +1,6 @@
 /** Reason codes with plain texts in both languages (Reg B §1002.9 practice: specific, principal reasons). */
 
-export type Language = 'zh-CN' | 'en';
+import type { Language } from '#shared/config/languages.ts';
 
 export const reasonTexts = {
   OVERDUE_EXISTING: {

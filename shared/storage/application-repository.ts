@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from './borrower-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { keys } from './keys.ts';
+import { keys, recordOf } from './keys.ts';
 
 /** A stored credit decision: enough to show it again and to replay how it was reached. */
 export interface ApplicationRecord {
@@ -76,8 +76,6 @@ export class ApplicationRepository {
         ConsistentRead: true,
       }),
     );
-    if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, kind: _kind, ...rest } = out.Item;
-    return rest as ApplicationRecord;
+    return out.Item ? recordOf<ApplicationRecord>(out.Item) : undefined;
   }
 }

@@ -7,13 +7,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './document-client.ts';
-import { type ItemKey, keys } from './keys.ts';
+import { type ItemKey, keys, recordOf } from './keys.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from './records.ts';
-
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
-  return rest as T;
-}
 
 function identityStatusOf(identityHash: string, item?: Record<string, unknown>): IdentityStatus {
   return {
@@ -119,7 +114,7 @@ export class BorrowerRepository {
     const identity = found.find((i) => isKey(i, identityKey));
     const borrower = found.find((i) => isKey(i, borrowerKey));
     return {
-      borrower: borrower ? strip<BorrowerRecord>(borrower) : undefined,
+      borrower: borrower ? recordOf<BorrowerRecord>(borrower) : undefined,
       status: identityStatusOf(identityHash, identity),
     };
   }
@@ -165,7 +160,7 @@ export class BorrowerRepository {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? strip<BorrowerRecord>(out.Item) : undefined;
+    return out.Item ? recordOf<BorrowerRecord>(out.Item) : undefined;
   }
 
   /** Sets contact preferences of an existing borrower; false when there is no such borrower. */

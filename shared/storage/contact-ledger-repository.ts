@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { keys } from './keys.ts';
+import { keys, recordOf } from './keys.ts';
 
 export interface ContactKey {
   loanId: string;
@@ -245,6 +245,5 @@ export class ContactLedgerRepository {
 }
 
 function toEntry(item: Record<string, unknown>): ContactEntry {
-  const { pk: _pk, sk: _sk, kind: _kind, expiresAt: _ttl, ...rest } = item;
-  return rest as unknown as ContactEntry;
+  return recordOf<ContactEntry>(item, ['expiresAt']);
 }

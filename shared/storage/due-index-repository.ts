@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalDate } from '#shared/lending/types.ts';
-import { dueShardKey } from './keys.ts';
+import { dueShardKey, recordOf } from './keys.ts';
 import type { InstallmentRecord } from './records.ts';
 import { DUE_INDEX } from './table-definition.ts';
 
@@ -49,8 +49,7 @@ export class DueIndexRepository {
         }),
       );
       for (const item of out.Items ?? []) {
-        const { pk: _pk, sk: _sk, dueShard: _ds, dueSort: _dso, kind: _k, ...rest } = item;
-        items.push(rest as InstallmentRecord);
+        items.push(recordOf<InstallmentRecord>(item));
       }
       units += out.ConsumedCapacity?.CapacityUnits ?? 0;
       startKey = out.LastEvaluatedKey;

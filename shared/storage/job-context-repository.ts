@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ContactEntry } from './contact-ledger-repository.ts';
 import { batchGetAll } from './document-client.ts';
-import { type ItemKey, keys } from './keys.ts';
+import { type ItemKey, keys, recordOf } from './keys.ts';
 import type { BorrowerRecord, InstallmentRecord, LoanRecord } from './records.ts';
 
 export interface JobContext {
@@ -12,11 +12,6 @@ export interface JobContext {
   /** Ledger entries by `loanId#installmentNo`, for the job's stage and channel. */
   ledger: Map<string, ContactEntry>;
 }
-
-const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, kind: _kind, dueShard: _ds, dueSort: _dso, ...rest } = item;
-  return rest as T;
-};
 
 /**
  * What the sender must re-read before contacting (the borrower, each loan and installment, and the
@@ -77,20 +72,20 @@ function assemble(found: Record<string, unknown>[]): JobContext {
   for (const item of found) {
     switch (item.kind) {
       case 'borrower':
-        context.borrower = strip<BorrowerRecord>(item);
+        context.borrower = recordOf<BorrowerRecord>(item);
         break;
       case 'loan': {
-        const loan = strip<LoanRecord>(item);
+        const loan = recordOf<LoanRecord>(item);
         context.loans.set(loan.loanId, loan);
         break;
       }
       case 'installment': {
-        const inst = strip<InstallmentRecord>(item);
+        const inst = recordOf<InstallmentRecord>(item);
         context.installments.set(`${inst.loanId}#${inst.installmentNo}`, inst);
         break;
       }
       case 'contact': {
-        const entry = strip<ContactEntry>(item);
+        const entry = recordOf<ContactEntry>(item, ['expiresAt']);
         context.ledger.set(`${entry.loanId}#${entry.installmentNo}`, entry);
         break;
       }

@@ -72,3 +72,14 @@ export function dueIndexKey(dueDate: LocalDate, loanId: string, installmentNo: n
 export function dueShardKey(dueDate: LocalDate, shard: number): string {
   return `${dueDate}#${shard}`;
 }
+
+/** Attributes that exist only for the table's keys and indexes, never part of a record. */
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'kind', 'dueShard', 'dueSort'];
+
+/** The record an item holds: the item less its key and index attributes (and any `extra` storage-only ones). */
+export function recordOf<T>(item: Record<string, unknown>, extra: readonly string[] = []): T {
+  const copy = { ...item };
+  for (const name of STORAGE_ATTRIBUTES) delete copy[name];
+  for (const name of extra) delete copy[name];
+  return copy as T;
+}

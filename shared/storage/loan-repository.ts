@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isPaid } from '#shared/lending/allocation.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { dueIndexKey, keys } from './keys.ts';
+import { dueIndexKey, keys, recordOf } from './keys.ts';
 import type { InstallmentRecord, LoanRecord, PaymentRecord } from './records.ts';
 
 export class LoanAlreadyExistsError extends Error {
@@ -28,13 +28,6 @@ export class PaymentAlreadyAppliedError extends Error {
 export interface LoanWithInstallments {
   loan: LoanRecord;
   installments: InstallmentRecord[];
-}
-
-const KEY_ATTRIBUTES = ['pk', 'sk', 'dueShard', 'dueSort', 'kind'];
-function strip<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as T;
 }
 
 export class LoanRepository {
@@ -128,7 +121,7 @@ export class LoanRepository {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.loan(loanId), ConsistentRead: true }),
     );
-    return out.Item ? strip<LoanRecord>(out.Item) : undefined;
+    return out.Item ? recordOf<LoanRecord>(out.Item) : undefined;
   }
 
   /** The loan and its installments in installment order, one strongly consistent query. */
@@ -157,9 +150,9 @@ export class LoanRepository {
     if (!loanItem) return undefined;
     const installments = items
       .filter((i) => i.kind === 'installment')
-      .map((i) => strip<InstallmentRecord>(i))
+      .map((i) => recordOf<InstallmentRecord>(i))
       .sort((a, b) => a.installmentNo - b.installmentNo);
-    return { loan: strip<LoanRecord>(loanItem), installments };
+    return { loan: recordOf<LoanRecord>(loanItem), installments };
   }
 
   async getPayment(loanId: string, paymentId: string): Promise<PaymentRecord | undefined> {
@@ -170,7 +163,7 @@ export class LoanRepository {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? strip<PaymentRecord>(out.Item) : undefined;
+    return out.Item ? recordOf<PaymentRecord>(out.Item) : undefined;
   }
 
   /**

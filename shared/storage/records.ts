@@ -1,3 +1,4 @@
+import type { Language } from '#shared/config/languages.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
 
@@ -50,7 +51,7 @@ export interface PaymentRecord {
 }
 
 export interface ContactPreferences {
-  language: 'zh-CN' | 'en';
+  language: Language;
   timezone: string;
   optOut: ('sms' | 'email')[];
   consents: { sensitiveData: boolean; shareWithCollectionAgencies: boolean };

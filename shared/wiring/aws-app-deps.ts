@@ -25,6 +25,11 @@ const envSchema = z.object({
   RULES: z.string().default('{}'),
 });
 
+/** The queue between the sweep and the sender, given to both. */
+export function contactQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
+  return z.object({ CONTACT_QUEUE_URL: z.string().url() }).parse(environment).CONTACT_QUEUE_URL;
+}
+
 const partnersSchema = z.array(z.object({ partnerId: z.string(), name: z.string(), apiKeyId: z.string() }));
 
 /**
