@@ -5,7 +5,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultRules } from '#shared/config/rules.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
-import { newInstallmentRecords, newLoanRecord } from '#shared/servicing/book-loan.ts';
+import { newInstallmentRecords, planBooking } from '#shared/servicing/decide-booking.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { dueShardKey } from '#shared/storage/keys.ts';
@@ -33,7 +33,7 @@ export async function seedTable(client: DynamoDBClient, loans: number, due: numb
       repaymentMethod: 'bullet' as const,
       disbursedOn: '2027-06-01',
     };
-    const loan = newLoanRecord(
+    const loan = planBooking(
       {
         loanId: `L${String(i).padStart(7, '0')}`,
         partnerId: 'p1',
@@ -42,7 +42,8 @@ export async function seedTable(client: DynamoDBClient, loans: number, due: numb
         terms,
       },
       now,
-    );
+      defaultRules,
+    ).loan;
     const schedule = buildSchedule(terms, defaultRules).map((s) => ({ ...s, dueDate }));
     batchLoans.push(loan);
     batchInstallments.push(...newInstallmentRecords(loan, schedule));

@@ -2,12 +2,12 @@ import type { Rules } from '#shared/config/rules.ts';
 import { newBorrowerRecord } from '#shared/origination/new-borrower.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
+import type { Stores } from '#shared/ports/stores.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { bookLoan } from '#shared/servicing/book-loan.ts';
-import type { Repositories } from '#shared/storage/repositories.ts';
 
 export interface SeedDeps {
-  repos: Pick<Repositories, 'borrowers' | 'loans'>;
+  repos: Pick<Stores, 'borrowers' | 'loans'>;
   keys: KeyService;
   events: EventBus;
   rules: Rules;

@@ -1,11 +1,12 @@
+import { ApplicationNotFound } from '#shared/errors/domain-errors.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
-import { notFound } from '#shared/http/errors.ts';
 import { languageOf } from '#shared/http/language.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
 import { countBy } from '#shared/observability/metrics.ts';
-import { scoreApplication, toDecision } from '#shared/origination/score-application.ts';
+import { toDecision } from '#shared/origination/decide-application.ts';
+import { scoreApplication } from '#shared/origination/score-application.ts';
 import {
   type ApplicationRequest,
   applicationIdParamsSchema,
@@ -37,7 +38,7 @@ export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'
       handler: async (event) => {
         const app = await deps.repos.applications.get(event.parsedParams.applicationId);
         // Another partner's application answers exactly as a missing one.
-        if (!app || app.partnerId !== event.partnerId) throw notFound('application');
+        if (!app || app.partnerId !== event.partnerId) throw new ApplicationNotFound();
         return json(200, toDecision(app, languageOf(event.headers)));
       },
     }),

@@ -1,6 +1,6 @@
+import { LoanNotFound } from '#shared/errors/domain-errors.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
-import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
@@ -19,7 +19,7 @@ export function loanRoutes(deps: AppDeps): Record<RouteKey<'loans'>, RouteHandle
   const common = handlerDeps(deps);
   const view = async (partnerId: string, loanId: string) => {
     const found = await deps.repos.loans.getLoanWithInstallments(loanId);
-    if (!found || found.loan.partnerId !== partnerId) throw notFound('loan');
+    if (!found || found.loan.partnerId !== partnerId) throw new LoanNotFound();
     return loanView(
       found.loan,
       found.installments,

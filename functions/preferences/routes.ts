@@ -1,10 +1,10 @@
+import { BorrowerNotFound } from '#shared/errors/domain-errors.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
-import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
+import type { ContactPreferences } from '#shared/ports/records.ts';
 import { borrowerIdParamsSchema, contactPreferencesSchema } from '#shared/schemas/servicing.ts';
-import type { ContactPreferences } from '#shared/storage/records.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
 /** PUT /v1/borrowers/{borrowerId}/contact-preferences: effective for the next contact decision. */
@@ -24,7 +24,7 @@ export function preferenceRoutes(deps: AppDeps): Record<RouteKey<'preferences'>,
           event.parsedBody,
           deps.clock.now().toISOString(),
         );
-        if (!stored) throw notFound('borrower');
+        if (!stored) throw new BorrowerNotFound();
         return json(200, { borrowerId, ...event.parsedBody });
       },
     }),

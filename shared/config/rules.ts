@@ -107,6 +107,8 @@ export const rulesSchema = z.object({
       weeklyCapFromOffsetDays: z.number().int().default(4),
       /** A sender holds a claim this long; after it, a retry may claim and send again. */
       claimLeaseSeconds: z.number().int().positive().default(30),
+      /** A sweep run of a business date holds it this long; after it, a retry may take the run over. */
+      sweepLeaseSeconds: z.number().int().positive().default(600),
       /** Sender Lambdas working the queue at once: keeps sends under the SMS sender's rate. */
       senderMaxConcurrency: z.number().int().min(2).max(1000).default(5),
       smsSenderId: z.string().max(11).default('Duebell'),
@@ -220,6 +222,12 @@ export const rulesSchema = z.object({
       minMonthsBetweenDeferrals: z.number().int().positive().default(12),
     })
     .prefault({}),
+  servicing: z
+    .object({
+      /** Tries a payment makes while other writers keep changing the loan, before answering `loan_busy`. */
+      maxWriteAttempts: z.number().int().positive().default(20),
+    })
+    .prefault({}),
   api: z
     .object({
       maxBodyBytes: z
@@ -228,6 +236,8 @@ export const rulesSchema = z.object({
         .positive()
         .default(64 * 1024),
       idempotencyTtlHours: z.number().int().positive().default(24),
+      /** Longer than any API function's timeout: a request still in progress after this has died. */
+      idempotencyInProgressSeconds: z.number().int().positive().default(60),
       throttleRatePerSecond: z.number().positive().default(50),
       throttleBurst: z.number().int().positive().default(100),
       quotaPerDay: z.number().int().positive().default(100_000),

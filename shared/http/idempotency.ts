@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
+import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import type { ApiEvent } from './api-handler.ts';
 import { badRequest, conflict, HttpError } from './errors.ts';
 import { errorResponse } from './responses.ts';
 
 export interface IdempotencyStore {
-  repository: IdempotencyRepository;
+  repository: IdempotencyRecords;
   clock: Clock;
   ttlSeconds: number;
 }

@@ -1,5 +1,5 @@
 import type { KeyService } from '#shared/ports/key-service.ts';
-import type { BorrowerRecord, ContactPreferences } from '#shared/storage/records.ts';
+import type { BorrowerRecord, ContactPreferences } from '#shared/ports/records.ts';
 
 /** A person as an application or a lender's book names them, personal data still in clear. */
 export interface BorrowerDetails {

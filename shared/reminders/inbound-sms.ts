@@ -2,10 +2,10 @@ import type { Rules } from '#shared/config/rules.ts';
 import { isOptOutKeyword } from '#shared/contact/templates.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
-import type { Repositories } from '#shared/storage/repositories.ts';
+import type { Stores } from '#shared/ports/stores.ts';
 
 export interface InboundSmsDeps {
-  repos: Pick<Repositories, 'borrowers'>;
+  repos: Pick<Stores, 'borrowers'>;
   keys: KeyService;
   clock: Clock;
   rules: Rules;

@@ -11,14 +11,12 @@ import type { ContactLog, ContactSender } from '#shared/ports/contact.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { BorrowerRecord, ContactKey, JobContext, SlotReservation } from '#shared/ports/records.ts';
+import type { Stores } from '#shared/ports/stores.ts';
 import type { ContactJob, ContactLine } from '#shared/schemas/contact-job.ts';
-import type { ContactKey, SlotReservation } from '#shared/storage/contact-ledger-repository.ts';
-import type { JobContext } from '#shared/storage/job-context-repository.ts';
-import type { BorrowerRecord } from '#shared/storage/records.ts';
-import type { Repositories } from '#shared/storage/repositories.ts';
 
 export interface SenderDeps {
-  repos: Pick<Repositories, 'loans' | 'contacts' | 'jobContext'>;
+  repos: Pick<Stores, 'loans' | 'contacts' | 'jobContext'>;
   sender: ContactSender;
   log: ContactLog;
   events: EventBus;

@@ -5,12 +5,12 @@ import type { LocalDate } from '#shared/lending/types.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ContactQueue } from '#shared/ports/contact.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
+import type { Stores } from '#shared/ports/stores.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
-import type { Repositories } from '#shared/storage/repositories.ts';
 
 export interface SweepDeps {
-  repos: Pick<Repositories, 'dueIndex' | 'sweepRuns' | 'borrowers'>;
+  repos: Pick<Stores, 'dueIndex' | 'sweepRuns' | 'borrowers'>;
   queue: ContactQueue;
   events: EventBus;
   clock: Clock;
@@ -25,8 +25,6 @@ export interface SweepResult {
   readUnits: number;
 }
 
-const SWEEP_LEASE_SECONDS = 600;
-
 /**
  * Flow 4, first half: for the business date, query the due-date index once per stage (never a scan),
  * group what is due by borrower, partner and stage into one job per channel, queue the jobs, and
@@ -35,7 +33,11 @@ const SWEEP_LEASE_SECONDS = 600;
  */
 export async function sweepReminders(deps: SweepDeps, businessDate: LocalDate): Promise<SweepResult> {
   const { rules } = deps;
-  const begun = await deps.repos.sweepRuns.begin(businessDate, deps.clock.now(), SWEEP_LEASE_SECONDS);
+  const begun = await deps.repos.sweepRuns.begin(
+    businessDate,
+    deps.clock.now(),
+    deps.rules.contact.sweepLeaseSeconds,
+  );
   if (begun !== 'started') {
     return {
       status: begun === 'done' ? 'already-done' : 'running-elsewhere',

@@ -3,14 +3,27 @@ import { LANGUAGES } from '#shared/config/languages.ts';
 import { isValidLocalDate, isValidTimeZone } from '#shared/lending/calendar.ts';
 
 /** Integer fen within the safe-integer range. */
-export const fenSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-export const positiveFenSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-export const bpsSchema = z.number().int().min(0).max(100_000);
+export const fenSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ format: 'int64' });
+export const positiveFenSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(Number.MAX_SAFE_INTEGER)
+  .meta({ format: 'int64' });
+export const bpsSchema = z.number().int().min(0).max(100_000).meta({ format: 'int32' });
+
+/** A loan's term: 1 to 24 months (bullet loans 1 to 12). */
+export const termMonthsSchema = z.number().int().min(1).max(24).meta({ format: 'int32' });
+/** 1-based; a loan has at most 24 installments. */
+export const installmentNoSchema = z.number().int().min(1).max(24).meta({ format: 'int32' });
+export const deferralDaysSchema = z.number().int().min(1).max(365).meta({ format: 'int32' });
+export const daysPastDueSchema = z.number().int().min(0).max(2_147_483_647).meta({ format: 'int32' });
 
 export const localDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(isValidLocalDate, 'not a calendar date');
+  .refine(isValidLocalDate, 'not a calendar date')
+  .meta({ format: 'date' });
 
 /** ISO 8601 instant with an explicit offset or Z. */
 export const instantSchema = z.iso.datetime({ offset: true });
@@ -34,9 +47,22 @@ export const channelSchema = z.enum(['sms', 'email']);
 
 export const errorSchema = z
   .object({
-    error: z.string(),
-    message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    error: z.string().meta({
+      description:
+        'A stable code: invalid_request, unauthorized, not_found, payload_too_large, unsupported_media_type, ' +
+        'idempotency_key_reused, a business rule (e.g. terms_outside_offer), …',
+    }),
+    message: z.string().meta({ description: 'For people; never echoes the rejected value.' }),
+    issues: z
+      .array(
+        z.object({
+          path: z.string().meta({ description: "The field, e.g. 'applicant.phone'; '(body)' for the whole body." }),
+          message: z.string(),
+        }),
+      )
+      .max(50)
+      .optional()
+      .meta({ description: 'For invalid input (400): one entry per problem, at most 50.' }),
   })
   .meta({ id: 'Error' });
 

@@ -1,81 +1,23 @@
 import type { Rules } from '#shared/config/rules.ts';
-import { unpaidInstallments } from '#shared/lending/allocation.ts';
-import { buildSchedule } from '#shared/lending/schedule.ts';
-import type { LoanTerms, ScheduledInstallment } from '#shared/lending/types.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
-import type { InstallmentRecord, LoanRecord } from '#shared/storage/records.ts';
-import type { Repositories } from '#shared/storage/repositories.ts';
-
-export interface BookLoanInput {
-  loanId: string;
-  partnerId: string;
-  borrowerId: string;
-  identityHash: string;
-  applicationId?: string;
-  productId?: string;
-  terms: LoanTerms;
-}
+import type { LoanRecord } from '#shared/ports/records.ts';
+import type { Stores } from '#shared/ports/stores.ts';
+import { type BookingPlan, type BookLoanInput, planBooking } from './decide-booking.ts';
 
 export interface BookLoanDeps {
-  repos: Pick<Repositories, 'loans'>;
+  repos: Pick<Stores, 'loans'>;
   events: EventBus;
   rules: Rules;
 }
 
-/** Fresh installment records for a schedule: nothing paid, nothing accrued. */
-export function newInstallmentRecords(
-  loan: LoanRecord,
-  schedule: ScheduledInstallment[],
-): InstallmentRecord[] {
-  return unpaidInstallments(schedule).map((s) => ({
-    ...s,
-    loanId: loan.loanId,
-    partnerId: loan.partnerId,
-    borrowerId: loan.borrowerId,
-    identityHash: loan.identityHash,
-  }));
+/** Books loan and installments in one write (the installments enter the due index), then `LoanBooked`. */
+export async function saveBooking(deps: BookLoanDeps, plan: BookingPlan): Promise<LoanRecord> {
+  await deps.repos.loans.book(plan.loan, plan.installments);
+  await deps.events.publish([plan.event]);
+  return plan.loan;
 }
 
-export function newLoanRecord(input: BookLoanInput, now: Date): LoanRecord {
-  return {
-    loanId: input.loanId,
-    partnerId: input.partnerId,
-    borrowerId: input.borrowerId,
-    identityHash: input.identityHash,
-    applicationId: input.applicationId,
-    productId: input.productId,
-    principal: input.terms.principal,
-    aprBps: input.terms.aprBps,
-    termMonths: input.terms.termMonths,
-    repaymentMethod: input.terms.repaymentMethod,
-    disbursedOn: input.terms.disbursedOn,
-    status: 'active',
-    creditBalance: 0,
-    version: 1,
-    createdAt: now.toISOString(),
-  };
-}
-
-/** Builds the schedule and books loan and installments together (the installments enter the due index). */
+/** A loan booked as given (a lender's existing book): no application, no offer to check. */
 export async function bookLoan(deps: BookLoanDeps, input: BookLoanInput, now: Date): Promise<LoanRecord> {
-  const loan = newLoanRecord(input, now);
-  const installments = newInstallmentRecords(loan, buildSchedule(input.terms, deps.rules));
-  await deps.repos.loans.book(loan, installments);
-  await deps.events.publish([
-    {
-      type: 'LoanBooked',
-      at: loan.createdAt,
-      detail: {
-        loanId: loan.loanId,
-        partnerId: loan.partnerId,
-        borrowerId: loan.borrowerId,
-        principal: loan.principal,
-        aprBps: loan.aprBps,
-        termMonths: loan.termMonths,
-        repaymentMethod: loan.repaymentMethod,
-        firstDueDate: installments[0]?.dueDate ?? null,
-      },
-    },
-  ]);
-  return loan;
+  return saveBooking(deps, planBooking(input, now, deps.rules));
 }

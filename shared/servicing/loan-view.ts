@@ -5,7 +5,7 @@ import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lend
 import { activePlan } from '#shared/lending/hardship-plan.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
-import type { InstallmentRecord, LoanRecord } from '#shared/storage/records.ts';
+import type { InstallmentRecord, LoanRecord } from '#shared/ports/records.ts';
 
 const components = (i: { principal: number; interest: number; fee: number; penalty: number }) => ({
   ...i,

@@ -4,46 +4,28 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TransactItem } from './borrower-repository.ts';
+import { ApplicationExists } from '#shared/errors/domain-errors.ts';
+import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
+import type { ApplicationStore } from '#shared/ports/stores.ts';
+import type { BorrowerRepository, TransactItem } from './borrower-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { keys, recordOf } from './keys.ts';
 
-/** A stored credit decision: enough to show it again and to replay how it was reached. */
-export interface ApplicationRecord {
-  applicationId: string;
-  partnerId: string;
-  borrowerId: string;
-  identityHash: string;
-  decision: 'approve' | 'refer' | 'decline';
-  score: number;
-  grade: 'A' | 'B' | 'C' | 'D' | 'E';
-  reasons: { code: string; text: string }[];
-  offer: {
-    amount: number;
-    termMonths: number;
-    aprBps: number;
-    repaymentMethod: 'equal_installment' | 'equal_principal' | 'bullet';
-    installmentAmount: number;
-    totalRepayable: number;
-  } | null;
-  modelVersion: string;
-  /** SHA-256 of the canonical scoring inputs (personal data hashed first). */
-  inputHash: string;
-  createdAt: string;
-  expiresAt: string;
-  /** Set once a loan is booked from this application. */
-  loanId?: string;
-}
-
-export class ApplicationExistsError extends Error {
-  override name = 'ApplicationExistsError';
-}
-
-export class ApplicationRepository {
+export class ApplicationRepository implements ApplicationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Builds the borrower's writes, so a decision and its borrower commit in one transaction. */
+    private readonly borrowers: BorrowerRepository,
   ) {}
+
+  async saveDecisionWithBorrower(
+    app: ApplicationRecord,
+    borrower: BorrowerRecord,
+    previous?: BorrowerRecord,
+  ): Promise<void> {
+    await this.put(app, this.borrowers.upsertItems(borrower, previous));
+  }
 
   /**
    * Stores a new decision; `together` (e.g. the applicant's borrower record) commits in the same
@@ -63,7 +45,7 @@ export class ApplicationRepository {
         together.length === 0
           ? isConditionalFailure(err)
           : cancellationCodes(err)[0] === 'ConditionalCheckFailed';
-      if (applicationExists) throw new ApplicationExistsError(`application ${app.applicationId} exists`);
+      if (applicationExists) throw new ApplicationExists(`application ${app.applicationId} exists`);
       throw err;
     }
   }

@@ -6,9 +6,10 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
+import type { BorrowerStore } from '#shared/ports/stores.ts';
 import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys, recordOf } from './keys.ts';
-import type { BorrowerRecord, ContactPreferences, IdentityStatus } from './records.ts';
 
 function identityStatusOf(identityHash: string, item?: Record<string, unknown>): IdentityStatus {
   return {
@@ -22,7 +23,7 @@ function identityStatusOf(identityHash: string, item?: Record<string, unknown>):
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Borrowers per partner, and the cross-partner identity status keyed by the national-ID HMAC. */
-export class BorrowerRepository {
+export class BorrowerRepository implements BorrowerStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -5,51 +5,17 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ClaimResult, ContactEntry, ContactKey, SlotReservation } from '#shared/ports/records.ts';
+import type { ContactLedger } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { keys, recordOf } from './keys.ts';
-
-export interface ContactKey {
-  loanId: string;
-  installmentNo: number;
-  stage: string;
-  channel: 'sms' | 'email' | 'agent' | 'legal';
-}
-
-export type ContactStatus = 'claimed' | 'sent' | 'failed' | 'suppressed';
-
-export interface ContactEntry extends ContactKey {
-  status: ContactStatus;
-  claimedAt: string;
-  /** Until this instant the claim is held by the sender that made it. */
-  leaseUntil: string;
-  attempts: number;
-  sentAt?: string;
-  messageId?: string;
-  failure?: string;
-}
-
-/**
- * - `claimed`: the caller holds the claim and may send.
- * - `already-sent`: the contact was decided for good before (sent, or suppressed); send nothing.
- * - `in-progress`: another sender holds a live claim; try again after its lease.
- */
-/** One of a person's daily message slots on a channel (the daily cap), reserved for one message. */
-export interface SlotReservation {
-  identityHash: string;
-  localDate: string;
-  channel: string;
-  messageKey: string;
-  cap: number;
-}
-
-export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
 
 /**
  * The contact ledger: each (loan, installment, stage, channel) is claimed with a conditional write
  * before anything is sent. A claim whose lease ran out (its sender crashed) can be claimed again,
  * so an unfinished contact is retried, never dropped.
  */
-export class ContactLedgerRepository {
+export class ContactLedgerRepository implements ContactLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,20 +1,15 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalDate } from '#shared/lending/types.ts';
+import type { DueInstallments, InstallmentRecord } from '#shared/ports/records.ts';
+import type { DueInstallmentStore } from '#shared/ports/stores.ts';
 import { dueShardKey, recordOf } from './keys.ts';
-import type { InstallmentRecord } from './records.ts';
 import { DUE_INDEX } from './table-definition.ts';
-
-export interface DueInstallments {
-  installments: InstallmentRecord[];
-  /** Read units the queries consumed, as DynamoDB reported them. */
-  consumedReadUnits: number;
-}
 
 /**
  * Finds unpaid installments by due date through the sparse, sharded due-date index:
  * one query per shard, so the cost follows the number due, never the table size.
  */
-export class DueIndexRepository {
+export class DueIndexRepository implements DueInstallmentStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

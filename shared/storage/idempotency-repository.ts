@@ -5,40 +5,21 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { BeginResult, IdempotencyRecord, StoredResponse } from '#shared/ports/records.ts';
+import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import { isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
-
-export interface StoredResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface IdempotencyRecord {
-  requestHash: string;
-  status: 'in_progress' | 'completed';
-  response?: StoredResponse;
-  /** Epoch seconds; DynamoDB TTL removes the record some time after. */
-  expiresAt: number;
-}
-
-/** Longer than any API function's timeout: a request still marked in progress after this has died. */
-const IN_PROGRESS_LEASE_SECONDS = 60;
-
-export type BeginResult =
-  | { kind: 'started' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'mismatch' }
-  | { kind: 'in_progress' };
 
 /**
  * Idempotency records for partner POSTs, one partition per (partner, key): a conditional put starts a
  * request; the response is stored when it finishes; a failed request releases its key.
  */
-export class IdempotencyRepository {
+export class IdempotencyRepository implements IdempotencyRecords {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Longer than any API function's timeout: a request still in progress after this has died. */
+    private readonly inProgressSeconds: number,
   ) {}
 
   async begin(
@@ -58,7 +39,7 @@ export class IdempotencyRepository {
             kind: 'idempotency',
             requestHash,
             status: 'in_progress',
-            inProgressUntil: nowSeconds + IN_PROGRESS_LEASE_SECONDS,
+            inProgressUntil: nowSeconds + this.inProgressSeconds,
             expiresAt: nowSeconds + ttlSeconds,
           },
           // An expired record that TTL has not removed yet counts as absent, and so does a request

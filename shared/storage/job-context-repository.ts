@@ -1,23 +1,21 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ContactEntry } from './contact-ledger-repository.ts';
+import type {
+  BorrowerRecord,
+  ContactEntry,
+  InstallmentRecord,
+  JobContext,
+  JobKeys,
+  LoanRecord,
+} from '#shared/ports/records.ts';
+import type { JobContextStore } from '#shared/ports/stores.ts';
 import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys, recordOf } from './keys.ts';
-import type { BorrowerRecord, InstallmentRecord, LoanRecord } from './records.ts';
-
-export interface JobContext {
-  borrower?: BorrowerRecord;
-  loans: Map<string, LoanRecord>;
-  /** By `loanId#installmentNo`. */
-  installments: Map<string, InstallmentRecord>;
-  /** Ledger entries by `loanId#installmentNo`, for the job's stage and channel. */
-  ledger: Map<string, ContactEntry>;
-}
 
 /**
  * What the sender must re-read before contacting (the borrower, each loan and installment, and the
  * ledger entries it would claim) in one strongly consistent BatchGetItem instead of a call apiece.
  */
-export class JobContextRepository {
+export class JobContextRepository implements JobContextStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -57,14 +55,6 @@ export class JobContextRepository {
     const [context] = await this.loadMany([{ partnerId, borrowerId, items, stage, channel }]);
     return context ?? assemble([]);
   }
-}
-
-export interface JobKeys {
-  partnerId: string;
-  borrowerId: string;
-  items: readonly { loanId: string; installmentNo: number }[];
-  stage: string;
-  channel: string;
 }
 
 function assemble(found: Record<string, unknown>[]): JobContext {

@@ -5,32 +5,24 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  ApplicationAlreadyBooked,
+  LoanAlreadyExists,
+  LoanVersionConflict,
+  PaymentAlreadyApplied,
+} from '#shared/errors/domain-errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
+import type {
+  InstallmentRecord,
+  LoanRecord,
+  LoanWithInstallments,
+  PaymentRecord,
+} from '#shared/ports/records.ts';
+import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { dueIndexKey, keys, recordOf } from './keys.ts';
-import type { InstallmentRecord, LoanRecord, PaymentRecord } from './records.ts';
 
-export class LoanAlreadyExistsError extends Error {
-  override name = 'LoanAlreadyExistsError';
-}
-/** Another writer changed the loan since it was read; read again and retry. */
-export class LoanVersionConflictError extends Error {
-  override name = 'LoanVersionConflictError';
-}
-/** The application named by the loan was booked already (by this or another request). */
-export class ApplicationAlreadyBookedError extends Error {
-  override name = 'ApplicationAlreadyBookedError';
-}
-export class PaymentAlreadyAppliedError extends Error {
-  override name = 'PaymentAlreadyAppliedError';
-}
-
-export interface LoanWithInstallments {
-  loan: LoanRecord;
-  installments: InstallmentRecord[];
-}
-
-export class LoanRepository {
+export class LoanRepository implements LoanStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -86,9 +78,9 @@ export class LoanRepository {
     } catch (err) {
       if (!isConditionalFailure(err)) throw err;
       if (markApplication.length > 0 && cancellationCodes(err).at(-1) === 'ConditionalCheckFailed') {
-        throw new ApplicationAlreadyBookedError(`application ${loan.applicationId} is already booked`);
+        throw new ApplicationAlreadyBooked();
       }
-      throw new LoanAlreadyExistsError(`loan ${loan.loanId} is already booked`);
+      throw new LoanAlreadyExists(`loan ${loan.loanId} is already booked`);
     }
   }
 
@@ -195,9 +187,9 @@ export class LoanRepository {
     } catch (err) {
       if (!isConditionalFailure(err)) throw err;
       if (cancellationCodes(err)[0] === 'ConditionalCheckFailed') {
-        throw new PaymentAlreadyAppliedError(`payment ${payment.paymentId} is already applied`);
+        throw new PaymentAlreadyApplied(`payment ${payment.paymentId} is already applied`);
       }
-      throw new LoanVersionConflictError(`loan ${loan.loanId} changed since version ${expectedVersion}`);
+      throw new LoanVersionConflict(`loan ${loan.loanId} changed since version ${expectedVersion}`);
     }
   }
 
@@ -215,7 +207,7 @@ export class LoanRepository {
       );
     } catch (err) {
       if (isConditionalFailure(err)) {
-        throw new LoanVersionConflictError(`loan ${loan.loanId} changed since version ${expectedVersion}`);
+        throw new LoanVersionConflict(`loan ${loan.loanId} changed since version ${expectedVersion}`);
       }
       throw err;
     }

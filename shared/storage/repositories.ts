@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Rules } from '#shared/config/rules.ts';
+import type { Stores } from '#shared/ports/stores.ts';
 import { ApplicationRepository } from './application-repository.ts';
 import { BorrowerRepository } from './borrower-repository.ts';
 import { ContactLedgerRepository } from './contact-ledger-repository.ts';
@@ -9,7 +10,8 @@ import { JobContextRepository } from './job-context-repository.ts';
 import { LoanRepository } from './loan-repository.ts';
 import { SweepRunRepository } from './sweep-run-repository.ts';
 
-export interface Repositories {
+/** The DynamoDB implementations of every store port (`Stores`), with what tests and loaders use beyond them. */
+export interface Repositories extends Stores {
   applications: ApplicationRepository;
   borrowers: BorrowerRepository;
   loans: LoanRepository;
@@ -22,9 +24,10 @@ export interface Repositories {
 /** All repositories over one table and one client (created once per container). */
 export function createRepositories(client: DynamoDBClient, tableName: string, rules: Rules): Repositories {
   const db = documentClient(client);
+  const borrowers = new BorrowerRepository(db, tableName);
   return {
-    applications: new ApplicationRepository(db, tableName),
-    borrowers: new BorrowerRepository(db, tableName),
+    applications: new ApplicationRepository(db, tableName, borrowers),
+    borrowers,
     loans: new LoanRepository(db, tableName, rules.schedule.dueIndexShards),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts: new ContactLedgerRepository(db, tableName, rules.contact.recordRetentionYears),

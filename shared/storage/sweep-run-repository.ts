@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SweepRunStore } from '#shared/ports/stores.ts';
 import { isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
 
@@ -6,7 +7,7 @@ import { keys } from './keys.ts';
  * One sweep per business date runs to completion: a duplicated delivery of a finished run does nothing,
  * one racing a live run backs off, and a run that died (its lease ran out) is taken over and redone.
  */
-export class SweepRunRepository {
+export class SweepRunRepository implements SweepRunStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -4,7 +4,6 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { noEscalation } from '#shared/adapters/no-escalation.ts';
 import type { Rules } from '#shared/config/rules.ts';
-import type { IdempotencyStore } from '#shared/http/idempotency.ts';
 import { createLogger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { EscalationPort } from '#shared/ports/escalation.ts';
@@ -12,15 +11,17 @@ import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
-import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { createRepositories } from '#shared/storage/repositories.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {
   rules: Rules;
-  repos: Repositories;
-  idempotency: IdempotencyStore;
+  repos: Stores;
+  /** For the `Idempotency-Key` middleware of the partner routes. */
+  idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
   events: EventBus;
   clock: Clock;
@@ -52,7 +53,11 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     ...input,
     repos: createRepositories(input.dynamodb, input.tableName, input.rules),
     idempotency: {
-      repository: new IdempotencyRepository(documentClient(input.dynamodb), input.tableName),
+      repository: new IdempotencyRepository(
+        documentClient(input.dynamodb),
+        input.tableName,
+        input.rules.api.idempotencyInProgressSeconds,
+      ),
       clock: input.clock,
       ttlSeconds: input.rules.api.idempotencyTtlHours * 3600,
     },
@@ -64,7 +69,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
 /** What the shared middy chain needs from the app's dependencies. */
 export function handlerDeps(
   deps: Pick<AppDeps, 'partners' | 'logger' | 'rules' | 'metrics' | 'tracer'> & {
-    idempotency?: IdempotencyStore;
+    idempotency?: AppDeps['idempotency'];
   },
 ) {
   return {

@@ -7,9 +7,9 @@ import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { defaultRules } from '#shared/config/rules.ts';
+import type { BorrowerRecord } from '#shared/ports/records.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
-import type { BorrowerRecord } from '#shared/storage/records.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRules } from '#shared/config/rules.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
@@ -7,7 +8,11 @@ let table: TestTable;
 let repo: IdempotencyRepository;
 beforeAll(async () => {
   table = await createTestTable();
-  repo = new IdempotencyRepository(documentClient(table.client), table.tableName);
+  repo = new IdempotencyRepository(
+    documentClient(table.client),
+    table.tableName,
+    defaultRules.api.idempotencyInProgressSeconds,
+  );
 });
 afterAll(() => table.drop());
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
-import { ApplicationExistsError, type ApplicationRecord } from '#shared/storage/application-repository.ts';
-import type { ContactKey } from '#shared/storage/contact-ledger-repository.ts';
-import type { BorrowerRecord } from '#shared/storage/records.ts';
+import { ApplicationExists } from '#shared/errors/domain-errors.ts';
+import type { ApplicationRecord, BorrowerRecord, ContactKey } from '#shared/ports/records.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 
@@ -88,7 +87,7 @@ describe('borrower identity across partners', () => {
     const changed = { ...borrower('partner-a', 'tx-1', 'tx-person'), phoneEncrypted: 'enc:second' };
     await expect(
       repos.applications.put({ ...app, decision: 'decline' }, repos.borrowers.upsertItems(changed)),
-    ).rejects.toBeInstanceOf(ApplicationExistsError);
+    ).rejects.toBeInstanceOf(ApplicationExists);
     expect((await repos.applications.get('app-tx-1'))?.decision).toBe('approve');
     expect((await repos.borrowers.get('partner-a', 'tx-1'))?.phoneEncrypted).toBe('enc:phone');
   });

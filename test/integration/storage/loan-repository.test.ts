@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
-import { allocatePayment } from '#shared/lending/allocation.ts';
 import {
-  LoanAlreadyExistsError,
-  LoanVersionConflictError,
-  PaymentAlreadyAppliedError,
-} from '#shared/storage/loan-repository.ts';
-import type { InstallmentRecord, PaymentRecord } from '#shared/storage/records.ts';
+  LoanAlreadyExists,
+  LoanVersionConflict,
+  PaymentAlreadyApplied,
+} from '#shared/errors/domain-errors.ts';
+import { allocatePayment } from '#shared/lending/allocation.ts';
+import type { InstallmentRecord, PaymentRecord } from '#shared/ports/records.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { loanFixture } from '../../fixtures/loans.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
@@ -38,9 +38,7 @@ describe('LoanRepository', () => {
     const { loan, installments } = loanFixture({ loanId: 'book-2' });
     await repos.loans.book(loan, installments);
     const again = loanFixture({ loanId: 'book-2', principal: 999 });
-    await expect(repos.loans.book(again.loan, again.installments)).rejects.toBeInstanceOf(
-      LoanAlreadyExistsError,
-    );
+    await expect(repos.loans.book(again.loan, again.installments)).rejects.toBeInstanceOf(LoanAlreadyExists);
     expect((await repos.loans.getLoan('book-2'))?.principal).toBe(loan.principal);
   });
 
@@ -64,7 +62,7 @@ describe('LoanRepository', () => {
         2,
         changed,
       ),
-    ).rejects.toBeInstanceOf(PaymentAlreadyAppliedError);
+    ).rejects.toBeInstanceOf(PaymentAlreadyApplied);
     const read = await repos.loans.getLoanWithInstallments('pay-1');
     expect(read?.loan.version).toBe(2);
     expect(read?.installments[0]?.principalPaid).toBe(first.principalDue);
@@ -76,7 +74,7 @@ describe('LoanRepository', () => {
     await repos.loans.saveInstallments(loan, 1, []);
     await expect(
       repos.loans.applyPayment(payment('pay-2', 'late', 100, '2027-06-10T11:00:00Z'), loan, 1, []),
-    ).rejects.toBeInstanceOf(LoanVersionConflictError);
+    ).rejects.toBeInstanceOf(LoanVersionConflict);
     expect(await repos.loans.getPayment('pay-2', 'late')).toBeUndefined();
   });
 });

@@ -1,0 +1,40 @@
+import {
+  ApplicationAlreadyBooked,
+  ApplicationNotApproved,
+  BorrowerIdentityMismatch,
+  DeferralTooLong,
+  type DomainError,
+  LifetimeDeferralExceeded,
+  LoanAlreadyExists,
+  LoanBusy,
+  LoanNotActive,
+  NotFoundError,
+  OfferExpired,
+  PaymentIdConflict,
+  TermsOutsideOffer,
+} from '#shared/errors/domain-errors.ts';
+import { HttpError } from './errors.ts';
+
+type ErrorClass = abstract new (...args: never[]) => DomainError;
+
+/** The one table from domain errors to HTTP statuses; the first class an error is an instance of wins. */
+const STATUS_OF: readonly [ErrorClass, number][] = [
+  [NotFoundError, 404],
+  [ApplicationAlreadyBooked, 409],
+  [PaymentIdConflict, 409],
+  [LoanBusy, 409],
+  [BorrowerIdentityMismatch, 409],
+  [LoanAlreadyExists, 409],
+  [ApplicationNotApproved, 422],
+  [OfferExpired, 422],
+  [TermsOutsideOffer, 422],
+  [LoanNotActive, 422],
+  [DeferralTooLong, 422],
+  [LifetimeDeferralExceeded, 422],
+];
+
+/** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */
+export function httpErrorFor(err: DomainError): HttpError | undefined {
+  const status = STATUS_OF.find(([type]) => err instanceof type)?.[1];
+  return status === undefined ? undefined : new HttpError(status, err.code, err.message);
+}

@@ -1,0 +1,191 @@
+import type { Language } from '#shared/config/languages.ts';
+import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
+
+/** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
+
+export type LoanStatus = 'active' | 'paid_off' | 'charged_off';
+
+export interface LoanRecord {
+  loanId: string;
+  partnerId: string;
+  borrowerId: string;
+  identityHash: string;
+  applicationId?: string;
+  productId?: string;
+  principal: Fen;
+  aprBps: number;
+  termMonths: number;
+  repaymentMethod: RepaymentMethod;
+  disbursedOn: LocalDate;
+  status: LoanStatus;
+  /** Money paid beyond everything owed, held for the borrower. */
+  creditBalance: Fen;
+  /** Every hardship request and its decision, oldest first (audit). */
+  hardshipPlans?: HardshipPlan[];
+  /** Stage id of the running escalation episode, if any. */
+  escalationStage?: string | null;
+  /** Bumped by every change; writes are conditional on the version they read. */
+  version: number;
+  createdAt: string;
+}
+
+export interface InstallmentRecord extends InstallmentState {
+  loanId: string;
+  partnerId: string;
+  borrowerId: string;
+  /** Copied from the loan so the sweep can mark the person overdue from the index alone. */
+  identityHash?: string;
+  /** Local date the installment became fully paid. */
+  paidOn?: LocalDate;
+}
+
+export interface PaymentRecord {
+  loanId: string;
+  paymentId: string;
+  amount: Fen;
+  paidAt: string;
+  allocations: { installmentNo: number; fee: Fen; penalty: Fen; interest: Fen; principal: Fen }[];
+  credit: Fen;
+  appliedAt: string;
+}
+
+export interface ContactPreferences {
+  language: Language;
+  timezone: string;
+  optOut: ('sms' | 'email')[];
+  consents: { sensitiveData: boolean; shareWithCollectionAgencies: boolean };
+}
+
+export interface BorrowerRecord {
+  partnerId: string;
+  borrowerId: string;
+  identityHash: string;
+  /** Ciphertexts from the key service; only the sender decrypts them. */
+  nameEncrypted: string;
+  phoneEncrypted: string;
+  /** HMAC of the phone number: inbound SMS find their borrowers by it. */
+  phoneHash?: string;
+  emailEncrypted?: string;
+  birthDate?: LocalDate;
+  preferences: ContactPreferences;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IdentityStatus {
+  identityHash: string;
+  overdueLoanIds: string[];
+  hardshipLoanIds: string[];
+}
+
+/** A stored credit decision: enough to show it again and to replay how it was reached. */
+export interface ApplicationRecord {
+  applicationId: string;
+  partnerId: string;
+  borrowerId: string;
+  identityHash: string;
+  decision: 'approve' | 'refer' | 'decline';
+  score: number;
+  grade: 'A' | 'B' | 'C' | 'D' | 'E';
+  reasons: { code: string; text: string }[];
+  offer: {
+    amount: number;
+    termMonths: number;
+    aprBps: number;
+    repaymentMethod: 'equal_installment' | 'equal_principal' | 'bullet';
+    installmentAmount: number;
+    totalRepayable: number;
+  } | null;
+  modelVersion: string;
+  /** SHA-256 of the canonical scoring inputs (personal data hashed first). */
+  inputHash: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set once a loan is booked from this application. */
+  loanId?: string;
+}
+
+export interface ContactKey {
+  loanId: string;
+  installmentNo: number;
+  stage: string;
+  channel: 'sms' | 'email' | 'agent' | 'legal';
+}
+
+export type ContactStatus = 'claimed' | 'sent' | 'failed' | 'suppressed';
+
+export interface ContactEntry extends ContactKey {
+  status: ContactStatus;
+  claimedAt: string;
+  /** Until this instant the claim is held by the sender that made it. */
+  leaseUntil: string;
+  attempts: number;
+  sentAt?: string;
+  messageId?: string;
+  failure?: string;
+}
+
+/**
+ * - `claimed`: the caller holds the claim and may send.
+ * - `already-sent`: the contact was decided for good before (sent, or suppressed); send nothing.
+ * - `in-progress`: another sender holds a live claim; try again after its lease.
+ */
+/** One of a person's daily message slots on a channel (the daily cap), reserved for one message. */
+export interface SlotReservation {
+  identityHash: string;
+  localDate: string;
+  channel: string;
+  messageKey: string;
+  cap: number;
+}
+
+export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+
+export interface JobContext {
+  borrower?: BorrowerRecord;
+  loans: Map<string, LoanRecord>;
+  /** By `loanId#installmentNo`. */
+  installments: Map<string, InstallmentRecord>;
+  /** Ledger entries by `loanId#installmentNo`, for the job's stage and channel. */
+  ledger: Map<string, ContactEntry>;
+}
+
+export interface JobKeys {
+  partnerId: string;
+  borrowerId: string;
+  items: readonly { loanId: string; installmentNo: number }[];
+  stage: string;
+  channel: string;
+}
+
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  status: 'in_progress' | 'completed';
+  response?: StoredResponse;
+  /** Epoch seconds; DynamoDB TTL removes the record some time after. */
+  expiresAt: number;
+}
+
+export type BeginResult =
+  | { kind: 'started' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+export interface DueInstallments {
+  installments: InstallmentRecord[];
+  /** Read units the queries consumed, as DynamoDB reported them. */
+  consumedReadUnits: number;
+}
+
+export interface LoanWithInstallments {
+  loan: LoanRecord;
+  installments: InstallmentRecord[];
+}

@@ -1,0 +1,162 @@
+import type { LocalDate } from '#shared/lending/types.ts';
+import type {
+  ApplicationRecord,
+  BeginResult,
+  BorrowerRecord,
+  ClaimResult,
+  ContactEntry,
+  ContactKey,
+  ContactPreferences,
+  DueInstallments,
+  IdempotencyRecord,
+  IdentityStatus,
+  InstallmentRecord,
+  JobContext,
+  JobKeys,
+  LoanRecord,
+  LoanWithInstallments,
+  PaymentRecord,
+  SlotReservation,
+  StoredResponse,
+} from './records.ts';
+
+/**
+ * The stores the use cases call, each with only the methods they call. DynamoDB repositories
+ * (`shared/storage/`) implement them on AWS and locally; in-memory ones (`local/in-memory/`) serve fast
+ * unit tests, and `test/contract/` runs one suite against both so they cannot drift.
+ * Conflicts are reported with the store errors of `shared/errors/domain-errors.ts`.
+ */
+
+export interface ApplicationStore {
+  get(applicationId: string): Promise<ApplicationRecord | undefined>;
+  /**
+   * Stores a new decision and the applicant's borrower together: neither is kept without the other.
+   * Throws `ApplicationExists` when the id is taken. Given the borrower as it was, a changed phone
+   * number also drops the old number's lookup.
+   */
+  saveDecisionWithBorrower(
+    app: ApplicationRecord,
+    borrower: BorrowerRecord,
+    previous?: BorrowerRecord,
+  ): Promise<void>;
+}
+
+export interface BorrowerStore {
+  get(partnerId: string, borrowerId: string): Promise<BorrowerRecord | undefined>;
+  /** Creates the borrower or refreshes its contact data; preferences already set are kept. */
+  upsert(borrower: BorrowerRecord): Promise<void>;
+  /** The partner's borrower (when named) and the person's cross-partner status, read together. */
+  scoringView(
+    identityHash: string,
+    partnerId: string,
+    borrowerId?: string,
+  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus }>;
+  /** Borrowers (at any partner) who use the phone number with this hash. */
+  findByPhoneHash(phoneHash: string): Promise<{ partnerId: string; borrowerId: string }[]>;
+  /** Opts out of a channel; false when there is no such borrower (or, given a phone, no longer theirs). */
+  optOut(
+    partnerId: string,
+    borrowerId: string,
+    channel: 'sms' | 'email',
+    at: string,
+    fromPhoneHash?: string,
+  ): Promise<boolean>;
+  /** False when there is no such borrower. */
+  setPreferences(
+    partnerId: string,
+    borrowerId: string,
+    preferences: ContactPreferences,
+    updatedAt: string,
+  ): Promise<boolean>;
+  identityStatus(identityHash: string): Promise<IdentityStatus>;
+  /** Idempotent: marking twice, or clearing what is clear, changes nothing. */
+  setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void>;
+  setHardship(identityHash: string, loanId: string, active: boolean): Promise<void>;
+}
+
+export interface LoanStore {
+  /**
+   * Books a loan and its schedule together. Throws `LoanAlreadyExists` for a loan id taken, and
+   * `ApplicationAlreadyBooked` when the loan's application was booked before.
+   */
+  book(loan: LoanRecord, installments: InstallmentRecord[]): Promise<void>;
+  getLoan(loanId: string): Promise<LoanRecord | undefined>;
+  /** The loan and its installments in installment order. */
+  getLoanWithInstallments(loanId: string): Promise<LoanWithInstallments | undefined>;
+  getPayment(loanId: string, paymentId: string): Promise<PaymentRecord | undefined>;
+  /**
+   * The payment, the loan and its changed installments together, only if the loan is still at
+   * `expectedVersion` (else `LoanVersionConflict`) and the payment id is new (else `PaymentAlreadyApplied`).
+   */
+  applyPayment(
+    payment: PaymentRecord,
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+  ): Promise<void>;
+  /** The loan and changed installments together, under the same version check. */
+  saveInstallments(loan: LoanRecord, expectedVersion: number, changed: InstallmentRecord[]): Promise<void>;
+}
+
+export interface DueInstallmentStore {
+  /** Unpaid installments due on a date, found without reading the rest of the book. */
+  findDueInstallments(dueDate: LocalDate): Promise<DueInstallments>;
+}
+
+export interface ContactLedger {
+  /** Claims one contact before it is sent; a claim whose lease ran out can be claimed again. */
+  claim(key: ContactKey, now: Date, leaseSeconds: number): Promise<ClaimResult>;
+  /**
+   * Claims every job's contacts and daily slot at once. Returns the ids of the jobs that stood in the
+   * way (nothing was written then); an empty list means all are claimed.
+   */
+  claimAll(
+    jobs: { id: string; keys: ContactKey[]; slot: SlotReservation }[],
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<string[]>;
+  /** Reserves a daily slot for one message, idempotently; false when the person's cap is reached. */
+  reserveDailySlot(slot: SlotReservation): Promise<boolean>;
+  markSent(key: ContactKey, sentAt: Date, messageId: string): Promise<void>;
+  /** The rules stopped this claimed contact: decided for good, never retried. */
+  markSuppressed(key: ContactKey, at: Date, reason: string): Promise<void>;
+  /** A failed attempt; the lease is released so a retry may claim it at once. */
+  markFailed(key: ContactKey, now: Date, failure: string): Promise<void>;
+  get(key: ContactKey): Promise<ContactEntry | undefined>;
+  listForLoan(loanId: string): Promise<ContactEntry[]>;
+}
+
+export interface SweepRunStore {
+  /** Starts the run of a business date, or says it is `done` or `running` under a live lease. */
+  begin(businessDate: string, now: Date, leaseSeconds: number): Promise<'started' | 'done' | 'running'>;
+  complete(businessDate: string, summary: Record<string, number>): Promise<void>;
+}
+
+export interface JobContextStore {
+  /** What the sender re-reads before contacting, for a whole batch of jobs at once. */
+  loadMany(jobs: readonly JobKeys[]): Promise<JobContext[]>;
+}
+
+export interface IdempotencyRecords {
+  begin(
+    partnerId: string,
+    key: string,
+    requestHash: string,
+    now: Date,
+    ttlSeconds: number,
+  ): Promise<BeginResult>;
+  complete(partnerId: string, key: string, response: StoredResponse): Promise<void>;
+  release(partnerId: string, key: string): Promise<void>;
+  get(partnerId: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+/** Every store, as the wiring hands them to use cases. */
+export interface Stores {
+  applications: ApplicationStore;
+  borrowers: BorrowerStore;
+  loans: LoanStore;
+  dueIndex: DueInstallmentStore;
+  contacts: ContactLedger;
+  sweepRuns: SweepRunStore;
+  jobContext: JobContextStore;
+}

@@ -1,0 +1,114 @@
+import type { Rules } from '#shared/config/rules.ts';
+import { DeferralTooLong, LifetimeDeferralExceeded, LoanNotActive } from '#shared/errors/domain-errors.ts';
+import { isPaid } from '#shared/lending/allocation.ts';
+import { addDays, addMonthsClamped, localDateOf } from '#shared/lending/calendar.ts';
+import { daysPastDue } from '#shared/lending/delinquency.ts';
+import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type { InstallmentRecord, LoanRecord, LoanWithInstallments } from '#shared/ports/records.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { HardshipRequest } from '#shared/schemas/servicing.ts';
+
+/** What a hardship request comes to: the plan kept on the loan, and for a grant its re-dated schedule. */
+export interface HardshipDecision {
+  plan: HardshipPlan;
+  loan: LoanRecord;
+  expectedVersion: number;
+  /** Every installment with its new due date (granted plans), else none. */
+  installments: InstallmentRecord[];
+  /** After a grant: whether the loan is still past due on the new dates (the person's overdue mark follows). */
+  overdueAfter: boolean;
+  events: DomainEvent[];
+}
+
+/** Checks that need no loan: a request over the per-plan limit is refused before anything is read. */
+export function checkHardshipRequest(request: HardshipRequest, rules: Rules): void {
+  const max = rules.hardship.maxDeferralDaysPerPlan;
+  if (request.deferralDays > max) throw new DeferralTooLong(max);
+}
+
+/** Why a request cannot be granted automatically (empty: it can). */
+export function referralReasons(
+  request: HardshipRequest,
+  dpd: number,
+  plans: HardshipPlan[],
+  today: string,
+  rules: Rules,
+): string[] {
+  const h = rules.hardship;
+  const reasons: string[] = [];
+  if (!h.autoGrantReasons.includes(request.reason)) reasons.push('REASON_NEEDS_REVIEW');
+  if (dpd > h.maxAutoGrantDpd) reasons.push('DPD_ABOVE_LIMIT');
+  const windowStart = addMonthsClamped(today, -h.minMonthsBetweenDeferrals);
+  if (plans.some((p) => p.status === 'granted' && (p.startsOn ?? '') > windowStart))
+    reasons.push('RECENT_DEFERRAL');
+  return reasons;
+}
+
+/**
+ * Flow 6's decision: auto-grant within the limits, otherwise refer to ops. A grant moves every unpaid
+ * installment's due date by `deferralDays`; penalty owed up to today stays owed, and what would come
+ * next pauses for the plan's length.
+ */
+export function decideHardship(
+  current: LoanWithInstallments,
+  request: HardshipRequest,
+  planId: string,
+  now: Date,
+  rules: Rules,
+): HardshipDecision {
+  checkHardshipRequest(request, rules);
+  const { loan } = current;
+  const h = rules.hardship;
+  if (loan.status !== 'active') throw new LoanNotActive(loan.status);
+  const plans = loan.hardshipPlans ?? [];
+  const granted = plans.filter((p) => p.status === 'granted').reduce((sum, p) => sum + p.deferralDays, 0);
+  if (granted + request.deferralDays > h.maxDeferralDaysLifetime) {
+    throw new LifetimeDeferralExceeded(granted, h.maxDeferralDaysLifetime);
+  }
+  const today = localDateOf(now, rules.timezone);
+  const accrued = accrueLoanPenalty(loan, current.installments, today, rules);
+  const refer = referralReasons(request, daysPastDue(accrued, today, rules), plans, today, rules);
+  const grant = refer.length === 0;
+  const plan: HardshipPlan = {
+    planId,
+    status: grant ? 'granted' : 'referred',
+    reason: request.reason,
+    deferralDays: request.deferralDays,
+    requestedAt: now.toISOString(),
+    startsOn: grant ? today : null,
+    endsOn: grant ? addDays(today, request.deferralDays - 1) : null,
+    referralReasons: refer,
+  };
+  const installments = grant
+    ? accrued.map((inst) =>
+        isPaid(inst) ? inst : { ...inst, dueDate: addDays(inst.dueDate, request.deferralDays) },
+      )
+    : [];
+  const events: DomainEvent[] = grant
+    ? [
+        {
+          type: 'HardshipGranted',
+          at: plan.requestedAt,
+          detail: {
+            loanId: loan.loanId,
+            partnerId: loan.partnerId,
+            borrowerId: loan.borrowerId,
+            planId: plan.planId,
+            reason: plan.reason,
+            deferralDays: plan.deferralDays,
+            startsOn: plan.startsOn,
+            endsOn: plan.endsOn,
+          },
+        },
+      ]
+    : [];
+  return {
+    plan,
+    loan: { ...loan, hardshipPlans: [...plans, plan] },
+    expectedVersion: loan.version,
+    installments,
+    overdueAfter: grant && daysPastDue(installments, today, rules) > 0,
+    events,
+  };
+}

@@ -1,0 +1,122 @@
+import type { Rules } from '#shared/config/rules.ts';
+import { PaymentIdConflict } from '#shared/errors/domain-errors.ts';
+import { allocatePayment, isPaid } from '#shared/lending/allocation.ts';
+import { localDateOf } from '#shared/lending/calendar.ts';
+import { daysPastDue } from '#shared/lending/delinquency.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type {
+  InstallmentRecord,
+  LoanRecord,
+  LoanWithInstallments,
+  PaymentRecord,
+} from '#shared/ports/records.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { PaymentRequest } from '#shared/schemas/servicing.ts';
+
+export interface PaymentOutcome {
+  payment: PaymentRecord;
+  loanStatus: LoanRecord['status'];
+  daysPastDue: number;
+  cured: boolean;
+  /** False when this was a replay of a payment applied before. */
+  applied: boolean;
+}
+
+export type PaymentDecision =
+  | { kind: 'replay'; outcome: PaymentOutcome }
+  | {
+      kind: 'apply';
+      payment: PaymentRecord;
+      /** The loan as it will be saved, and the version it was read at. */
+      loan: LoanRecord;
+      expectedVersion: number;
+      changed: InstallmentRecord[];
+      events: DomainEvent[];
+      /** The loan left delinquency (`cured`) or was repaid in full (`paid_off`): the overdue mark and the episode end. */
+      settled?: 'cured' | 'paid_off';
+      outcome: PaymentOutcome;
+    };
+
+/**
+ * Flow 3's decision: the waterfall over the loan's installments as of the payment's local date, or the
+ * payment applied before when its id was (same amount and instant: a replay; anything else: a conflict).
+ */
+export function decidePayment(
+  current: LoanWithInstallments,
+  existing: PaymentRecord | undefined,
+  request: PaymentRequest,
+  now: Date,
+  rules: Rules,
+): PaymentDecision {
+  const { loan } = current;
+  if (existing) {
+    if (existing.amount !== request.amount || Date.parse(existing.paidAt) !== Date.parse(request.paidAt)) {
+      throw new PaymentIdConflict(request.paymentId);
+    }
+    const today = localDateOf(now, rules.timezone);
+    const dpd = daysPastDue(accrueLoanPenalty(loan, current.installments, today, rules), today, rules);
+    return {
+      kind: 'replay',
+      outcome: { payment: existing, loanStatus: loan.status, daysPastDue: dpd, cured: false, applied: false },
+    };
+  }
+
+  const paidOn = localDateOf(request.paidAt, rules.timezone);
+  const accrued = accrueLoanPenalty(loan, current.installments, paidOn, rules);
+  const dpdBefore = daysPastDue(accrued, paidOn, rules);
+  const result = allocatePayment(accrued, request.amount, paidOn);
+  const after: InstallmentRecord[] = result.installments.map((inst, i) => {
+    const before = accrued[i] as InstallmentRecord;
+    return { ...before, ...inst, paidOn: before.paidOn ?? (isPaid(inst) ? paidOn : undefined) };
+  });
+  const changed = after.filter((inst, i) => JSON.stringify(inst) !== JSON.stringify(current.installments[i]));
+  const dpdAfter = daysPastDue(after, paidOn, rules);
+  const paidOff = after.every(isPaid);
+  const updatedLoan: LoanRecord = {
+    ...loan,
+    status: paidOff ? 'paid_off' : loan.status,
+    creditBalance: loan.creditBalance + result.credit,
+  };
+  const payment: PaymentRecord = {
+    loanId: loan.loanId,
+    paymentId: request.paymentId,
+    amount: request.amount,
+    paidAt: request.paidAt,
+    allocations: result.allocations,
+    credit: result.credit,
+    appliedAt: now.toISOString(),
+  };
+  const cured = dpdBefore > 0 && dpdAfter === 0;
+  const who = { loanId: loan.loanId, partnerId: loan.partnerId, borrowerId: loan.borrowerId };
+  const events: DomainEvent[] = [
+    {
+      type: 'PaymentReceived',
+      at: payment.appliedAt,
+      detail: {
+        ...who,
+        paymentId: payment.paymentId,
+        amount: payment.amount,
+        credit: payment.credit,
+        daysPastDueBefore: dpdBefore,
+        daysPastDue: dpdAfter,
+      },
+    },
+  ];
+  if (cured) {
+    events.push({
+      type: 'LoanCured',
+      at: payment.appliedAt,
+      detail: { ...who, daysPastDueBefore: dpdBefore },
+    });
+  }
+  return {
+    kind: 'apply',
+    payment,
+    loan: updatedLoan,
+    expectedVersion: loan.version,
+    changed,
+    events,
+    settled: paidOff ? 'paid_off' : cured ? 'cured' : undefined,
+    outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
+  };
+}
