@@ -142,13 +142,16 @@ export interface SlotReservation {
 
 export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
 
+/** What the sender re-reads for one contact job, all of it in one load for a whole batch. */
 export interface JobContext {
   borrower?: BorrowerRecord;
   loans: Map<string, LoanRecord>;
-  /** By `loanId#installmentNo`. */
+  /** By `loanId#installmentNo`: the job's installments and, when asked, the ones before them. */
   installments: Map<string, InstallmentRecord>;
   /** Ledger entries by `loanId#installmentNo`, for the job's stage and channel. */
   ledger: Map<string, ContactEntry>;
+  /** When asked: every ledger entry of each of the job's loans (the rolling 7-day cap counts them). */
+  loanHistory: Map<string, ContactEntry[]>;
 }
 
 export interface JobKeys {
@@ -157,6 +160,10 @@ export interface JobKeys {
   items: readonly { loanId: string; installmentNo: number }[];
   stage: string;
   channel: string;
+  /** Also load the installments numbered before each item's (an overdue stage follows the oldest unpaid). */
+  withEarlierInstallments?: boolean;
+  /** Also load each loan's whole ledger. */
+  withLoanHistory?: boolean;
 }
 
 export interface StoredResponse {

@@ -1,19 +1,17 @@
 import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
-import { decideContact } from '#shared/contact/policy.ts';
 import { renderMessage } from '#shared/contact/templates.ts';
 import { maskEmail, maskPhone } from '#shared/identity/mask.ts';
-import { isPaid, outstanding } from '#shared/lending/allocation.ts';
-import { formatInstantInZone, localDateOf, toZoned } from '#shared/lending/calendar.ts';
-import { activePlan } from '#shared/lending/hardship-plan.ts';
+import { formatInstantInZone } from '#shared/lending/calendar.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ContactLog, ContactSender } from '#shared/ports/contact.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
-import type { BorrowerRecord, ContactKey, JobContext, SlotReservation } from '#shared/ports/records.ts';
+import type { BorrowerRecord, JobContext, SlotReservation } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { ContactJob, ContactLine } from '#shared/schemas/contact-job.ts';
+import { contextKeysOf, type JobPlan, type LiveItem, planContactJob } from './plan-contact-job.ts';
 
 export interface SenderDeps {
   repos: Pick<Stores, 'loans' | 'contacts' | 'jobContext'>;
@@ -40,54 +38,50 @@ export type JobOutcome =
 /** DynamoDB's limit on the items of one TransactWriteItems. */
 const MAX_TRANSACTION_ITEMS = 100;
 
-interface LiveItem {
-  key: ContactKey;
-  amount: number;
-  dueDate: string;
-}
-
 type LineOf = (it: LiveItem, status: ContactLine['status'], reason?: string) => ContactLine;
 
-/** What a job comes to once the loans, the borrower and the rules have been read: the send waits for its claims. */
-type Plan =
-  | { kind: 'outcome'; outcome: JobOutcome }
-  | {
-      kind: 'send';
-      job: ContactJob;
-      borrower: BorrowerRecord;
-      items: LiveItem[];
-      address: string;
-      line: LineOf;
-      slot: SlotReservation;
-    };
+/** A job ready to go out: its plan, the address decrypted, and how to write its contact lines. */
+interface Sendable {
+  job: ContactJob;
+  borrower: BorrowerRecord;
+  items: LiveItem[];
+  address: string;
+  line: LineOf;
+  slot: SlotReservation;
+}
+
+type Prepared = { kind: 'outcome'; outcome: JobOutcome } | ({ kind: 'send' } & Sendable);
 
 /**
- * Flow 4, second half, for one SQS batch: re-read every borrower, loan and ledger entry in one
- * BatchGetItem (paid, cured or paused items drop out), apply the contact rules, then claim each
- * (loan, installment, stage, channel) and the person's daily slot — for the whole batch in one
- * transaction when nothing stands in the way, one by one otherwise — send one message per job, and
- * record it. Nothing is sent twice unless the process dies between the carrier's accept and the record.
+ * Flow 4, second half, for one SQS batch: one load of every borrower, loan, installment and ledger
+ * entry the batch needs; a pure plan per job (paid, cured or paused items drop out, then the contact
+ * rules); suppressions and deferrals recorded; then each (loan, installment, stage, channel) and the
+ * person's daily slot claimed — for the whole batch in one transaction when nothing stands in the way,
+ * one by one otherwise — one message sent per job, and recorded. Nothing is sent twice unless the
+ * process dies between the carrier's accept and the record.
  */
 export async function processContactJobs(
   deps: SenderDeps,
   jobs: readonly ContactJob[],
 ): Promise<JobOutcome[]> {
-  const contexts = await deps.repos.jobContext.loadMany(jobs);
-  const plans: Plan[] = [];
+  const contexts = await deps.repos.jobContext.loadMany(jobs.map((job) => contextKeysOf(job, deps.rules)));
+  const prepared: Prepared[] = [];
   for (const [i, job] of jobs.entries()) {
+    const now = deps.clock.now();
     try {
-      plans.push(await planJob(deps, job, contexts[i] as JobContext));
+      const plan = planContactJob(job, contexts[i] as JobContext, now, deps.rules);
+      prepared.push(await carryOutPlan(deps, job, plan, now));
     } catch (error) {
-      plans.push({ kind: 'outcome', outcome: { kind: 'failed', error } });
+      prepared.push({ kind: 'outcome', outcome: { kind: 'failed', error } });
     }
   }
-  const preclaimed = await claimTogether(deps, plans);
+  const preclaimed = await claimTogether(deps, prepared);
   const outcomes: JobOutcome[] = [];
-  for (const plan of plans) {
-    if (plan.kind === 'outcome') outcomes.push(plan.outcome);
+  for (const p of prepared) {
+    if (p.kind === 'outcome') outcomes.push(p.outcome);
     else
       outcomes.push(
-        await sendPlanned(deps, plan, preclaimed.has(plan.job.jobId)).catch(
+        await sendPlanned(deps, p, preclaimed.has(p.job.jobId)).catch(
           (error) => ({ kind: 'failed', error }) as const,
         ),
       );
@@ -103,44 +97,17 @@ export async function processContactJob(deps: SenderDeps, job: ContactJob): Prom
   return outcome;
 }
 
-async function planJob(deps: SenderDeps, job: ContactJob, context: JobContext): Promise<Plan> {
-  const { rules } = deps;
-  const done = (sent = 0): Plan => ({ kind: 'outcome', outcome: { kind: 'done', sent } });
-  const borrower = context.borrower;
-  if (!borrower) return done();
-  const now = deps.clock.now();
-  const today = localDateOf(now, rules.timezone);
+/** Records what the plan decided at once (suppressed, deferred) and readies the rest for sending. */
+async function carryOutPlan(deps: SenderDeps, job: ContactJob, plan: JobPlan, now: Date): Promise<Prepared> {
+  const done: Prepared = { kind: 'outcome', outcome: { kind: 'done', sent: 0 } };
+  if (plan.kind === 'nothing') return done;
+  const { borrower } = plan;
   const { language, timezone } = borrower.preferences;
-
-  const items: LiveItem[] = [];
-  for (const item of job.items) {
-    const loan = context.loans.get(item.loanId);
-    const inst = context.installments.get(`${item.loanId}#${item.installmentNo}`);
-    if (!loan || !inst || loan.status !== 'active' || isPaid(inst)) continue; // paid since the sweep
-    if (inst.dueDate !== item.dueDate) continue; // re-dated by a hardship plan
-    if (activePlan(loan.hardshipPlans, today)) continue; // reminders pause during a plan
-    if (job.offsetDays > 0 && inst.installmentNo > 1) {
-      // Overdue stages follow the oldest unpaid installment; a newer one is covered by it.
-      const all = await deps.repos.loans.getLoanWithInstallments(item.loanId);
-      const oldest = all?.installments.find((i) => !isPaid(i) && i.dueDate < today);
-      if (oldest && oldest.installmentNo !== inst.installmentNo) continue;
-    }
-    const entry = context.ledger.get(`${item.loanId}#${item.installmentNo}`);
-    if (entry?.status === 'sent' || entry?.status === 'suppressed') continue; // decided before (a duplicate job)
-    const key: ContactKey = {
-      loanId: item.loanId,
-      installmentNo: item.installmentNo,
-      stage: job.stage,
-      channel: job.channel,
-    };
-    items.push({ key, amount: outstanding(inst).total, dueDate: inst.dueDate });
-  }
-  if (items.length === 0) return done();
-
   const encrypted = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
   const address = encrypted ? await deps.keys.decrypt(encrypted) : undefined;
   const to = address ? (job.channel === 'sms' ? maskPhone(address) : maskEmail(address)) : '';
-  const templateId = render(deps, job, language, items).templateId;
+  const planned = plan.kind === 'send' ? [...plan.items, ...plan.overWeeklyCap] : plan.items;
+  const templateId = render(deps, job, language, planned).templateId;
   const line: LineOf = (it, status, reason) => ({
     // In the borrower's own offset, so the contact window can be read off the line.
     at: formatInstantInZone(now, timezone),
@@ -155,48 +122,26 @@ async function planJob(deps: SenderDeps, job: ContactJob, context: JobContext): 
     status,
     ...(reason ? { reason } : {}),
   });
-  const suppressed = async (which: LiveItem[], reason: string) => {
-    await suppress(deps, job, which, borrower, line, reason);
-    return done();
-  };
-
-  if (!address) return suppressed(items, 'no_address');
-  const decision = decideContact(
-    { channel: job.channel, offsetDays: job.offsetDays, loanIds: items.map((i) => i.key.loanId) },
-    {
-      timezone,
-      optOut: borrower.preferences.optOut,
-      // The daily cap is enforced by the atomic reservation at claim time, which concurrent senders cannot race.
-      sentTodayOnChannel: 0,
-      sentLast7DaysByLoan: await recentContacts(deps, job, items, now),
-    },
-    now,
-    rules,
-  );
-  if (decision.status === 'suppressed') return suppressed(items, decision.reason);
-  if (decision.status === 'deferred') {
-    await deps.log.record(items.map((it) => line(it, 'deferred', 'outside_contact_window')));
-    return { kind: 'outcome', outcome: { kind: 'retry-at', at: decision.until } };
+  switch (plan.kind) {
+    case 'suppress':
+      await suppress(deps, job, plan.items, borrower, line, plan.reason);
+      return done;
+    case 'defer':
+      await deps.log.record(plan.items.map((it) => line(it, 'deferred', 'outside_contact_window')));
+      return { kind: 'outcome', outcome: { kind: 'retry-at', at: plan.until } };
+    case 'send':
+      if (plan.overWeeklyCap.length > 0)
+        await suppress(deps, job, plan.overWeeklyCap, borrower, line, 'weekly_cap');
+      return {
+        kind: 'send',
+        job,
+        borrower,
+        items: plan.items,
+        address: address ?? '',
+        line,
+        slot: plan.slot,
+      };
   }
-  const overWeekly = items.filter((it) => decision.suppressedLoanIds.includes(it.key.loanId));
-  if (overWeekly.length > 0) await suppress(deps, job, overWeekly, borrower, line, 'weekly_cap');
-  const cap =
-    job.channel === 'sms' ? rules.contact.maxSmsPerBorrowerPerDay : rules.contact.maxEmailsPerBorrowerPerDay;
-  return {
-    kind: 'send',
-    job,
-    borrower,
-    items: items.filter((i) => decision.loanIds.includes(i.key.loanId)),
-    address,
-    line,
-    slot: {
-      identityHash: borrower.identityHash,
-      localDate: toZoned(now, timezone).date,
-      channel: job.channel,
-      messageKey: job.jobId,
-      cap,
-    },
-  };
 }
 
 /**
@@ -205,9 +150,9 @@ async function planJob(deps: SenderDeps, job: ContactJob, context: JobContext): 
  * how to answer each case; jobs sharing a person's day (one slot item for both channels: a transaction
  * touches an item once) also go one by one, and so do jobs past the transaction's size limit.
  */
-async function claimTogether(deps: SenderDeps, plans: Plan[]): Promise<Set<string>> {
-  let candidates = plans.filter((p): p is Extract<Plan, { kind: 'send' }> => p.kind === 'send');
-  const slotKey = (p: Extract<Plan, { kind: 'send' }>) => `${p.slot.identityHash}|${p.slot.localDate}`;
+async function claimTogether(deps: SenderDeps, prepared: Prepared[]): Promise<Set<string>> {
+  let candidates = prepared.filter((p): p is Extract<Prepared, { kind: 'send' }> => p.kind === 'send');
+  const slotKey = (p: Sendable) => `${p.slot.identityHash}|${p.slot.localDate}`;
   const shared = new Set(candidates.map(slotKey).filter((k, i, all) => all.indexOf(k) !== i));
   let operations = 0;
   candidates = candidates.filter((p) => {
@@ -228,11 +173,7 @@ async function claimTogether(deps: SenderDeps, plans: Plan[]): Promise<Set<strin
   return new Set();
 }
 
-async function sendPlanned(
-  deps: SenderDeps,
-  plan: Extract<Plan, { kind: 'send' }>,
-  preclaimed: boolean,
-): Promise<JobOutcome> {
+async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean): Promise<JobOutcome> {
   const { job, line, rules } = { ...plan, rules: deps.rules };
   const now = deps.clock.now();
   let claimed = plan.items;
@@ -282,23 +223,6 @@ async function sendPlanned(
 function render(deps: SenderDeps, job: ContactJob, language: Language, items: LiveItem[]) {
   const partnerName = deps.partners.nameOf(job.partnerId) ?? job.partnerId;
   return renderMessage({ stage: job.stage, channel: job.channel, language, partnerName, items }, deps.rules);
-}
-
-/** Contacts per loan in the last 7 days, for stages under the rolling weekly cap (from D+4 on). */
-async function recentContacts(
-  deps: SenderDeps,
-  job: ContactJob,
-  items: LiveItem[],
-  now: Date,
-): Promise<Record<string, number>> {
-  if (job.offsetDays < deps.rules.contact.weeklyCapFromOffsetDays) return {};
-  const since = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-  const counts: Record<string, number> = {};
-  for (const it of items) {
-    const entries = await deps.repos.contacts.listForLoan(it.key.loanId);
-    counts[it.key.loanId] = entries.filter((e) => e.status === 'sent' && (e.sentAt ?? '') >= since).length;
-  }
-  return counts;
 }
 
 async function suppress(

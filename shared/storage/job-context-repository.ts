@@ -8,6 +8,7 @@ import type {
   LoanRecord,
 } from '#shared/ports/records.ts';
 import type { JobContextStore } from '#shared/ports/stores.ts';
+import type { ContactLedgerRepository } from './contact-ledger-repository.ts';
 import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys, recordOf } from './keys.ts';
 
@@ -19,6 +20,8 @@ export class JobContextRepository implements JobContextStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Reads a loan's whole ledger, for the jobs that ask for it. */
+    private readonly ledger: ContactLedgerRepository,
   ) {}
 
   /** The contexts of several jobs (an SQS batch) in as few BatchGetItem calls as 100 keys a call allow. */
@@ -29,36 +32,43 @@ export class JobContextRepository implements JobContextStore {
         keys.loan(it.loanId),
         keys.installment(it.loanId, it.installmentNo),
         keys.contact(it.loanId, it.installmentNo, job.stage, job.channel),
+        ...(job.withEarlierInstallments
+          ? Array.from({ length: it.installmentNo - 1 }, (_, i) => keys.installment(it.loanId, i + 1))
+          : []),
       ]),
     ];
     const id = (k: { pk?: unknown; sk?: unknown }) => `${k.pk}|${k.sk}`;
     const unique = [...new Map(jobs.flatMap(keysOf).map((k) => [id(k), k])).values()];
-    const items = await batchGetAll(this.db, this.tableName, unique);
+    const historyLoans = [
+      ...new Set(jobs.filter((j) => j.withLoanHistory).flatMap((j) => j.items.map((it) => it.loanId))),
+    ];
+    const [items, histories] = await Promise.all([
+      batchGetAll(this.db, this.tableName, unique),
+      Promise.all(historyLoans.map((loanId) => this.ledger.listForLoan(loanId))),
+    ]);
     const found = new Map(items.map((item) => [id(item), item]));
-    return jobs.map((job) =>
-      assemble(
+    const historyOf = new Map(historyLoans.map((loanId, i) => [loanId, histories[i] ?? []]));
+    return jobs.map((job) => {
+      const context = assemble(
         keysOf(job).flatMap((k) => {
           const item = found.get(id(k));
           return item ? [item] : [];
         }),
-      ),
-    );
-  }
-
-  async load(
-    partnerId: string,
-    borrowerId: string,
-    items: JobKeys['items'],
-    stage: string,
-    channel: string,
-  ): Promise<JobContext> {
-    const [context] = await this.loadMany([{ partnerId, borrowerId, items, stage, channel }]);
-    return context ?? assemble([]);
+      );
+      if (job.withLoanHistory)
+        for (const it of job.items) context.loanHistory.set(it.loanId, historyOf.get(it.loanId) ?? []);
+      return context;
+    });
   }
 }
 
 function assemble(found: Record<string, unknown>[]): JobContext {
-  const context: JobContext = { loans: new Map(), installments: new Map(), ledger: new Map() };
+  const context: JobContext = {
+    loans: new Map(),
+    installments: new Map(),
+    ledger: new Map(),
+    loanHistory: new Map(),
+  };
   for (const item of found) {
     switch (item.kind) {
       case 'borrower':

@@ -25,13 +25,14 @@ export interface Repositories extends Stores {
 export function createRepositories(client: DynamoDBClient, tableName: string, rules: Rules): Repositories {
   const db = documentClient(client);
   const borrowers = new BorrowerRepository(db, tableName);
+  const contacts = new ContactLedgerRepository(db, tableName, rules.contact.recordRetentionYears);
   return {
     applications: new ApplicationRepository(db, tableName, borrowers),
     borrowers,
     loans: new LoanRepository(db, tableName, rules.schedule.dueIndexShards),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
-    contacts: new ContactLedgerRepository(db, tableName, rules.contact.recordRetentionYears),
+    contacts,
     sweepRuns: new SweepRunRepository(db, tableName),
-    jobContext: new JobContextRepository(db, tableName),
+    jobContext: new JobContextRepository(db, tableName, contacts),
   };
 }
