@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { birthDateOfPrcId, isValidPrcId } from '#shared/identity/prc-id.ts';
+import { reasonTexts } from '#shared/scoring/reasons.ts';
 import {
   bpsSchema,
   e164Schema,
@@ -9,9 +10,11 @@ import {
   localDateSchema,
   positiveFenSchema,
   repaymentMethodSchema,
+  termMonthsSchema,
 } from './common.ts';
 
-const count = z.number().int().min(0).max(100_000);
+const count = z.number().int().min(0).max(100_000).meta({ format: 'int32' });
+const months = z.number().int().min(0).max(1200).meta({ format: 'int32' });
 
 export const applicationRequestSchema = z
   .strictObject({
@@ -19,14 +22,20 @@ export const applicationRequestSchema = z
       .optional()
       .meta({ description: "The partner's own id for the applicant; assigned when absent." }),
     applicant: z.strictObject({
-      idNumber: z.string().refine(isValidPrcId, '18-character PRC resident ID with a valid check character'),
+      idNumber: z
+        .string()
+        .refine(isValidPrcId, '18-character PRC resident ID with a valid check character')
+        .meta({
+          description: '18-character PRC resident ID (GB 11643); the check character is validated.',
+          pattern: '^\\d{17}[\\dXx]$',
+        }),
       name: z.string().trim().min(1).max(100),
       phone: e164Schema,
       email: z.email().max(254).optional(),
       birthDate: localDateSchema,
       employment: z.strictObject({
         status: z.enum(['employed', 'self_employed', 'unemployed', 'student', 'retired']),
-        monthsInCurrentJob: z.number().int().min(0).max(1200),
+        monthsInCurrentJob: months,
         monthlyIncome: fenSchema,
       }),
       monthlyDebtPayments: fenSchema,
@@ -34,12 +43,12 @@ export const applicationRequestSchema = z
     bureau: z.strictObject({
       activeLoansOtherLenders: count,
       inquiriesLast90Days: count,
-      worstDpdLast12Months: z.number().int().min(0).max(10_000),
-      creditHistoryMonths: z.number().int().min(0).max(1200),
+      worstDpdLast12Months: z.number().int().min(0).max(10_000).meta({ format: 'int32' }),
+      creditHistoryMonths: months,
     }),
     request: z.strictObject({
       amount: positiveFenSchema,
-      termMonths: z.number().int().min(1).max(24),
+      termMonths: termMonthsSchema.meta({ description: '1 to 24 months; bullet loans 1 to 12.' }),
       repaymentMethod: repaymentMethodSchema,
     }),
   })
@@ -64,11 +73,14 @@ export const applicationRequestSchema = z
 
 export type ApplicationRequest = z.infer<typeof applicationRequestSchema>;
 
-export const reasonSchema = z.object({ code: z.string(), text: z.string() });
+export const reasonSchema = z.object({
+  code: z.string().meta({ description: `One of ${Object.keys(reasonTexts).join(', ')}.` }),
+  text: z.string().meta({ description: 'In the language Accept-Language prefers (zh-CN or en).' }),
+});
 
 export const offerSchema = z.object({
   amount: fenSchema,
-  termMonths: z.number().int(),
+  termMonths: termMonthsSchema,
   aprBps: bpsSchema,
   repaymentMethod: repaymentMethodSchema,
   installmentAmount: fenSchema.meta({ description: 'The largest scheduled installment.' }),
@@ -80,7 +92,7 @@ export const decisionSchema = z
     applicationId: z.string(),
     borrowerId: z.string(),
     decision: z.enum(['approve', 'refer', 'decline']),
-    score: z.number().int(),
+    score: z.number().int().min(-2_147_483_648).max(2_147_483_647).meta({ format: 'int32' }),
     grade: z.enum(['A', 'B', 'C', 'D', 'E']),
     reasons: z.array(reasonSchema).max(4),
     offer: offerSchema.nullable(),

@@ -56,7 +56,9 @@ export const errorSchema = z
     issues: z
       .array(
         z.object({
-          path: z.string().meta({ description: "The field, e.g. 'applicant.phone'; '(body)' for the whole body." }),
+          path: z
+            .string()
+            .meta({ description: "The field, e.g. 'applicant.phone'; '(body)' for the whole body." }),
           message: z.string(),
         }),
       )

@@ -1,4 +1,10 @@
-import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import * as z from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiResponseObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { applicationIdParamsSchema, applicationRequestSchema, decisionSchema } from './applications.ts';
 import { errorSchema } from './common.ts';
 import {
@@ -11,110 +17,223 @@ import {
   loanViewSchema,
   paymentRequestSchema,
   paymentResultSchema,
+  storedContactPreferencesSchema,
 } from './servicing.ts';
 
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((code) => [
-      String(code),
-      { description: 'error', content: { 'application/json': { schema: errorSchema } } },
-    ]),
-  );
+/** The document a partner's generated client is built from: `GET /v1/openapi.json` answers with it. */
+export const openApiDocumentSchema = z
+  .looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document: this one.' });
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+
+// --- headers --------------------------------------------------------------------------------------
+
+const replayedHeader = {
+  $ref: '#/components/headers/IdempotentReplayed',
+} as const;
+const locationHeader = { $ref: '#/components/headers/Location' } as const;
+
+// --- error answers: one component per status -------------------------------------------------------
+
+const errorAnswer = (id: string, description: string, headers?: ZodOpenApiResponseObject['headers']) =>
+  ({ id, description, content: json(errorSchema), ...(headers ? { headers } : {}) }) as const;
+
+/** Answers the chain gives before any route runs, or the gateway gives in front of it. */
+const badRequest = errorAnswer(
+  'BadRequest',
+  'Invalid input: the body, a path parameter or the Idempotency-Key; `issues` names each field.',
+);
+const unauthorized = errorAnswer('Unauthorized', 'No x-api-key, or a key that is not a partner’s.');
+const notFound = errorAnswer(
+  'NotFound',
+  'No such resource for this partner (another partner’s id answers exactly as a missing one).',
+);
+const payloadTooLarge = errorAnswer('PayloadTooLarge', 'The body is over 64 KiB.');
+const unsupportedMediaType = errorAnswer(
+  'UnsupportedMediaType',
+  'The body is not JSON: send content-type application/json.',
+);
+const tooManyRequests = errorAnswer(
+  'TooManyRequests',
+  'Over the partner’s rate or daily quota (API Gateway usage plan); retry later.',
+  { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+);
+const internalError = errorAnswer(
+  'InternalError',
+  'Something failed on our side; nothing was half-done. Retry, with the same Idempotency-Key on POST.',
+);
+/** On POST routes the answer may be the stored first answer to an earlier request with the same key. */
+const notFoundOnPost = errorAnswer(
+  'NotFoundOnPost',
+  'No such resource for this partner (another partner’s id answers exactly as a missing one).',
+  { 'idempotent-replayed': replayedHeader },
+);
+const conflict = errorAnswer(
+  'Conflict',
+  'A conflict with what is stored (e.g. an application booked already, a paymentId used for another ' +
+    'payment), or an Idempotency-Key used with another body or still in progress.',
+  { 'idempotent-replayed': replayedHeader },
+);
+const unprocessable = errorAnswer('Unprocessable', 'Valid, but refused by a business rule.', {
+  'idempotent-replayed': replayedHeader,
+});
+
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422;
+
+/**
+ * The error answers of a route: what it names, plus what every route can answer (401 without a key,
+ * 413 for a body over the limit, which the gateway refuses before any route runs, 429 when throttled
+ * and 500 when something fails on our side).
+ */
+function errorsOf(statuses: ErrorStatus[], options: { post?: boolean } = {}): ZodOpenApiResponsesObject {
+  const byStatus: Record<ErrorStatus, ZodOpenApiResponseObject> = {
+    400: badRequest,
+    401: unauthorized,
+    404: options.post ? notFoundOnPost : notFound,
+    409: conflict,
+    413: payloadTooLarge,
+    415: unsupportedMediaType,
+    422: unprocessable,
+  };
+  const all = [...new Set<ErrorStatus>([...statuses, 401, 413])].sort((a, b) => a - b);
+  return {
+    ...Object.fromEntries(all.map((status) => [String(status), byStatus[status]])),
+    '429': tooManyRequests,
+    '500': internalError,
+  };
+}
 
 const idempotencyHeader = {
   in: 'header' as const,
   name: 'Idempotency-Key',
   required: false,
   description:
-    'A retry with the same key and body returns the first answer; another body with the same key is 409.',
-  schema: { type: 'string' as const, maxLength: 255 },
+    'A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); ' +
+    'the same key with another body answers 409. Keys are kept for 24 hours.',
+  schema: { type: 'string' as const, minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
 };
+
+const acceptLanguageHeader = {
+  in: 'header' as const,
+  name: 'Accept-Language',
+  required: false,
+  description: 'Reason texts are in Chinese when zh is preferred, in English otherwise.',
+  schema: { type: 'string' as const, maxLength: 256 },
+};
+
+const success = (
+  description: string,
+  schema: z.ZodType,
+  headers?: ZodOpenApiResponseObject['headers'],
+): ZodOpenApiResponseObject => ({ description, content: json(schema), ...(headers ? { headers } : {}) });
 
 const postApplication: ZodOpenApiOperationObject = {
   operationId: 'createApplication',
+  tags: ['applications'],
   summary: 'Score a loan application and return an explained decision',
-  parameters: [idempotencyHeader],
-  requestBody: { content: { 'application/json': { schema: applicationRequestSchema } } },
+  parameters: [idempotencyHeader, acceptLanguageHeader],
+  requestBody: { required: true, content: json(applicationRequestSchema) },
   responses: {
-    '201': { description: 'The decision', content: { 'application/json': { schema: decisionSchema } } },
-    ...errors(400, 401, 409, 413, 415, 429),
+    '201': success('The decision', decisionSchema, {
+      location: locationHeader,
+      'idempotent-replayed': replayedHeader,
+    }),
+    ...errorsOf([400, 409, 415], { post: true }),
   },
 };
 
 const getApplication: ZodOpenApiOperationObject = {
   operationId: 'getApplication',
+  tags: ['applications'],
   summary: 'Read a decision again',
+  parameters: [acceptLanguageHeader],
   requestParams: { path: applicationIdParamsSchema },
   responses: {
-    '200': { description: 'The decision', content: { 'application/json': { schema: decisionSchema } } },
-    ...errors(400, 401, 404, 429),
+    '200': success('The decision', decisionSchema),
+    ...errorsOf([400, 404]),
   },
 };
 
 const postLoan: ZodOpenApiOperationObject = {
   operationId: 'bookLoan',
+  tags: ['loans'],
   summary: 'Book a loan from an approved, unexpired application, on terms within its offer',
   parameters: [idempotencyHeader],
-  requestBody: { content: { 'application/json': { schema: bookLoanRequestSchema } } },
+  requestBody: { required: true, content: json(bookLoanRequestSchema) },
   responses: {
-    '201': {
-      description: 'The booked loan and its schedule',
-      content: { 'application/json': { schema: loanViewSchema } },
-    },
-    ...errors(400, 401, 404, 409, 413, 415, 422, 429),
+    '201': success('The booked loan and its schedule', loanViewSchema, {
+      location: locationHeader,
+      'idempotent-replayed': replayedHeader,
+    }),
+    ...errorsOf([400, 404, 409, 415, 422], { post: true }),
   },
 };
 
 const getLoan: ZodOpenApiOperationObject = {
   operationId: 'getLoan',
+  tags: ['loans'],
   summary: 'Schedule, amounts by component, days past due, bucket, classification, escalation and hardship',
   requestParams: { path: loanIdParamsSchema },
   responses: {
-    '200': { description: 'The loan', content: { 'application/json': { schema: loanViewSchema } } },
-    ...errors(400, 401, 404, 429),
+    '200': success('The loan', loanViewSchema),
+    ...errorsOf([400, 404]),
   },
 };
 
 const postPayment: ZodOpenApiOperationObject = {
   operationId: 'postPayment',
+  tags: ['loans'],
   summary: 'Apply a repayment; idempotent on paymentId (a replay answers 200 with the first allocation)',
   parameters: [idempotencyHeader],
   requestParams: { path: loanIdParamsSchema },
-  requestBody: { content: { 'application/json': { schema: paymentRequestSchema } } },
+  requestBody: { required: true, content: json(paymentRequestSchema) },
   responses: {
-    '201': { description: 'Applied', content: { 'application/json': { schema: paymentResultSchema } } },
-    '200': {
-      description: 'Applied before (replay)',
-      content: { 'application/json': { schema: paymentResultSchema } },
-    },
-    ...errors(400, 401, 404, 409, 413, 415, 429),
+    '200': success('Applied before (a replay of the same paymentId)', paymentResultSchema, {
+      'idempotent-replayed': replayedHeader,
+    }),
+    '201': success('Applied', paymentResultSchema, { 'idempotent-replayed': replayedHeader }),
+    ...errorsOf([400, 404, 409, 415], { post: true }),
   },
 };
 
 const postHardship: ZodOpenApiOperationObject = {
   operationId: 'requestHardship',
+  tags: ['loans'],
   summary: 'Request a deferral: granted at once within the rules (201) or referred to operations (202)',
   parameters: [idempotencyHeader],
   requestParams: { path: loanIdParamsSchema },
-  requestBody: { content: { 'application/json': { schema: hardshipRequestSchema } } },
+  requestBody: { required: true, content: json(hardshipRequestSchema) },
   responses: {
-    '201': { description: 'Granted', content: { 'application/json': { schema: hardshipResultSchema } } },
-    '202': {
-      description: 'Referred to operations',
-      content: { 'application/json': { schema: hardshipResultSchema } },
-    },
-    ...errors(400, 401, 404, 409, 413, 415, 422, 429),
+    '201': success('Granted', hardshipResultSchema, { 'idempotent-replayed': replayedHeader }),
+    '202': success('Referred to operations', hardshipResultSchema, { 'idempotent-replayed': replayedHeader }),
+    ...errorsOf([400, 404, 409, 415, 422], { post: true }),
   },
 };
 
 const putPreferences: ZodOpenApiOperationObject = {
   operationId: 'putContactPreferences',
+  tags: ['borrowers'],
   summary: 'Language, time zone, opt-out per channel and consent flags; effective for the next contact',
   requestParams: { path: borrowerIdParamsSchema },
-  requestBody: { content: { 'application/json': { schema: contactPreferencesSchema } } },
+  requestBody: { required: true, content: json(contactPreferencesSchema) },
   responses: {
-    '200': { description: 'Stored', content: { 'application/json': { schema: contactPreferencesSchema } } },
-    ...errors(400, 401, 404, 413, 415, 429),
+    '200': success('Stored: the preferences now in force', storedContactPreferencesSchema),
+    ...errorsOf([400, 404, 415]),
+  },
+};
+
+const getOpenApi: ZodOpenApiOperationObject = {
+  operationId: 'getOpenApi',
+  tags: ['meta'],
+  summary: 'This document',
+  responses: {
+    '200': success('The OpenAPI 3.1 document', openApiDocumentSchema),
+    ...errorsOf([]),
   },
 };
 
@@ -125,10 +244,63 @@ export function openApiDocument() {
     info: {
       title: 'Duebell partner API',
       version: '1.0.0',
-      description: 'Amounts are integer fen, rates basis points, dates YYYY-MM-DD in the lender time zone.',
+      description:
+        'Credit decisions, loan booking, repayments, loan status, hardship and contact preferences. ' +
+        'Every request carries `x-api-key`; a partner sees only its own applications, loans and borrowers. ' +
+        'Amounts are integer fen, rates basis points, dates YYYY-MM-DD in the lender time zone ' +
+        '(default Asia/Shanghai), instants ISO 8601 with an offset.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      contact: { name: 'Duebell partner integrations', email: 'partners@duebell.example' },
     },
+    servers: [
+      {
+        url: 'http://127.0.0.1:{port}',
+        description: 'This machine: `duebell serve` or `npm start` (DynamoDB Local).',
+        variables: { port: { default: '3000', description: 'The port given to `duebell serve --port`.' } },
+      },
+      {
+        url: 'https://{restApiId}.execute-api.{region}.{dnsSuffix}/{stage}',
+        description: 'The deployed API Gateway stage: the endpoint `cdk deploy` prints.',
+        variables: {
+          restApiId: { default: 'restApiId', description: 'The REST API id of the deployed stack.' },
+          region: { default: 'cn-north-1', description: 'The AWS Region the stack is deployed to.' },
+          dnsSuffix: {
+            default: 'amazonaws.com.cn',
+            enum: ['amazonaws.com.cn', 'amazonaws.com'],
+            description: 'amazonaws.com.cn in the China Regions, amazonaws.com elsewhere.',
+          },
+          stage: { default: 'v1', enum: ['v1'] },
+        },
+      },
+    ],
+    tags: [
+      {
+        name: 'applications',
+        description: 'Scoring: gates, scorecard, grade and a priced offer under the cap.',
+      },
+      { name: 'loans', description: 'Booking, schedules and status, repayments, hardship.' },
+      { name: 'borrowers', description: 'Contact preferences.' },
+      { name: 'meta', description: 'This document.' },
+    ],
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The partner’s API key.' },
+      },
+      headers: {
+        IdempotentReplayed: {
+          description:
+            'Present, `true`, when this is the stored first answer to an earlier request with the same Idempotency-Key.',
+          schema: { type: 'string', enum: ['true'] },
+        },
+        Location: {
+          description: 'The path of the created resource.',
+          schema: { type: 'string' },
+        },
+        RetryAfter: {
+          description: 'Seconds to wait before retrying, when the gateway gives it.',
+          schema: { type: 'integer', minimum: 0 },
+        },
+      },
     },
     security: [{ apiKey: [] }],
     paths: {
@@ -139,13 +311,7 @@ export function openApiDocument() {
       '/v1/loans/{loanId}/payments': { post: postPayment },
       '/v1/loans/{loanId}/hardship': { post: postHardship },
       '/v1/borrowers/{borrowerId}/contact-preferences': { put: putPreferences },
-      '/v1/openapi.json': {
-        get: {
-          operationId: 'getOpenApi',
-          summary: 'This document',
-          responses: { '200': { description: 'The OpenAPI 3.1 document' }, ...errors(401, 429) },
-        },
-      },
+      '/v1/openapi.json': { get: getOpenApi },
     },
   });
 }

@@ -2,13 +2,17 @@ import * as z from 'zod';
 import {
   bpsSchema,
   channelSchema,
+  daysPastDueSchema,
+  deferralDaysSchema,
   externalIdSchema,
   fenSchema,
+  installmentNoSchema,
   instantSchema,
   languageSchema,
   localDateSchema,
   positiveFenSchema,
   repaymentMethodSchema,
+  termMonthsSchema,
   timeZoneSchema,
 } from './common.ts';
 
@@ -19,11 +23,7 @@ export const bookLoanRequestSchema = z
   .strictObject({
     applicationId: externalIdSchema,
     amount: positiveFenSchema.optional().meta({ description: 'Defaults to the offer; at most the offer.' }),
-    termMonths: z
-      .number()
-      .int()
-      .min(1)
-      .max(24)
+    termMonths: termMonthsSchema
       .optional()
       .meta({ description: 'Defaults to the offer; at most the offer.' }),
     aprBps: bpsSchema.optional().meta({ description: 'Defaults to the offer; at most the offer.' }),
@@ -54,22 +54,30 @@ export const hardshipReasonSchema = z.enum([
 export const hardshipRequestSchema = z
   .strictObject({
     reason: hardshipReasonSchema,
-    deferralDays: z.number().int().min(1).max(365),
+    deferralDays: deferralDaysSchema,
   })
   .meta({ id: 'HardshipRequest' });
 export type HardshipRequest = z.infer<typeof hardshipRequestSchema>;
 
+const contactPreferencesShape = {
+  language: languageSchema,
+  timezone: timeZoneSchema.meta({ description: 'An IANA time zone name, e.g. Asia/Shanghai.' }),
+  optOut: z
+    .array(channelSchema)
+    .max(2)
+    .refine((a) => new Set(a).size === a.length, 'each channel once')
+    .meta({ uniqueItems: true, description: 'Channels the borrower opted out of; honoured at once.' }),
+  consents: z.strictObject({ sensitiveData: z.boolean(), shareWithCollectionAgencies: z.boolean() }),
+};
+
 export const contactPreferencesSchema = z
-  .strictObject({
-    language: languageSchema,
-    timezone: timeZoneSchema,
-    optOut: z
-      .array(channelSchema)
-      .max(2)
-      .refine((a) => new Set(a).size === a.length, 'each channel once'),
-    consents: z.strictObject({ sensitiveData: z.boolean(), shareWithCollectionAgencies: z.boolean() }),
-  })
+  .strictObject(contactPreferencesShape)
   .meta({ id: 'ContactPreferences' });
+
+/** The answer to a stored preference change: the borrower and the preferences now in force. */
+export const storedContactPreferencesSchema = z
+  .object({ borrowerId: z.string(), ...contactPreferencesShape })
+  .meta({ id: 'StoredContactPreferences' });
 
 const componentsSchema = z.object({
   principal: fenSchema,
@@ -80,14 +88,15 @@ const componentsSchema = z.object({
 });
 
 export const installmentViewSchema = z.object({
-  installmentNo: z.number().int(),
+  installmentNo: installmentNoSchema,
   dueDate: localDateSchema,
   status: z.enum(['paid', 'partially_paid', 'due', 'overdue', 'upcoming']),
   due: componentsSchema,
   paid: componentsSchema,
   outstanding: componentsSchema,
-  /** Days since this installment's due date while anything of it is unpaid. */
-  daysPastDue: z.number().int(),
+  daysPastDue: daysPastDueSchema.meta({
+    description: "Days since this installment's due date while anything of it is unpaid.",
+  }),
   paidOn: localDateSchema.nullable(),
 });
 
@@ -95,7 +104,7 @@ export const hardshipPlanSchema = z.object({
   planId: z.string(),
   status: z.enum(['granted', 'referred']),
   reason: hardshipReasonSchema,
-  deferralDays: z.number().int(),
+  deferralDays: deferralDaysSchema,
   requestedAt: instantSchema,
   startsOn: localDateSchema.nullable(),
   endsOn: localDateSchema.nullable(),
@@ -110,11 +119,11 @@ export const loanViewSchema = z
     status: z.enum(['active', 'paid_off', 'charged_off']),
     principal: fenSchema,
     aprBps: bpsSchema,
-    termMonths: z.number().int(),
+    termMonths: termMonthsSchema,
     repaymentMethod: repaymentMethodSchema,
     disbursedOn: localDateSchema,
     asOf: localDateSchema,
-    daysPastDue: z.number().int(),
+    daysPastDue: daysPastDueSchema,
     bucket: z.enum(['current', 'M1', 'M2', 'M3', 'M3+']),
     delinquency: z.enum(['current', 'grace', 'delinquent', 'non_performing', 'charged_off']),
     classification: z.enum(['partial', 'full', 'consecutive']).nullable(),
@@ -134,7 +143,7 @@ export const paymentResultSchema = z
     paidAt: instantSchema,
     allocations: z.array(
       z.object({
-        installmentNo: z.number().int(),
+        installmentNo: installmentNoSchema,
         fee: fenSchema,
         penalty: fenSchema,
         interest: fenSchema,
@@ -143,7 +152,7 @@ export const paymentResultSchema = z
     ),
     credit: fenSchema,
     loanStatus: z.enum(['active', 'paid_off', 'charged_off']),
-    daysPastDue: z.number().int(),
+    daysPastDue: daysPastDueSchema,
     cured: z.boolean(),
   })
   .meta({ id: 'PaymentResult' });

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import { ManualClock } from '#local/manual-clock.ts';
+import { OpenApiContract, type OpenApiDocumentLike } from './openapi-contract.ts';
 
 export const PARTNER_A = {
   partnerId: 'partner-a',
@@ -20,6 +21,8 @@ export const PARTNER_B = {
 export interface TestApi {
   stack: LocalStack;
   clock: ManualClock;
+  /** The served OpenAPI document's contract: every answer `request` gets is checked against it. */
+  contract: OpenApiContract;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   itemCount(): Promise<number>;
   stop(): Promise<void>;
@@ -37,7 +40,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** The real local stack (gateway, handlers, DynamoDB Local) on a free port, with its own table. */
+/**
+ * The real local stack (gateway, handlers, DynamoDB Local) on a free port, with its own table. Every
+ * answer `request` gets is checked against the OpenAPI document the stack serves: an answer the
+ * document does not describe fails the test that received it.
+ */
 export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<TestApi> {
   const clock = new ManualClock(new Date(at));
   const tableName = `api-${randomUUID()}`;
@@ -50,9 +57,12 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
     clock,
     logger: new Logger({ serviceName: 'duebell-test', logLevel: 'SILENT' }),
   });
+  const served = await fetch(`${stack.url}/v1/openapi.json`, { headers: { 'x-api-key': PARTNER_A.apiKey } });
+  const contract = new OpenApiContract((await served.json()) as OpenApiDocumentLike);
   return {
     stack,
     clock,
+    contract,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       const key = options.apiKey === undefined ? PARTNER_A.apiKey : options.apiKey;
@@ -60,6 +70,8 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
       const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
       const res = await fetch(`${stack.url}${path}`, { method, headers, body });
       const text = await res.text();
+      const problems = contract.check({ method, path, status: res.status, headers: res.headers, body: text });
+      if (problems.length > 0) throw new Error(`answer not in the OpenAPI document:\n${problems.join('\n')}`);
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
