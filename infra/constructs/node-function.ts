@@ -21,14 +21,25 @@ export const lambdaBundle = {
 export interface DuebellFunctionProps {
   /** Path of the handler module (exports `handler`). */
   readonly entry: string;
+  /**
+   * Environment variables, added to (and able to replace) `NODE_OPTIONS=--enable-source-maps` and the
+   * Powertools service name (`duebell`) and metrics namespace (`Duebell`) every function gets.
+   * @default - only those three
+   */
   readonly environment?: Record<string, string>;
-  /** Default: 10 seconds. */
+  /** @default Duration.seconds(10) */
   readonly timeout?: Duration;
-  /** Default: 512 MB. */
+  /**
+   * Memory in MB.
+   * @default 512
+   */
   readonly memorySize?: number;
-  /** Default: unreserved. */
+  /** @default - unreserved: the function shares the account's unreserved concurrency */
   readonly reservedConcurrentExecutions?: number;
-  /** Default: one month. */
+  /**
+   * Retention of the function's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
   readonly logRetention?: RetentionDays;
 }
 

@@ -14,6 +14,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { defaultRules } from '#shared/config/rules.ts';
 import { type FunctionName, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
 
 export interface PartnerConfig {
@@ -26,13 +27,31 @@ export interface PartnerApiProps {
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** Partners, each with its own API key and usage plan. */
   readonly partners: readonly PartnerConfig[];
-  /** Steady requests per second per partner. Default: from the rules (50). */
-  readonly throttleRatePerSecond: number;
-  readonly throttleBurst: number;
-  readonly quotaPerDay: number;
-  /** Largest accepted body in bytes; larger bodies are refused with 413 before any Lambda runs. */
-  readonly maxBodyBytes: number;
+  /**
+   * Steady requests per second per partner (its usage plan); the stage allows this times the partners.
+   * @default defaultRules.api.throttleRatePerSecond (50)
+   */
+  readonly throttleRatePerSecond?: number;
+  /**
+   * Burst of requests per partner (its usage plan); the stage allows this times the partners.
+   * @default defaultRules.api.throttleBurst (100)
+   */
+  readonly throttleBurst?: number;
+  /**
+   * Requests per partner per day (its usage plan).
+   * @default defaultRules.api.quotaPerDay (100,000)
+   */
+  readonly quotaPerDay?: number;
+  /**
+   * Largest accepted body in bytes, at most 64 KiB (what WAF inspects of an API Gateway request); larger
+   * bodies are refused with 413 before any Lambda runs.
+   * @default defaultRules.api.maxBodyBytes (65,536)
+   */
+  readonly maxBodyBytes?: number;
 }
+
+/** WAF inspects at most this much of an API Gateway request body (`KB_64`); beyond it, oversize handling applies. */
+const WAF_BODY_INSPECTION_BYTES = 64 * 1024;
 
 /**
  * The partner-facing REST API (stage v1): every method requires an API key; one usage plan per partner
@@ -45,6 +64,17 @@ export class PartnerApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PartnerApiProps) {
     super(scope, id);
+    const {
+      throttleRatePerSecond = defaultRules.api.throttleRatePerSecond,
+      throttleBurst = defaultRules.api.throttleBurst,
+      quotaPerDay = defaultRules.api.quotaPerDay,
+      maxBodyBytes = defaultRules.api.maxBodyBytes,
+    } = props;
+    if (maxBodyBytes > WAF_BODY_INSPECTION_BYTES) {
+      throw new Error(
+        `maxBodyBytes ${maxBodyBytes} is over the ${WAF_BODY_INSPECTION_BYTES} bytes WAF inspects: bodies between the two would be refused too`,
+      );
+    }
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     this.api = new RestApi(this, 'Api', {
       restApiName: 'duebell-partner-api',
@@ -69,8 +99,8 @@ export class PartnerApi extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         tracingEnabled: true,
-        throttlingRateLimit: props.throttleRatePerSecond * Math.max(1, props.partners.length),
-        throttlingBurstLimit: props.throttleBurst * Math.max(1, props.partners.length),
+        throttlingRateLimit: throttleRatePerSecond * Math.max(1, props.partners.length),
+        throttlingBurstLimit: throttleBurst * Math.max(1, props.partners.length),
       },
       defaultMethodOptions: { apiKeyRequired: true },
     });
@@ -90,8 +120,8 @@ export class PartnerApi extends Construct {
       });
       const plan = this.api.addUsagePlan(`Plan-${p.partnerId}`, {
         name: `duebell-${p.partnerId}`,
-        throttle: { rateLimit: props.throttleRatePerSecond, burstLimit: props.throttleBurst },
-        quota: { limit: props.quotaPerDay, period: Period.DAY },
+        throttle: { rateLimit: throttleRatePerSecond, burstLimit: throttleBurst },
+        quota: { limit: quotaPerDay, period: Period.DAY },
         apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
       });
       plan.addApiKey(key);
@@ -99,7 +129,7 @@ export class PartnerApi extends Construct {
     });
     this.partnerDirectory = Stack.of(this).toJsonString(entries);
 
-    this.addBodyLimit(props.maxBodyBytes);
+    this.addBodyLimit(maxBodyBytes);
     this.acknowledgeFindings();
   }
 

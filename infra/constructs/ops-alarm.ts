@@ -1,0 +1,27 @@
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+
+export interface OpsAlarmProps {
+  /** What the alarm says to the person who reads it. */
+  readonly description: string;
+  /** Alarms at one or more in a single period of this metric. */
+  readonly metric: IMetric;
+  /** Where the alarm goes. */
+  readonly opsTopic: ITopic;
+}
+
+/** An alarm that tells ops the first time something that should never happen happens (a DLQ, an error). */
+export function opsAlarm(scope: Construct, id: string, props: OpsAlarmProps): Alarm {
+  const alarm = new Alarm(scope, id, {
+    alarmDescription: props.description,
+    metric: props.metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(props.opsTopic));
+  return alarm;
+}

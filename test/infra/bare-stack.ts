@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+
+/**
+ * App context that skips bundling: the template is the same but for the code assets' hashes, and no
+ * esbuild runs (nine bundles take most of a minute on two cores). Only the cdk-nag test bundles.
+ */
+export const skipBundling = { [BUNDLING_STACKS]: [] };
+
+/** A stack of its own, in an app that skips bundling, to put one construct in. */
+export function bareStack(): Stack {
+  return new Stack(new App({ context: skipBundling }), 'Test');
+}
+
+/** The path of a function's handler module, as the stack gives it. */
+export const handlerEntry = (name: string): string =>
+  fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url));
+
+/** The logical id of a construct's CloudFormation resource (its default child, or itself). */
+export function logicalId(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).getLogicalId(element);
+}
+
+/** `{ Ref }` and `{ Fn::GetAtt }` of a construct's resource, as the template writes them. */
+export const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+export const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+
+export interface Statement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Effect: string;
+}
+
+/** Every statement of the policies attached to the function's role. */
+export function statementsOf(template: Template, fn: IFunction): Statement[] {
+  if (!fn.role) throw new Error(`${fn.node.path} has no role`);
+  const role = ref(fn.role);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(role)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The actions granted to the function's role. */
+export const actionsOf = (template: Template, fn: IFunction): string[] =>
+  statementsOf(template, fn).flatMap((s) => [s.Action].flat());
+
+/** The actions granted to the function's role on one resource (as the template writes it). */
+export const actionsOn = (template: Template, fn: IFunction, resource: unknown): string[] =>
+  statementsOf(template, fn)
+    .filter((s) => [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+    .flatMap((s) => [s.Action].flat());
+
+/** The environment variables of the function, as the template writes them. */
+export function environmentOf(template: Template, fn: IFunction): Record<string, unknown> {
+  const resource = template.toJSON().Resources[logicalId(fn)];
+  if (!resource) throw new Error(`${fn.node.path} is not in the template`);
+  return resource.Properties.Environment.Variables;
+}

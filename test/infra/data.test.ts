@@ -1,0 +1,147 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  attributeDefinitions,
+  DUE_INDEX,
+  type TableDefinition,
+  tableDefinition,
+} from '#shared/storage/table-definition.ts';
+import { DuebellData, grantTableReadWrite } from '../../infra/constructs/data.ts';
+import { actionsOn, arnOf, bareStack, logicalId } from './bare-stack.ts';
+
+describe('DuebellData with its defaults', () => {
+  let template: Template;
+  let data: DuebellData;
+  beforeAll(() => {
+    const stack = bareStack();
+    data = new DuebellData(stack, 'Data');
+    template = Template.fromStack(stack);
+  });
+
+  it('builds the table from the shared definition: keys, attributes, the due-date index and TTL', () => {
+    expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([DUE_INDEX]);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: Match.absent(),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayEquals(
+        attributeDefinitions().map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      ),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'due-date',
+          KeySchema: [
+            { AttributeName: 'dueShard', KeyType: 'HASH' },
+            { AttributeName: 'dueSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('is on-demand, with point-in-time recovery, the table key, deletion protection, and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(data.tableKey) },
+        DeletionProtectionEnabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('keeps two rotating, retained keys under their aliases: one for the table, one for fields', () => {
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    for (const [key, alias] of [
+      [data.tableKey, 'alias/duebell-data'],
+      [data.fieldKey, 'alias/duebell-fields'],
+    ] as const) {
+      const resource = template.toJSON().Resources[logicalId(key)];
+      expect(resource).toMatchObject({
+        Properties: { EnableKeyRotation: true },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: alias, TargetKeyId: arnOf(key) });
+    }
+  });
+
+  it('generates a 64-character HMAC secret, encrypted with the field key and retained', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        Description: 'HMAC-SHA256 key for national-ID hashing',
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+        KmsKeyId: arnOf(data.fieldKey),
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+});
+
+describe('DuebellData with its options', () => {
+  it('names the table and follows another definition', () => {
+    const stack = bareStack();
+    const definition: TableDefinition = {
+      partitionKey: { name: 'id', type: 'S' },
+      sortKey: { name: 'version', type: 'N' },
+      globalSecondaryIndexes: [
+        {
+          indexName: 'by-owner',
+          partitionKey: { name: 'owner', type: 'S' },
+          sortKey: { name: 'at', type: 'S' },
+          projection: 'KEYS_ONLY',
+        },
+      ],
+      timeToLiveAttribute: 'ttl',
+    };
+    new DuebellData(stack, 'Data', { tableName: 'duebell-test', definition });
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'duebell-test',
+      KeySchema: [
+        { AttributeName: 'id', KeyType: 'HASH' },
+        { AttributeName: 'version', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'version', AttributeType: 'N' }]),
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'by-owner', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+});
+
+describe('grantTableReadWrite', () => {
+  it('grants read and write on the table and its indexes, and use of the table key', () => {
+    const stack = bareStack();
+    const data = new DuebellData(stack, 'Data');
+    const fn = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => {};'),
+    });
+    grantTableReadWrite(data.table, fn);
+    const template = Template.fromStack(stack);
+    const onIndexes = { 'Fn::Join': ['', [arnOf(data.table), '/index/*']] };
+    expect(actionsOn(template, fn, onIndexes)).toEqual(actionsOn(template, fn, arnOf(data.table)));
+    expect(actionsOn(template, fn, onIndexes)).toEqual(
+      expect.arrayContaining([
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+    expect(actionsOn(template, fn, arnOf(data.tableKey))).toEqual(
+      expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']),
+    );
+  });
+});

@@ -1,0 +1,193 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultRules } from '#shared/config/rules.ts';
+import { type FunctionName, routeTable } from '#shared/http/route-table.ts';
+import { DuebellFunction } from '../../infra/constructs/node-function.ts';
+import { PartnerApi, type PartnerApiProps } from '../../infra/constructs/partner-api.ts';
+import { bareStack, handlerEntry, logicalId, ref } from './bare-stack.ts';
+
+const names = Object.keys(routeTable) as FunctionName[];
+const twoPartners = [
+  { partnerId: 'alpha', name: 'Alpha Loans' },
+  { partnerId: 'beta', name: 'Beta Credit' },
+];
+
+function apiIn(stack: Stack, props: Partial<PartnerApiProps> = {}) {
+  const functions = Object.fromEntries(
+    names.map((name) => [name, new DuebellFunction(stack, name, { entry: handlerEntry(name) }).function]),
+  ) as Record<FunctionName, NodejsFunction>;
+  const api = new PartnerApi(stack, 'PartnerApi', { functions, partners: twoPartners, ...props });
+  return { api, functions };
+}
+
+describe('PartnerApi with the rules’ defaults', () => {
+  let template: Template;
+  let parts: ReturnType<typeof apiIn>;
+  beforeAll(() => {
+    const stack = bareStack();
+    parts = apiIn(stack);
+    template = Template.fromStack(stack);
+  });
+
+  it('routes every route of the route table to its function, each method requiring an API key', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(Object.values(routeTable).flat().length);
+    for (const m of methods) expect(m.Properties.ApiKeyRequired).toBe(true);
+    for (const name of names) {
+      const id = logicalId(parts.functions[name]);
+      const routed = methods.filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes(`"${id}"`));
+      expect(routed.map((m) => m.Properties.HttpMethod)).toEqual(
+        routeTable[name].map((key) => key.split(' ')[0]),
+      );
+    }
+  });
+
+  it('gives each partner a key and a usage plan at 50 requests/s, bursts of 100 and 100,000 a day', () => {
+    expect(defaultRules.api).toMatchObject({
+      throttleRatePerSecond: 50,
+      throttleBurst: 100,
+      quotaPerDay: 100_000,
+    });
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 2);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+    for (const { partnerId, name } of twoPartners) {
+      template.hasResourceProperties('AWS::ApiGateway::ApiKey', {
+        Description: `API key of ${name}`,
+        Enabled: true,
+      });
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: `duebell-${partnerId}`,
+        Throttle: { RateLimit: 50, BurstLimit: 100 },
+        Quota: { Limit: 100_000, Period: 'DAY' },
+        ApiStages: [Match.objectLike({ ApiId: ref(parts.api.api) })],
+      });
+    }
+  });
+
+  it('lets the v1 stage carry every partner at its limit, with tracing, error logs and no data traces', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 2 * 50,
+          ThrottlingBurstLimit: 2 * 100,
+        },
+      ],
+    });
+  });
+
+  it('logs access for a year, with request ids and statuses but no caller or user', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    const format = JSON.parse(stage?.Properties.AccessLogSetting.Format);
+    expect(Object.keys(format).sort()).toEqual(
+      [
+        'httpMethod',
+        'ip',
+        'protocol',
+        'requestId',
+        'requestTime',
+        'resourcePath',
+        'responseLength',
+        'status',
+      ].sort(),
+    );
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('answers bodies over 64 KiB with 413 through a WAF web ACL on the stage', () => {
+    expect(defaultRules.api.maxBodyBytes).toBe(64 * 1024);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      AssociationConfig: { RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_64' } } },
+      CustomResponseBodies: {
+        tooLarge: {
+          ContentType: 'APPLICATION_JSON',
+          Content: JSON.stringify({
+            error: 'payload_too_large',
+            message: 'the body is over the 65536-byte limit',
+          }),
+        },
+      },
+      Rules: [
+        Match.objectLike({
+          Action: { Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: 'tooLarge' } } },
+          Statement: {
+            SizeConstraintStatement: {
+              ComparisonOperator: 'GT',
+              Size: 65_536,
+              FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+              TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+            },
+          },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+  });
+
+  it('describes each partner to the functions by id, name and API key id, never the key itself', () => {
+    const keyOf = (name: string) => {
+      const keys = template.findResources('AWS::ApiGateway::ApiKey', {
+        Properties: { Description: `API key of ${name}` },
+      });
+      return { Ref: Object.keys(keys)[0] };
+    };
+    expect(Stack.of(parts.api).resolve(parts.api.partnerDirectory)).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          '[{"partnerId":"alpha","name":"Alpha Loans","apiKeyId":"',
+          keyOf('Alpha Loans'),
+          '"},{"partnerId":"beta","name":"Beta Credit","apiKeyId":"',
+          keyOf('Beta Credit'),
+          '"}]',
+        ],
+      ],
+    });
+  });
+});
+
+describe('PartnerApi with its options', () => {
+  it('uses the given throttle, burst, quota and body limit', () => {
+    const stack = bareStack();
+    apiIn(stack, {
+      partners: [twoPartners[0] ?? { partnerId: 'alpha', name: 'Alpha Loans' }],
+      throttleRatePerSecond: 7,
+      throttleBurst: 9,
+      quotaPerDay: 1000,
+      maxBodyBytes: 16 * 1024,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 7, BurstLimit: 9 },
+      Quota: { Limit: 1000, Period: 'DAY' },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 })],
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: [
+        Match.objectLike({
+          Statement: { SizeConstraintStatement: Match.objectLike({ Size: 16 * 1024 }) },
+        }),
+      ],
+    });
+  });
+
+  it('refuses a body limit over the 64 KiB WAF inspects', () => {
+    expect(() => apiIn(bareStack(), { maxBodyBytes: 64 * 1024 + 1 })).toThrow(
+      /65537 is over the 65536 bytes/,
+    );
+  });
+});
