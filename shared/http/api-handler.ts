@@ -10,18 +10,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as z from 'zod';
 import { DomainError } from '#shared/errors/domain-errors.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { ApiEvent } from './api-event.ts';
 import { httpErrorFor } from './error-status.ts';
 import { badRequest, HttpError, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors.ts';
 import { type IdempotencyStore, idempotency } from './idempotency.ts';
 import { issuesOf } from './issues.ts';
 import { errorResponse } from './responses.ts';
-
-/** The event after the chain has checked it: who is calling, and the validated body and path. */
-export interface ApiEvent<TBody, TParams> extends APIGatewayProxyEvent {
-  partnerId: string;
-  parsedBody: TBody;
-  parsedParams: TParams;
-}
 
 export interface ApiHandlerDeps {
   partners: PartnerDirectory;

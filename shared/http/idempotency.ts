@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
-import type { ApiEvent } from './api-handler.ts';
+import type { ApiEvent } from './api-event.ts';
 import { badRequest, conflict, HttpError } from './errors.ts';
 import { errorResponse } from './responses.ts';
 
