@@ -67,7 +67,7 @@ export interface ColdStartFigure {
   overHelloWorld: number;
 }
 
-/** SPEC §4 cold start: per function, minified bundle size and load time ÷ a Powertools-logger hello world. */
+/** The cold-start bar (README, Benchmarks): per function, minified bundle size and load time ÷ a Powertools-logger hello world. */
 export async function measureColdStarts(rounds: number) {
   mkdirSync(OUT_DIR, { recursive: true });
   const helloEntry = join(OUT_DIR, 'hello-world-entry.mjs');

@@ -8,7 +8,7 @@ import { conditionalPutRate, measureReadCost, seedTable } from './sweep-bench.ts
 import { pipelineRate } from './throughput-bench.ts';
 
 /**
- * `npm run bench`: SPEC §4's measured bars — the sweep's read cost and speed, the scoring API against a
+ * `npm run bench`: the measured bars of the README's Benchmarks section — the sweep's read cost and speed, the scoring API against a
  * bare HTTP + GetItem baseline, and each function's cold-start load — printed and written to bench/results.json.
  */
 const DUE = Number(process.env.BENCH_DUE ?? 250);

@@ -87,7 +87,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * SPEC §4 scoring API: `POST /v1/applications` over HTTP on the local stack (the same middy chain,
+ * The scoring-API bar (README, Benchmarks): `POST /v1/applications` over HTTP on the local stack (the same middy chain,
  * idempotency store and scoring as on AWS) against the bare HTTP + one GetItem baseline, same run.
  */
 export async function measureScoringApi(

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * Every lending and collection default of domain-rules.md, in one typed place.
+ * Every lending and collection default, in one typed place, each with its source.
  * Code reads numbers from a parsed `Rules` object, never from literals of its own.
  */
 
@@ -19,19 +19,23 @@ const binSchema = z.object({
 });
 
 export const rulesSchema = z.object({
+  /** The lender's zone: due dates are calendar dates here, and the daily jobs run on its clock. */
   timezone: z.string().default('Asia/Shanghai'),
   money: z
     .object({
-      /** Day count used for daily penalty interest. */
+      /** Day count for daily penalty interest (actual/365, the PBOC convention for RMB loans). */
       dayCountBasis: z.number().int().positive().default(365),
     })
     .prefault({}),
   rateCap: z
     .object({
+      /** `fixed` for platform consumer lending; `lpr4x` for deployments under the private-lending rules. */
       mode: z.enum(['fixed', 'lpr4x']).default('fixed'),
+      /** 24 % all-in: the line for consumer lending through platforms (commentary on NFRA 金规〔2025〕9号); binds interest, penalty and fees together. */
       aprCapBps: bps.default(2400),
+      /** 4 × the one-year LPR on the contract date (SPC private-lending rules, 2020 revision, Art. 25, 28, 29). */
       lprMultiple: z.number().int().positive().default(4),
-      /** One-year LPR, newest last; the entry in force on the contract date applies. */
+      /** One-year LPR as published by the PBOC's National Interbank Funding Center, newest last; the entry in force on the contract date applies. */
       lprTable: z
         .array(lprEntrySchema)
         .min(1)
@@ -45,10 +49,13 @@ export const rulesSchema = z.object({
     .prefault({}),
   delinquency: z
     .object({
+      /** DPD counts only while the unpaid amount exceeds this (lender policy: rounding never makes a loan delinquent). */
       arrearsToleranceFen: fen.default(100),
+      /** Late but not delinquent: no penalty, no escalation, reminders continue (lender policy). */
       graceDays: z.number().int().min(0).default(3),
-      /** Penalty APR is this share (bps of the contract APR), bounded by the cap headroom. */
+      /** Penalty APR is this share (bps of the contract APR), bounded by the cap headroom: the cap binds penalty too (SPC private-lending rules Art. 29). */
       penaltyShareOfAprBps: bps.default(5000),
+      /** Ageing buckets: current, M1 1–30, M2 31–60, M3 61–90, M3+ over 90 (industry convention). */
       buckets: z.array(z.object({ name: z.string(), maxDpd: z.number().int().nullable() })).default([
         { name: 'current', maxDpd: 0 },
         { name: 'M1', maxDpd: 30 },
@@ -56,12 +63,15 @@ export const rulesSchema = z.object({
         { name: 'M3', maxDpd: 90 },
         { name: 'M3+', maxDpd: null },
       ]),
+      /** Basel default definition: 90 days past due. */
       nonPerformingDpd: z.number().int().positive().default(90),
+      /** FFIEC Uniform Retail Credit Classification policy: closed-end retail loans at 120 DPD. */
       chargeOffDpd: z.number().int().positive().default(120),
     })
     .prefault({}),
   schedule: z
     .object({
+      /** Terms offered: 1–24 months, a single-period bullet at most 12 (product policy). */
       minTermMonths: z.number().int().positive().default(1),
       maxTermMonths: z.number().int().positive().default(24),
       maxBulletTermMonths: z.number().int().positive().default(12),
@@ -75,18 +85,28 @@ export const rulesSchema = z.object({
     .prefault({}),
   contact: z
     .object({
+      /**
+       * Contact window in the borrower's zone: no collection 22:00–08:00 (NIFA guideline of 15 May 2024,
+       * GB/T 45251-2025, CBA guideline of 30 Jan 2026); not before 8:00 or after 21:00 (US Reg F §1006.6(b)(1)(i)).
+       */
       windowStart: hhmm.default('08:00'),
       windowEnd: hhmm.default('21:00'),
+      /** The daily sweep's local time: reminders go out at 09:00, inside the window. */
       sweepAt: hhmm.default('09:00'),
+      /** Per borrower per local day, all loans together (lender policy under the CBA 2026 guideline on frequency). */
       maxSmsPerBorrowerPerDay: z.number().int().min(0).default(2),
       maxEmailsPerBorrowerPerDay: z.number().int().min(0).default(2),
+      /** From D+4, per loan, any channel, in any rolling 7 days (US Reg F §1006.14(b)(2), the stricter model). */
       maxContactsPerLoanPer7Days: z.number().int().min(0).default(7),
+      /** Agent call tasks per borrower per day (NIFA 2024: at most 3 connected calls a day). */
       maxAgentTasksPerBorrowerPerDay: z.number().int().min(0).default(3),
+      /** Inbound SMS that opt out at once (Reg F §1006.14(h); TCPA 2025 revocation rules; 退订 and TD by carrier practice). */
       optOutKeywords: z
         .array(z.string())
         .default(['STOP', 'QUIT', 'END', 'REVOKE', 'OPT OUT', 'CANCEL', 'UNSUBSCRIBE', 'TD', '退订']),
+      /** Contact records are kept 5 years, then deleted (NIFA 2018). */
       recordRetentionYears: z.number().int().positive().default(5),
-      /** Reminder stages the daily sweep finds through the due-date index (domain-rules.md table). */
+      /** Reminder stages the daily sweep finds through the due-date index (stage ids are part of the contact-line contract). */
       reminderStages: z
         .array(
           z.object({
@@ -125,9 +145,11 @@ export const rulesSchema = z.object({
   scoring: z
     .object({
       modelVersion: z.string().default('scorecard-2026.1'),
+      /** Scaling: 600 points at 50:1 good:bad odds, 20 points to double the odds (Siddiqi, Credit Risk Scorecards, ch. 10). */
       basePoints: z.number().default(600),
       baseOdds: z.number().positive().default(50),
       pointsToDoubleOdds: z.number().positive().default(20),
+      /** A ≥ 680, B 640–679, C 600–639, D 560–599, E below (lender policy). */
       grades: z.array(z.object({ grade: z.enum(['A', 'B', 'C', 'D', 'E']), minScore: z.number() })).default([
         { grade: 'A', minScore: 680 },
         { grade: 'B', minScore: 640 },
@@ -139,7 +161,9 @@ export const rulesSchema = z.object({
       gradeDecision: z
         .record(z.enum(['A', 'B', 'C', 'D', 'E']), z.enum(['approve', 'refer', 'decline']))
         .default({ A: 'approve', B: 'approve', C: 'approve', D: 'refer', E: 'decline' }),
+      /** Risk-based pricing by grade, never above the cap (lender policy). */
       gradeAprBps: z.record(z.enum(['A', 'B', 'C']), bps).default({ A: 1000, B: 1400, C: 1800 }),
+      /** Age gate: adults only (Civil Code Art. 17), and a policy ceiling of 65. */
       minAge: z.number().int().default(18),
       maxAge: z.number().int().default(65),
       /** Declines at this many active loans with other lenders or more. */
@@ -148,11 +172,15 @@ export const rulesSchema = z.object({
       inquiryDeclineAt: z.number().int().default(8),
       /** Declines when debt-to-income after the new installment is above this. */
       maxDtiBps: bps.default(5500),
+      /** Declines when the bureau shows this many days past due or more in 12 months (the Basel default line). */
       severeDelinquencyDpd: z.number().int().default(90),
+      /** Offers are at most 6 × monthly income and ¥200,000 (internet-lending practice under CBIRC 2020 No. 9's per-borrower limits). */
       maxOfferIncomeMultiple: z.number().int().positive().default(6),
       maxOfferFen: fen.default(20_000_000),
+      /** Below ¥500 an offer is declined as not worth booking (lender policy). */
       minOfferFen: fen.default(50_000),
       offerValidityHours: z.number().int().positive().default(72),
+      /** Up to 4 principal reasons, most important first (Reg B §1002.9 practice). */
       maxReasons: z.number().int().positive().default(4),
       /** Points per characteristic; bins ordered by `upTo`, so the points move the right way. */
       points: z.record(z.string(), z.array(binSchema).min(1)).default({
@@ -213,9 +241,11 @@ export const rulesSchema = z.object({
     .prefault({}),
   hardship: z
     .object({
+      /** Reasons granted without review: disasters, epidemics, illness (relief practice; others go to ops). */
       autoGrantReasons: z
         .array(z.enum(['natural_disaster', 'epidemic', 'illness', 'unemployment', 'other']))
         .default(['natural_disaster', 'epidemic', 'illness']),
+      /** Auto-grant limits: DPD ≤ 30, up to 30 days a plan, 90 days per loan, one deferral in 12 months (lender policy). */
       maxAutoGrantDpd: z.number().int().default(30),
       maxDeferralDaysPerPlan: z.number().int().positive().default(30),
       maxDeferralDaysLifetime: z.number().int().positive().default(90),
@@ -230,14 +260,17 @@ export const rulesSchema = z.object({
     .prefault({}),
   api: z
     .object({
+      /** Request bodies over 64 KiB are refused (413), the size WAF inspects in full. */
       maxBodyBytes: z
         .number()
         .int()
         .positive()
         .default(64 * 1024),
+      /** How long an `Idempotency-Key` answers with the first response (common API practice: 24 hours). */
       idempotencyTtlHours: z.number().int().positive().default(24),
       /** Longer than any API function's timeout: a request still in progress after this has died. */
       idempotencyInProgressSeconds: z.number().int().positive().default(60),
+      /** Per-partner usage plan: steady rate, burst and daily quota (a partner's share of the API). */
       throttleRatePerSecond: z.number().positive().default(50),
       throttleBurst: z.number().int().positive().default(100),
       quotaPerDay: z.number().int().positive().default(100_000),
@@ -248,7 +281,7 @@ export const rulesSchema = z.object({
 export type Rules = z.infer<typeof rulesSchema>;
 export type RulesInput = z.input<typeof rulesSchema>;
 
-/** The defaults of domain-rules.md, validated. */
+/** The defaults, validated. */
 export const defaultRules: Rules = rulesSchema.parse({});
 
 /**

@@ -71,7 +71,7 @@ export function renderMessage(input: RenderInput, rules: Rules): RenderedMessage
   };
 }
 
-/** Does an inbound SMS ask to stop? Keywords of domain-rules.md, ignoring case, spaces and punctuation. */
+/** Does an inbound SMS ask to stop? Keywords of `rules.contact.optOutKeywords`, ignoring case, spaces and punctuation. */
 export function isOptOutKeyword(text: string, rules: Rules): boolean {
   const normalized = text
     .trim()

@@ -35,7 +35,7 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Flow 1's decision: policy gates, scorecard and a priced offer, as the record to store with its model
+ * Scoring's decision: policy gates, scorecard and a priced offer, as the record to store with its model
  * version, reason codes and a hash of its inputs (personal data hashed first), so it can be replayed.
  */
 export function decideApplication(facts: ApplicationFacts, rules: Rules): ApplicationRecord {

@@ -23,7 +23,7 @@ export interface ScoringDeps {
 }
 
 /**
- * Flow 1: read the person, decide, store the decision with the borrower (contact data encrypted), and
+ * Scoring an application: read the person, decide, store the decision with the borrower (contact data encrypted), and
  * publish `ApplicationScored` — again when a retry finds the decision stored: at least once, never lost.
  */
 export async function scoreApplication(

@@ -53,7 +53,7 @@ interface Sendable {
 type Prepared = { kind: 'outcome'; outcome: JobOutcome } | ({ kind: 'send' } & Sendable);
 
 /**
- * Flow 4, second half, for one SQS batch: one load of every borrower, loan, installment and ledger
+ * Reminders, second half (the sender), for one SQS batch: one load of every borrower, loan, installment and ledger
  * entry the batch needs; a pure plan per job (paid, cured or paused items drop out, then the contact
  * rules); suppressions and deferrals recorded; then each (loan, installment, stage, channel) and the
  * person's daily slot claimed — for the whole batch in one transaction when nothing stands in the way,

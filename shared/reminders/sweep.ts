@@ -26,7 +26,7 @@ export interface SweepResult {
 }
 
 /**
- * Flow 4, first half: for the business date, query the due-date index once per stage (never a scan),
+ * Reminders, first half (the daily sweep): for the business date, query the due-date index once per stage (never a scan),
  * group what is due by borrower, partner and stage into one job per channel, queue the jobs, and
  * publish InstallmentDueSoon / InstallmentOverdue. Whether each message may go out, and to whom,
  * is the sender's business: it re-reads the loan and the borrower at the moment of sending.

@@ -13,7 +13,7 @@ import {
   timeZoneSchema,
 } from './common.ts';
 
-/** The `--portfolio FILE` of `duebell simulate` (SPEC §3, CLI). */
+/** The `--portfolio FILE` of `duebell simulate` (README, Command line). */
 export const portfolioSchema = z.strictObject({
   timezone: timeZoneSchema.optional(),
   partners: z.array(z.strictObject({ partnerId: externalIdSchema, name: z.string().min(1) })).min(1),

@@ -9,7 +9,7 @@ export interface GateInput extends ScorecardInput {
 }
 
 export interface GateResult {
-  /** Hard declines, in the order of domain-rules.md. */
+  /** Hard declines, in the order of `rules.scoring` (overdue first). */
   declines: ReasonCode[];
   /** Reasons that refer the application to a person instead of deciding it. */
   refers: ReasonCode[];

@@ -23,7 +23,7 @@ export interface PaymentDeps {
 }
 
 /**
- * Flow 3: the payment, the loan and its changed installments are written together, conditional on the
+ * A repayment: the payment, the loan and its changed installments are written together, conditional on the
  * loan version; a concurrent writer makes it read and decide again, so parallel payments each apply
  * exactly once, in a consistent order.
  */

@@ -18,7 +18,7 @@ export interface BookingDeps {
 }
 
 /**
- * Flow 2: a loan from the partner's own application. The application is marked booked in the same
+ * Booking: a loan from the partner's own application. The application is marked booked in the same
  * write as the loan, so two racing requests book it once (the other gets `ApplicationAlreadyBooked`).
  */
 export async function bookFromApplication(

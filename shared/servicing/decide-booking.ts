@@ -82,7 +82,7 @@ export function newInstallmentRecords(
 }
 
 /**
- * Flow 2's decision: a loan from an approved, unexpired application, on terms within the offer and
+ * Booking's decision: a loan from an approved, unexpired application, on terms within the offer and
  * disbursed between the decision and today. The caller has checked the application is the partner's.
  */
 export function decideBooking(

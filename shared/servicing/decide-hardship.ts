@@ -46,7 +46,7 @@ export function referralReasons(
 }
 
 /**
- * Flow 6's decision: auto-grant within the limits, otherwise refer to ops. A grant moves every unpaid
+ * A hardship request's decision: auto-grant within the limits, otherwise refer to ops. A grant moves every unpaid
  * installment's due date by `deferralDays`; penalty owed up to today stays owed, and what would come
  * next pauses for the plan's length.
  */

@@ -38,7 +38,7 @@ export type PaymentDecision =
     };
 
 /**
- * Flow 3's decision: the waterfall over the loan's installments as of the payment's local date, or the
+ * A repayment's decision: the waterfall over the loan's installments as of the payment's local date, or the
  * payment applied before when its id was (same amount and instant: a replay; anything else: a conflict).
  */
 export function decidePayment(

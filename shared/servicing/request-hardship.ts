@@ -17,7 +17,7 @@ export interface HardshipDeps {
 }
 
 /**
- * Flow 6: the plan and the re-dated schedule are written together under the loan's version (a concurrent
+ * A hardship request: the plan and the re-dated schedule are written together under the loan's version (a concurrent
  * change makes it read and decide again); a grant then marks the person as under hardship, which
  * refers new applications, and clears the overdue mark when the new dates leave nothing past due.
  */

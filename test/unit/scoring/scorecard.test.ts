@@ -35,7 +35,7 @@ describe('scaling', () => {
     expect(oddsAtScore(580, defaultRules)).toBeCloseTo(25, 9);
   });
 
-  it('grades at the boundaries of domain-rules.md', () => {
+  it('grades at the boundaries of the default grade table', () => {
     expect([680, 679, 640, 639, 600, 599, 560, 559].map((s) => gradeOf(s, defaultRules))).toEqual([
       'A',
       'B',
