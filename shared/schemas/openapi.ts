@@ -294,6 +294,7 @@ export function openApiDocument() {
         },
         Location: {
           description: 'The path of the created resource.',
+          required: true,
           schema: { type: 'string' },
         },
         RetryAfter: {
