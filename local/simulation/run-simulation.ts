@@ -2,26 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { applicationRoutes } from '#functions/applications/routes.ts';
-import { hardshipRoutes } from '#functions/hardship/routes.ts';
-import { paymentRoutes } from '#functions/payments/routes.ts';
-import { buildProxyEvent, plainContext } from '#local/api-gateway-server.ts';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
-import { Outbox } from '#local/outbox.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
-import { type QueuedMessage, SimulatedQueue } from '#local/simulated-queue.ts';
-import { SimulatedCrashError } from '#local/simulation/faults.ts';
+import { SimulatedQueue } from '#local/simulated-queue.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import { createLogger } from '#shared/observability/logger.ts';
-import { processContactJobs } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
@@ -29,6 +22,8 @@ import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
+import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
+import { drainContactQueue, faultySenderDeps, newFaultStats } from './simulated-sender.ts';
 import { type SimulationSummary, summarize } from './summary.ts';
 
 export interface SimulationOptions {
@@ -44,18 +39,35 @@ export interface SimulationOptions {
   onProgress?: (day: number, days: number) => void;
 }
 
+/**
+ * The daily sweep at its local time on every simulated day; `duplicated` says whether the scheduler
+ * delivers a day's run twice (asked day by day, in order, so a seed replays the same faults).
+ */
+function dailySweeps(
+  options: SimulationOptions,
+  rules: Rules,
+  sweep: (date: LocalDate) => Promise<unknown>,
+  duplicated: () => boolean,
+): ScheduledAction[] {
+  const actions: ScheduledAction[] = [];
+  for (let day = 0; day < options.days; day++) {
+    const date = addDays(options.from, day);
+    const at = instantAt(date, minuteOfDay(rules.contact.sweepAt), rules.timezone);
+    const run = async () => {
+      await sweep(date);
+      options.onProgress?.(day + 1, options.days);
+    };
+    actions.push({ at, order: 0, run });
+    if (duplicated()) actions.push({ at, order: 1, run: () => sweep(date).then(() => undefined) });
+  }
+  return actions;
+}
+
 export interface SimulationResult {
   contacts: ContactLine[];
   events: DomainEvent[];
   summary: SimulationSummary;
 }
-
-/** SQS visibility timeout and the backoff of a failed delivery, in simulated seconds. */
-const VISIBILITY_SECONDS = 60;
-/** Records per sender invocation, as the SQS event source is configured. */
-const SQS_BATCH = 10;
-
-type Action = { at: Date; order: number; run: () => Promise<void> };
 
 /**
  * Replays a portfolio on a simulated clock through the real handlers (payments, hardship and
@@ -99,146 +111,33 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     logger: createLogger({ serviceName: 'duebell-simulate', logLevel: 'SILENT' }),
   });
   const queue = new SimulatedQueue(() => clock.now());
-  const stats = { snsFailures: 0, crashes: 0, duplicateSweeps: 0, carrierAccepts: new Map<string, number>() };
-  const outbox = new Outbox(() => {
-    const fail = faults.sns > 0 && random() < faults.sns;
-    if (fail) stats.snsFailures++;
-    return fail;
-  });
-  const senderDeps = {
-    ...deps,
-    sender: outbox,
-    log: contactLog,
-    afterCarrierAccept: (job: { jobId: string }) => {
-      stats.carrierAccepts.set(job.jobId, (stats.carrierAccepts.get(job.jobId) ?? 0) + 1);
-      if (faults.crash > 0 && random() < faults.crash) {
-        stats.crashes++;
-        throw new SimulatedCrashError(`crashed before recording ${job.jobId}`);
-      }
-    },
-  };
+  const stats = newFaultStats();
+  const senderDeps = faultySenderDeps(deps, contactLog, faults, random, stats);
   const sweepDeps = { ...deps, queue };
-  const routes = { ...paymentRoutes(deps), ...hardshipRoutes(deps), ...applicationRoutes(deps) };
-  const call = async (
-    key: keyof typeof routes,
-    partnerId: string,
-    path: string,
-    params: Record<string, string> | null,
-    body: unknown,
-  ) => {
-    const [method = 'POST', resource = ''] = key.split(' ');
-    const event = buildProxyEvent({
-      resource,
-      path,
-      method,
-      headers: { 'content-type': 'application/json' },
-      pathParameters: params,
-      body: JSON.stringify(body),
-      apiKeyId: `sim-${partnerId}`,
-    });
-    return routes[key](event, plainContext);
-  };
 
   await seedPortfolio(deps, options.portfolio, clock.now());
 
-  const actions: Action[] = [];
-  for (let day = 0; day < options.days; day++) {
-    const date = addDays(options.from, day);
-    const at = instantAt(date, minuteOfDay(rules.contact.sweepAt), tz);
-    const sweep = async () => {
-      await sweepReminders(sweepDeps, date);
-      options.onProgress?.(day + 1, options.days);
-    };
-    actions.push({ at, order: 0, run: sweep });
-    if (faults.dup > 0 && random() < faults.dup) {
+  const actions = dailySweeps(
+    options,
+    rules,
+    (date) => sweepReminders(sweepDeps, date),
+    () => {
+      if (!(faults.dup > 0 && random() < faults.dup)) return false;
       stats.duplicateSweeps++;
-      actions.push({ at, order: 1, run: () => sweepReminders(sweepDeps, date).then(() => undefined) });
-    }
-  }
-  for (const p of options.portfolio.payments) {
-    const loan = options.portfolio.loans.find((l) => l.loanId === p.loanId);
-    if (!loan) continue;
-    actions.push({
-      at: new Date(p.paidAt),
-      order: 2,
-      run: async () => {
-        await call(
-          'POST /v1/loans/{loanId}/payments',
-          loan.partnerId,
-          `/v1/loans/${p.loanId}/payments`,
-          { loanId: p.loanId },
-          {
-            paymentId: p.paymentId,
-            amount: p.amount,
-            paidAt: p.paidAt,
-          },
-        );
-      },
-    });
-  }
-  for (const h of options.portfolio.hardship) {
-    const loan = options.portfolio.loans.find((l) => l.loanId === h.loanId);
-    if (!loan) continue;
-    actions.push({
-      at: new Date(h.requestedAt),
-      order: 3,
-      run: async () => {
-        await call(
-          'POST /v1/loans/{loanId}/hardship',
-          loan.partnerId,
-          `/v1/loans/${h.loanId}/hardship`,
-          { loanId: h.loanId },
-          {
-            reason: h.reason,
-            deferralDays: h.deferralDays,
-          },
-        );
-      },
-    });
-  }
-  for (const a of options.portfolio.applications) {
-    actions.push({
-      at: new Date(a.at),
-      order: 4,
-      run: async () => {
-        await call('POST /v1/applications', a.partnerId, '/v1/applications', null, a.body);
-      },
-    });
-  }
+      return true;
+    },
+  );
+  actions.push(...partnerRequests(deps, options.portfolio));
   const inRange = actions
     .filter((a) => a.at.getTime() >= start.getTime() && a.at.getTime() < end.getTime())
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
 
-  const drainQueue = async (until: Date) => {
-    for (;;) {
-      const received = queue.receive(until, SQS_BATCH);
-      if (!received) return;
-      if (received.at.getTime() > clock.now().getTime()) clock.set(received.at);
-      const outcomes = await processContactJobs(
-        senderDeps,
-        received.messages.map((m) => m.job),
-      );
-      for (const [i, outcome] of outcomes.entries()) {
-        const message = received.messages[i] as QueuedMessage;
-        if (outcome.kind === 'retry-at') queue.retryAt(message, outcome.at);
-        else if (outcome.kind === 'failed') {
-          const err = outcome.error as Error;
-          if (!(err instanceof SimulatedCrashError) && err.name !== 'TransientSendError') throw err;
-          queue.retryAt(
-            message,
-            new Date(clock.now().getTime() + VISIBILITY_SECONDS * 1000 * message.receives),
-          );
-        }
-      }
-    }
-  };
-
   for (const action of inRange) {
-    await drainQueue(action.at);
+    await drainContactQueue(queue, clock, senderDeps, action.at);
     clock.set(action.at);
     await action.run();
   }
-  await drainQueue(new Date(end.getTime() - 1));
+  await drainContactQueue(queue, clock, senderDeps, new Date(end.getTime() - 1));
   clock.set(end);
 
   const carrierDuplicates = [...stats.carrierAccepts.values()].reduce((sum, n) => sum + (n - 1), 0);

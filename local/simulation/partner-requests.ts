@@ -1,0 +1,69 @@
+import { applicationRoutes } from '#functions/applications/routes.ts';
+import { hardshipRoutes } from '#functions/hardship/routes.ts';
+import { paymentRoutes } from '#functions/payments/routes.ts';
+import { buildProxyEvent, plainContext } from '#local/api-gateway-server.ts';
+import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import type { AppDeps } from '#shared/wiring/app-deps.ts';
+
+/** Something the simulation does at an instant; `order` breaks ties between kinds at one instant. */
+export interface ScheduledAction {
+  at: Date;
+  order: number;
+  run: () => Promise<void>;
+}
+
+/** The portfolio's payments, hardship requests and applications, sent through the partner API's handlers. */
+export function partnerRequests(deps: AppDeps, portfolio: Portfolio): ScheduledAction[] {
+  const routes = { ...paymentRoutes(deps), ...hardshipRoutes(deps), ...applicationRoutes(deps) };
+  const call = async (
+    key: keyof typeof routes,
+    partnerId: string,
+    path: string,
+    params: Record<string, string> | null,
+    body: unknown,
+  ) => {
+    const [method = 'POST', resource = ''] = key.split(' ');
+    const event = buildProxyEvent({
+      resource,
+      path,
+      method,
+      headers: { 'content-type': 'application/json' },
+      pathParameters: params,
+      body: JSON.stringify(body),
+      apiKeyId: `sim-${partnerId}`,
+    });
+    await routes[key](event, plainContext);
+  };
+  const partnerOf = (loanId: string) => portfolio.loans.find((l) => l.loanId === loanId)?.partnerId;
+  const actions: ScheduledAction[] = [];
+  for (const p of portfolio.payments) {
+    const partnerId = partnerOf(p.loanId);
+    if (!partnerId) continue;
+    const path = `/v1/loans/${p.loanId}/payments`;
+    const body = { paymentId: p.paymentId, amount: p.amount, paidAt: p.paidAt };
+    actions.push({
+      at: new Date(p.paidAt),
+      order: 2,
+      run: () => call('POST /v1/loans/{loanId}/payments', partnerId, path, { loanId: p.loanId }, body),
+    });
+  }
+  for (const h of portfolio.hardship) {
+    const partnerId = partnerOf(h.loanId);
+    if (!partnerId) continue;
+    const path = `/v1/loans/${h.loanId}/hardship`;
+    const body = { reason: h.reason, deferralDays: h.deferralDays };
+    actions.push({
+      at: new Date(h.requestedAt),
+      order: 3,
+      run: () => call('POST /v1/loans/{loanId}/hardship', partnerId, path, { loanId: h.loanId }, body),
+    });
+  }
+  for (const a of portfolio.applications) {
+    actions.push({
+      at: new Date(a.at),
+      order: 4,
+      run: () => call('POST /v1/applications', a.partnerId, '/v1/applications', null, a.body),
+    });
+  }
+  return actions;
+}
