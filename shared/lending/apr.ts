@@ -21,6 +21,31 @@ function presentValueAtMost(disbursed: Fen, flows: { k: number; amount: Fen }[],
   return pv <= BigInt(disbursed) * growth ** BigInt(n);
 }
 
+/** The borrower's payments by the month (from disbursement) they fall in. */
+function flowsOf(
+  installments: readonly { dueDate: LocalDate; amountDue: Fen }[],
+  disbursedOn: LocalDate,
+): { k: number; amount: Fen }[] {
+  return installments.map((i) => ({
+    k: Math.max(1, monthsBetween(disbursedOn, i.dueDate)),
+    amount: i.amountDue,
+  }));
+}
+
+/**
+ * Is the all-in APR of a schedule at most `capBps`? The same as `allInAprBps(...) <= capBps`, in one
+ * exact present-value comparison at the cap instead of a search.
+ */
+export function allInAprAtMost(
+  disbursed: Fen,
+  installments: readonly { dueDate: LocalDate; amountDue: Fen }[],
+  disbursedOn: LocalDate,
+  capBps: Bps,
+): boolean {
+  const flows = flowsOf(installments, disbursedOn);
+  return flows.length === 0 || presentValueAtMost(disbursed, flows, capBps);
+}
+
 /**
  * The all-in APR of a schedule: 12 × the monthly internal rate of return of every amount the borrower
  * pays (interest and fees alike) against the amount actually disbursed. Rounded up to the basis point,
@@ -31,10 +56,7 @@ export function allInAprBps(
   installments: readonly { dueDate: LocalDate; amountDue: Fen }[],
   disbursedOn: LocalDate,
 ): Bps {
-  const flows = installments.map((i) => ({
-    k: Math.max(1, monthsBetween(disbursedOn, i.dueDate)),
-    amount: i.amountDue,
-  }));
+  const flows = flowsOf(installments, disbursedOn);
   if (flows.length === 0 || presentValueAtMost(disbursed, flows, 0)) return 0;
   let low = 0; // PV(low) > disbursed
   let high = SEARCH_CEILING_BPS;
@@ -49,14 +71,21 @@ export function allInAprBps(
 
 /** The rate cap in force on the contract date: fixed, or a multiple of the one-year LPR of that date. */
 export function aprCapBps(contractDate: LocalDate, rules: Rules): Bps {
+  const cap = aprCapInForce(contractDate, rules);
+  if (cap === undefined)
+    throw new RangeError(`no LPR in the configured table is in force on ${contractDate}`);
+  return cap;
+}
+
+/** `aprCapBps`, or undefined where the LPR table has no entry in force on that date. */
+export function aprCapInForce(contractDate: LocalDate, rules: Rules): Bps | undefined {
   const cap = rules.rateCap;
   if (cap.mode === 'fixed') return cap.aprCapBps;
   const inForce = [...cap.lprTable]
     .filter((e) => e.from <= contractDate)
     .sort((a, b) => (a.from < b.from ? -1 : 1))
     .at(-1);
-  if (!inForce) throw new RangeError(`no LPR in the configured table is in force on ${contractDate}`);
-  return cap.lprMultiple * inForce.oneYearBps;
+  return inForce ? cap.lprMultiple * inForce.oneYearBps : undefined;
 }
 
 /** Penalty APR: a share of the contract APR, never more than the headroom the cap leaves. */

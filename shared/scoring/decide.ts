@@ -1,5 +1,5 @@
 import type { Rules } from '#shared/config/rules.ts';
-import { allInAprBps, aprCapBps } from '#shared/lending/apr.ts';
+import { allInAprAtMost, aprCapBps } from '#shared/lending/apr.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { LocalDate, RepaymentMethod, ScheduledInstallment } from '#shared/lending/types.ts';
 import { checkGates, dtiBps } from './gates.ts';
@@ -104,8 +104,10 @@ export function decideCredit(input: CreditInput, rules: Rules): CreditDecision {
   const aprBps = s.gradeAprBps[grade as keyof typeof s.gradeAprBps];
   if (aprBps === undefined || aprBps > capBps) return decline(['RATE_CAP']);
   if (offerCeiling < s.minOfferFen) return decline(['AMOUNT_LIMIT']);
+  // A price at the cap is offered: the schedule rounds its interest so the all-in APR stays within the
+  // cap (schedule.ts). This stays as the guard that no offer's all-in APR is over the cap.
   const offered = schedule(offerCeiling, aprBps, input, rules);
-  if (allInAprBps(offerCeiling, offered, input.today) > capBps) return decline(['RATE_CAP']);
+  if (!allInAprAtMost(offerCeiling, offered, input.today, capBps)) return decline(['RATE_CAP']);
 
   return {
     decision: 'approve',
