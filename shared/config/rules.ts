@@ -18,6 +18,28 @@ const binSchema = z.object({
   points: z.number().int(),
 });
 
+const rungSchema = z.object({
+  id: z.string(),
+  offsetDays: z.number().int().positive(),
+  /** Automated messages of the rung; with all of them opted out, an agent task instead. */
+  channels: z.array(z.enum(['sms', 'email'])).prefault([]),
+  /** A task for a person: an agent's call, or legal review / referral. */
+  task: z.enum(['agent_call', 'legal_review', 'legal_referral']).optional(),
+  /** A change of the loan's standing the rung makes (each once). */
+  transition: z.enum(['non_performing', 'charged_off']).optional(),
+});
+
+/** The default ladder (see `collection.ladder`). */
+const defaultLadder: z.input<typeof rungSchema>[] = [
+  { id: 'D+4', offsetDays: 4 },
+  { id: 'D+7', offsetDays: 7, channels: ['sms', 'email'] },
+  { id: 'D+15', offsetDays: 15, task: 'agent_call' },
+  { id: 'D+30', offsetDays: 30, channels: ['sms', 'email'], task: 'legal_review' },
+  { id: 'D+60', offsetDays: 60, task: 'legal_referral' },
+  { id: 'D+90', offsetDays: 90, transition: 'non_performing' },
+  { id: 'D+120', offsetDays: 120, transition: 'charged_off' },
+];
+
 export const rulesSchema = z.object({
   /** The lender's zone: due dates are calendar dates here, and the daily jobs run on its clock. */
   timezone: z.string().default('Asia/Shanghai'),
@@ -133,6 +155,23 @@ export const rulesSchema = z.object({
       senderMaxConcurrency: z.number().int().min(2).max(1000).default(5),
       smsSenderId: z.string().max(11).default('Duebell'),
       emailFrom: z.string().default('reminders@duebell.example'),
+    })
+    .prefault({}),
+  collection: z
+    .object({
+      /**
+       * The escalation ladder after grace, one Step Functions state per rung, each at its day past the oldest
+       * unpaid installment's due date (lender time, at `contact.sweepAt`). Stage ids are part of the contract.
+       * D+90 non-performing (Basel default definition); D+120 charge-off (FFIEC retail classification policy).
+       */
+      ladder: z.array(rungSchema).min(1).prefault(defaultLadder),
+      /** The daily ageing job's local time: after midnight, before the sweep. */
+      ageingAt: hhmm.default('06:00'),
+      /** Queue names of the tasks for people (what contact lines show as `to`). */
+      agentQueueName: z.string().default('duebell-agent-tasks'),
+      legalQueueName: z.string().default('duebell-legal-tasks'),
+      /** Shards of the ageing index of loans with something unpaid (write spread, as the due-date index). */
+      ageingIndexShards: z.number().int().min(1).max(100).default(4),
     })
     .prefault({}),
   lender: z

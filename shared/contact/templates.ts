@@ -36,6 +36,9 @@ const lines: Record<
       D0: 'is due today',
       'D+1': 'was due yesterday and is still open',
       'D+3': 'is 3 days past due; a late charge applies from tomorrow',
+      'D+7': 'is 7 days past due. Please repay or contact us to agree a plan',
+      'D+30':
+        'is 30 days past due. This is our final notice before the account is reviewed; please contact us',
     },
     item: (i) => `CNY ${yuan(i.amount)} due ${i.dueDate}`,
     optOut: 'Reply STOP to opt out',
@@ -48,6 +51,8 @@ const lines: Record<
       D0: '今天到期',
       'D+1': '已于昨天到期，尚未还款',
       'D+3': '已逾期3天，明天起将计收罚息',
+      'D+7': '已逾期7天，请尽快还款，或联系我们协商还款计划',
+      'D+30': '已逾期30天，这是账户转入审核前的最后通知，请联系我们',
     },
     item: (i) => `${i.dueDate} 应还 ${yuan(i.amount)} 元`,
     optOut: '回复TD退订',

@@ -22,9 +22,11 @@ export function accruePenalty<T extends InstallmentState>(
   if (inst.penaltyAccruedThrough && inst.penaltyAccruedThrough >= from)
     from = addDays(inst.penaltyAccruedThrough, 1);
   if (pausedUntil && pausedUntil >= from) from = addDays(pausedUntil, 1);
-  const days = daysBetween(from, today) + 1;
   const unpaidPrincipal = inst.principalDue - inst.principalPaid;
-  if (days <= 0 || unpaidPrincipal <= 0 || penaltyBps <= 0) {
+  // Paid principal stays paid: nothing more can accrue, and leaving the record as it is spares a write.
+  if (unpaidPrincipal <= 0) return inst;
+  const days = daysBetween(from, today) + 1;
+  if (days <= 0 || penaltyBps <= 0) {
     return today >= firstPenaltyDay && (inst.penaltyAccruedThrough ?? '') < today
       ? { ...inst, penaltyAccruedThrough: today }
       : inst;

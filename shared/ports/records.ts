@@ -1,3 +1,4 @@
+import type { EscalationState } from '#shared/collection/ladder.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
@@ -23,8 +24,12 @@ export interface LoanRecord {
   creditBalance: Fen;
   /** Every hardship request and its decision, oldest first (audit). */
   hardshipPlans?: HardshipPlan[];
-  /** Stage id of the running escalation episode, if any. */
-  escalationStage?: string | null;
+  /** The escalation episode under way, or the last one and how it ended. */
+  escalation?: EscalationState;
+  /** Earliest due date of an unpaid installment; absent once nothing is owed. The ageing index sorts on it. */
+  oldestUnpaidDueDate?: LocalDate;
+  /** Set once, the day the loan became non-performing (it stays so reported). */
+  nonPerformingSince?: LocalDate;
   /** Bumped by every change; writes are conditional on the version they read. */
   version: number;
   createdAt: string;
@@ -109,6 +114,11 @@ export interface ApplicationRecord {
 export interface ContactKey {
   loanId: string;
   installmentNo: number;
+  /**
+   * Which occurrence of the stage: a reminder's due date (an installment a deferral re-dated gets its
+   * reminders again for the new date) or a rung's episode as `e<n>` (a new episode gets its rungs again).
+   */
+  occurrence: string;
   stage: string;
   channel: 'sms' | 'email' | 'agent' | 'legal';
 }
@@ -146,7 +156,7 @@ export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
 export interface JobContext {
   borrower?: BorrowerRecord;
   loans: Map<string, LoanRecord>;
-  /** By `loanId#installmentNo`: the job's installments and, when asked, the ones before them. */
+  /** By `loanId#installmentNo`: the job's installments and, when asked, every installment of its loans. */
   installments: Map<string, InstallmentRecord>;
   /** Ledger entries by `loanId#installmentNo`, for the job's stage and channel. */
   ledger: Map<string, ContactEntry>;
@@ -157,11 +167,13 @@ export interface JobContext {
 export interface JobKeys {
   partnerId: string;
   borrowerId: string;
-  items: readonly { loanId: string; installmentNo: number }[];
+  items: readonly { loanId: string; installmentNo: number; dueDate: string }[];
   stage: string;
   channel: string;
-  /** Also load the installments numbered before each item's (an overdue stage follows the oldest unpaid). */
-  withEarlierInstallments?: boolean;
+  /** The escalation episode of a rung's job: its ledger entries are keyed by it. */
+  episode?: number;
+  /** Also load every installment of each loan (overdue stages judge cure and the oldest unpaid). */
+  withLoanInstallments?: boolean;
   /** Also load each loan's whole ledger. */
   withLoanHistory?: boolean;
 }

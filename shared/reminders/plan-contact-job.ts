@@ -1,13 +1,17 @@
+import { oldestPastDue, openEpisode } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { decideContact, type SuppressionReason } from '#shared/contact/policy.ts';
 import { isPaid, outstanding } from '#shared/lending/allocation.ts';
 import { localDateOf, toZoned } from '#shared/lending/calendar.ts';
+import { daysPastDue } from '#shared/lending/delinquency.ts';
 import { activePlan } from '#shared/lending/hardship-plan.ts';
 import type {
   BorrowerRecord,
   ContactKey,
+  InstallmentRecord,
   JobContext,
   JobKeys,
+  LoanRecord,
   SlotReservation,
 } from '#shared/ports/records.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
@@ -42,7 +46,7 @@ export type JobPlan =
 export function contextKeysOf(job: ContactJob, rules: Rules): JobKeys {
   return {
     ...job,
-    withEarlierInstallments: job.offsetDays > 0,
+    withLoanInstallments: job.offsetDays > 0,
     withLoanHistory: job.offsetDays >= rules.contact.weeklyCapFromOffsetDays,
   };
 }
@@ -63,12 +67,21 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
     if (!loan || !inst || loan.status !== 'active' || isPaid(inst)) return []; // paid since the sweep
     if (inst.dueDate !== item.dueDate) return []; // re-dated by a hardship plan
     if (activePlan(loan.hardshipPlans, today)) return []; // reminders pause during a plan
-    if (job.offsetDays > 0 && olderUnpaidOverdue(context, item.loanId, item.installmentNo, today)) return [];
+    if (job.offsetDays > 0) {
+      const schedule = loanInstallments(context, item.loanId);
+      // Cured: what is past due is within the tolerance, whatever this installment still owes.
+      if (daysPastDue(schedule, today, rules) === 0) return [];
+      // Overdue stages follow the oldest unpaid installment; a newer one is covered by it.
+      if (oldestPastDue(schedule, today)?.installmentNo !== item.installmentNo) return [];
+    }
+    if (job.episode !== undefined && !escalationGoesOn(loan, job.episode)) return [];
     const entry = context.ledger.get(`${item.loanId}#${item.installmentNo}`);
     if (entry?.status === 'sent' || entry?.status === 'suppressed') return []; // a duplicate job
-    const key = {
+    const occurrence = job.episode !== undefined ? `e${job.episode}` : item.dueDate;
+    const key: ContactKey = {
       loanId: item.loanId,
       installmentNo: item.installmentNo,
+      occurrence,
       stage: job.stage,
       channel: job.channel,
     };
@@ -104,13 +117,17 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
   };
 }
 
-/** Overdue stages follow the oldest unpaid installment; a newer one is covered by it. */
-function olderUnpaidOverdue(context: JobContext, loanId: string, installmentNo: number, today: string) {
-  for (let no = 1; no < installmentNo; no++) {
-    const older = context.installments.get(`${loanId}#${no}`);
-    if (older && !isPaid(older) && older.dueDate < today) return true;
-  }
-  return false;
+/** Every installment of a loan the context holds, in installment order. */
+function loanInstallments(context: JobContext, loanId: string): InstallmentRecord[] {
+  return [...context.installments.values()]
+    .filter((i) => i.loanId === loanId)
+    .sort((a, b) => a.installmentNo - b.installmentNo);
+}
+
+/** A rung's message goes out only while its episode is open and the loan still performs at all. */
+function escalationGoesOn(loan: LoanRecord, episode: number): boolean {
+  const open = openEpisode(loan);
+  return open?.episode === episode && !loan.nonPerformingSince;
 }
 
 /** Contacts sent per loan in the last 7 days, from the histories loaded for stages under the weekly cap. */

@@ -13,6 +13,8 @@ export const contactJobSchema = z.object({
   items: z
     .array(z.object({ loanId: z.string(), installmentNo: z.number().int().positive(), dueDate: z.string() }))
     .min(1),
+  /** A rung's message: the escalation episode it belongs to (absent for reminders). */
+  episode: z.number().int().positive().optional(),
 });
 export type ContactJob = z.infer<typeof contactJobSchema>;
 

@@ -127,7 +127,23 @@ export const loanViewSchema = z
     bucket: z.enum(['current', 'M1', 'M2', 'M3', 'M3+']),
     delinquency: z.enum(['current', 'grace', 'delinquent', 'non_performing', 'charged_off']),
     classification: z.enum(['partial', 'full', 'consecutive']).nullable(),
-    escalationStage: z.string().nullable(),
+    escalation: z
+      .object({
+        episode: z.number().int().min(1).meta({ description: 'Delinquency episode of this loan, from 1' }),
+        rung: z
+          .string()
+          .nullable()
+          .meta({ description: 'Last rung of the collection ladder taken (a stage id)' }),
+        since: z.iso.datetime({ offset: true }).meta({ description: 'When the episode opened' }),
+        pausedUntil: z.iso
+          .datetime({ offset: true })
+          .nullable()
+          .meta({ description: 'While a hardship plan holds the ladder, when it resumes' }),
+        endedAt: z.iso.datetime({ offset: true }).nullable(),
+        endReason: z.enum(['cured', 'paid_off', 'restructured', 'charged_off']).nullable(),
+      })
+      .nullable()
+      .meta({ description: 'The delinquency episode under way, or the last one; null before the first' }),
     hardshipPlan: hardshipPlanSchema.nullable(),
     outstanding: componentsSchema,
     creditBalance: fenSchema,

@@ -6,7 +6,6 @@ import {
   PaymentAlreadyApplied,
 } from '#shared/errors/domain-errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { EscalationPort } from '#shared/ports/escalation.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { PaymentRequest } from '#shared/schemas/servicing.ts';
@@ -17,7 +16,6 @@ export type { PaymentOutcome };
 export interface PaymentDeps {
   repos: Pick<Stores, 'loans' | 'borrowers'>;
   events: EventBus;
-  escalation: EscalationPort;
   clock: Clock;
   rules: Rules;
 }
@@ -51,10 +49,7 @@ export async function applyPayment(
       if (attempt < deps.rules.servicing.maxWriteAttempts) continue;
       throw new LoanBusy({ cause: err });
     }
-    if (decision.settled) {
-      await deps.repos.borrowers.setOverdue(current.loan.identityHash, loanId, false);
-      await deps.escalation.endEpisode(loanId, decision.settled);
-    }
+    if (decision.settled) await deps.repos.borrowers.setOverdue(current.loan.identityHash, loanId, false);
     await deps.events.publish(decision.events);
     return decision.outcome;
   }

@@ -1,3 +1,4 @@
+import { oldestUnpaidDueDate } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import {
   ApplicationAlreadyBooked,
@@ -50,6 +51,7 @@ export function planBooking(input: BookLoanInput, now: Date, rules: Rules): Book
     createdAt: now.toISOString(),
   };
   const installments = newInstallmentRecords(loan, buildSchedule(input.terms, rules));
+  loan.oldestUnpaidDueDate = oldestUnpaidDueDate(installments);
   const event: DomainEvent = {
     type: 'LoanBooked',
     at: loan.createdAt,

@@ -1,3 +1,4 @@
+import { oldestUnpaidDueDate } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { DeferralTooLong, LifetimeDeferralExceeded, LoanNotActive } from '#shared/errors/domain-errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
@@ -105,7 +106,11 @@ export function decideHardship(
     : [];
   return {
     plan,
-    loan: { ...loan, hardshipPlans: [...plans, plan] },
+    loan: {
+      ...loan,
+      hardshipPlans: [...plans, plan],
+      oldestUnpaidDueDate: grant ? oldestUnpaidDueDate(installments) : loan.oldestUnpaidDueDate,
+    },
     expectedVersion: loan.version,
     installments,
     overdueAfter: grant && daysPastDue(installments, today, rules) > 0,

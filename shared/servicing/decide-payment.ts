@@ -1,3 +1,4 @@
+import { oldestUnpaidDueDate, openEpisode } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { PaymentIdConflict } from '#shared/errors/domain-errors.ts';
 import { allocatePayment, isPaid } from '#shared/lending/allocation.ts';
@@ -32,7 +33,7 @@ export type PaymentDecision =
       expectedVersion: number;
       changed: InstallmentRecord[];
       events: DomainEvent[];
-      /** The loan left delinquency (`cured`) or was repaid in full (`paid_off`): the overdue mark and the episode end. */
+      /** The loan left delinquency (`cured`) or was repaid in full (`paid_off`): the person's overdue mark clears. */
       settled?: 'cured' | 'paid_off';
       outcome: PaymentOutcome;
     };
@@ -72,10 +73,18 @@ export function decidePayment(
   const changed = after.filter((inst, i) => JSON.stringify(inst) !== JSON.stringify(current.installments[i]));
   const dpdAfter = daysPastDue(after, paidOn, rules);
   const paidOff = after.every(isPaid);
+  const episode = openEpisode(loan);
+  const episodeEnd = paidOff ? 'paid_off' : dpdAfter === 0 ? 'cured' : undefined;
   const updatedLoan: LoanRecord = {
     ...loan,
     status: paidOff ? 'paid_off' : loan.status,
     creditBalance: loan.creditBalance + result.credit,
+    oldestUnpaidDueDate: oldestUnpaidDueDate(after),
+    // The episode ends in the payment's own write; its workflow sees that at its next step and stops.
+    escalation:
+      episode && episodeEnd
+        ? { ...episode, endedAt: now.toISOString(), endReason: episodeEnd }
+        : loan.escalation,
   };
   const payment: PaymentRecord = {
     loanId: loan.loanId,

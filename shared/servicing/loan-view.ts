@@ -1,7 +1,13 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import { daysBetween } from '#shared/lending/calendar.ts';
-import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
+import {
+  bucketOf,
+  classify,
+  type DelinquencyStatus,
+  daysPastDue,
+  delinquencyStatus,
+} from '#shared/lending/delinquency.ts';
 import { activePlan } from '#shared/lending/hardship-plan.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
@@ -11,6 +17,15 @@ const components = (i: { principal: number; interest: number; fee: number; penal
   ...i,
   total: i.principal + i.interest + i.fee + i.penalty,
 });
+
+/** The loan's standing: a transition the ageing job or the ladder made holds, whatever the DPD says today. */
+function standing(loan: LoanRecord, dpd: number, rules: Rules): DelinquencyStatus {
+  if (loan.status === 'charged_off') return 'charged_off';
+  const byDpd = delinquencyStatus(dpd, rules);
+  return loan.nonPerformingSince && byDpd !== 'charged_off' && loan.status === 'active' && dpd > 0
+    ? 'non_performing'
+    : byDpd;
+}
 
 /** GET /v1/loans/{loanId}: schedule with amounts by component, DPD, bucket and classification as of `today`. */
 export function loanView(loan: LoanRecord, stored: InstallmentRecord[], today: LocalDate, rules: Rules) {
@@ -69,9 +84,18 @@ export function loanView(loan: LoanRecord, stored: InstallmentRecord[], today: L
     asOf: today,
     daysPastDue: dpd,
     bucket: bucketOf(dpd, rules),
-    delinquency: delinquencyStatus(dpd, rules),
+    delinquency: standing(loan, dpd, rules),
     classification: classify(installments, today),
-    escalationStage: loan.escalationStage ?? null,
+    escalation: loan.escalation
+      ? {
+          episode: loan.escalation.episode,
+          rung: loan.escalation.rung,
+          since: loan.escalation.since,
+          pausedUntil: loan.escalation.pausedUntil,
+          endedAt: loan.escalation.endedAt ?? null,
+          endReason: loan.escalation.endReason ?? null,
+        }
+      : null,
     hardshipPlan: activePlan(plans, today) ?? plans.at(-1) ?? null,
     outstanding: components(totals),
     creditBalance: loan.creditBalance,

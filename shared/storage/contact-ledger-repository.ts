@@ -41,9 +41,10 @@ export class ContactLedgerRepository implements ContactLedger {
     const expiresAt = new Date(now);
     expiresAt.setUTCFullYear(expiresAt.getUTCFullYear() + this.retentionYears);
     return {
-      Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+      Key: keys.contact(key),
       UpdateExpression:
-        'SET kind = :kind, loanId = :loanId, installmentNo = :no, stage = :stage, channel = :channel, ' +
+        'SET kind = :kind, loanId = :loanId, installmentNo = :no, occurrence = :occurrence, stage = :stage, ' +
+        'channel = :channel, ' +
         '#status = :claimed, claimedAt = :now, leaseUntil = :lease, expiresAt = :ttl ADD attempts :one',
       ConditionExpression:
         'attribute_not_exists(pk) OR (#status <> :sent AND #status <> :suppressed AND leaseUntil < :now)',
@@ -52,6 +53,7 @@ export class ContactLedgerRepository implements ContactLedger {
         ':kind': 'contact',
         ':loanId': key.loanId,
         ':no': key.installmentNo,
+        ':occurrence': key.occurrence,
         ':stage': key.stage,
         ':channel': key.channel,
         ':claimed': 'claimed',
@@ -70,7 +72,7 @@ export class ContactLedgerRepository implements ContactLedger {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        Key: keys.contact(key),
         UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :id REMOVE failure',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -84,7 +86,7 @@ export class ContactLedgerRepository implements ContactLedger {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        Key: keys.contact(key),
         UpdateExpression: 'SET #status = :suppressed, suppressedAt = :at, failure = :reason',
         ConditionExpression: '#status = :claimed',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -164,7 +166,7 @@ export class ContactLedgerRepository implements ContactLedger {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        Key: keys.contact(key),
         UpdateExpression: 'SET #status = :failed, failure = :f, leaseUntil = :now',
         ConditionExpression: '#status = :claimed',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -182,7 +184,7 @@ export class ContactLedgerRepository implements ContactLedger {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: keys.contact(key.loanId, key.installmentNo, key.stage, key.channel),
+        Key: keys.contact(key),
         ConsistentRead: true,
       }),
     );

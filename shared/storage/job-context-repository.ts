@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   BorrowerRecord,
   ContactEntry,
@@ -31,34 +31,61 @@ export class JobContextRepository implements JobContextStore {
       ...job.items.flatMap((it) => [
         keys.loan(it.loanId),
         keys.installment(it.loanId, it.installmentNo),
-        keys.contact(it.loanId, it.installmentNo, job.stage, job.channel),
-        ...(job.withEarlierInstallments
-          ? Array.from({ length: it.installmentNo - 1 }, (_, i) => keys.installment(it.loanId, i + 1))
-          : []),
+        keys.contact({
+          ...it,
+          occurrence: job.episode ? `e${job.episode}` : it.dueDate,
+          stage: job.stage,
+          channel: job.channel,
+        }),
       ]),
     ];
     const id = (k: { pk?: unknown; sk?: unknown }) => `${k.pk}|${k.sk}`;
     const unique = [...new Map(jobs.flatMap(keysOf).map((k) => [id(k), k])).values()];
-    const historyLoans = [
-      ...new Set(jobs.filter((j) => j.withLoanHistory).flatMap((j) => j.items.map((it) => it.loanId))),
+    const loansOf = (flag: 'withLoanHistory' | 'withLoanInstallments') => [
+      ...new Set(jobs.filter((j) => j[flag]).flatMap((j) => j.items.map((it) => it.loanId))),
     ];
-    const [items, histories] = await Promise.all([
+    const historyLoans = loansOf('withLoanHistory');
+    const [items, histories, schedules] = await Promise.all([
       batchGetAll(this.db, this.tableName, unique),
       Promise.all(historyLoans.map((loanId) => this.ledger.listForLoan(loanId))),
+      Promise.all(loansOf('withLoanInstallments').map((loanId) => this.installmentItems(loanId))),
     ]);
     const found = new Map(items.map((item) => [id(item), item]));
     const historyOf = new Map(historyLoans.map((loanId, i) => [loanId, histories[i] ?? []]));
+    for (const item of schedules.flat()) found.set(id(item), item);
     return jobs.map((job) => {
-      const context = assemble(
-        keysOf(job).flatMap((k) => {
-          const item = found.get(id(k));
-          return item ? [item] : [];
-        }),
-      );
+      const own = keysOf(job).flatMap((k) => {
+        const item = found.get(id(k));
+        return item ? [item] : [];
+      });
+      const loanIds = new Set(job.items.map((it) => it.loanId));
+      const whole = job.withLoanInstallments
+        ? schedules.flat().filter((item) => loanIds.has(item.loanId as string))
+        : [];
+      const context = assemble([...own, ...whole]);
       if (job.withLoanHistory)
         for (const it of job.items) context.loanHistory.set(it.loanId, historyOf.get(it.loanId) ?? []);
       return context;
     });
+  }
+
+  private async installmentItems(loanId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inst)',
+          ExpressionAttributeValues: { ':pk': keys.loanPartition(loanId), ':inst': keys.installmentPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 }
 

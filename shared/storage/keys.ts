@@ -29,9 +29,15 @@ export const keys = {
   /** Cross-partner identity status, keyed by the HMAC of the national ID. */
   identity: (identityHash: string): ItemKey => ({ pk: `IDENTITY#${identityHash}`, sk: 'STATUS' }),
   application: (applicationId: string): ItemKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
-  contact: (loanId: string, installmentNo: number, stage: string, channel: string): ItemKey => ({
-    pk: `CONTACT#${loanId}`,
-    sk: `${pad(installmentNo)}#${stage}#${channel}`,
+  contact: (key: {
+    loanId: string;
+    installmentNo: number;
+    occurrence: string;
+    stage: string;
+    channel: string;
+  }): ItemKey => ({
+    pk: `CONTACT#${key.loanId}`,
+    sk: `${pad(key.installmentNo)}#${key.occurrence}#${key.stage}#${key.channel}`,
   }),
   contactPartition: (loanId: string) => `CONTACT#${loanId}`,
   /** Messages sent to one person on one local day, per channel (the daily cap). */

@@ -2,11 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { noEscalation } from '#shared/adapters/no-escalation.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { createLogger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { EscalationPort } from '#shared/ports/escalation.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
@@ -27,7 +25,6 @@ export interface AppDeps {
   clock: Clock;
   ids: IdGenerator;
   partners: PartnerDirectory;
-  escalation: EscalationPort;
   logger: Logger;
   metrics?: Metrics;
   tracer?: Tracer;
@@ -42,7 +39,6 @@ export interface AppDepsInput {
   clock: Clock;
   ids: IdGenerator;
   partners: PartnerDirectory;
-  escalation?: EscalationPort;
   logger?: Logger;
   metrics?: Metrics;
   tracer?: Tracer;
@@ -61,7 +57,6 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
       clock: input.clock,
       ttlSeconds: input.rules.api.idempotencyTtlHours * 3600,
     },
-    escalation: input.escalation ?? noEscalation,
     logger: input.logger ?? createLogger(),
   };
 }

@@ -151,7 +151,13 @@ describe('contact sender', () => {
     );
     expect(input?.Message).toContain('回复TD退订');
     expect(
-      await repos.contacts.get({ loanId: 'S1', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+      await repos.contacts.get({
+        loanId: 'S1',
+        installmentNo: 1,
+        occurrence: '2027-06-10',
+        stage: 'D0',
+        channel: 'sms',
+      }),
     ).toMatchObject({
       status: 'sent',
       messageId: 'sns-1',
@@ -174,13 +180,25 @@ describe('contact sender', () => {
     const first = await invoke(job('S2'));
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: `m-${job('S2').jobId}` }]);
     expect(
-      await repos.contacts.get({ loanId: 'S2', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+      await repos.contacts.get({
+        loanId: 'S2',
+        installmentNo: 1,
+        occurrence: '2027-06-10',
+        stage: 'D0',
+        channel: 'sms',
+      }),
     ).toMatchObject({ status: 'failed' });
     clock.advance(60_000);
     expect(await invoke(job('S2'))).toEqual({ batchItemFailures: [] });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
     expect(
-      await repos.contacts.get({ loanId: 'S2', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+      await repos.contacts.get({
+        loanId: 'S2',
+        installmentNo: 1,
+        occurrence: '2027-06-10',
+        stage: 'D0',
+        channel: 'sms',
+      }),
     ).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
@@ -198,7 +216,13 @@ describe('contact sender', () => {
     await invoke(job('S3'));
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
     expect(
-      await repos.contacts.get({ loanId: 'S3', installmentNo: 1, stage: 'D0', channel: 'sms' }),
+      await repos.contacts.get({
+        loanId: 'S3',
+        installmentNo: 1,
+        occurrence: '2027-06-10',
+        stage: 'D0',
+        channel: 'sms',
+      }),
     ).toMatchObject({
       status: 'suppressed',
       failure: 'daily_cap',
@@ -234,7 +258,13 @@ describe('contact sender', () => {
     expect(numbers).toEqual(['+8613700000002', '+8613700000003']);
     for (const loanId of ['T2', 'T3']) {
       expect(
-        await repos.contacts.get({ loanId, installmentNo: 1, stage: 'D0', channel: 'sms' }),
+        await repos.contacts.get({
+          loanId,
+          installmentNo: 1,
+          occurrence: '2027-06-10',
+          stage: 'D0',
+          channel: 'sms',
+        }),
       ).toMatchObject({ status: 'sent' });
     }
   });

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
-import { noEscalation } from '#shared/adapters/no-escalation.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import { addDays, instantAt } from '#shared/lending/calendar.ts';
@@ -41,7 +40,6 @@ describe('payment service', () => {
           const deps = {
             repos,
             events: new RecordingEventBus(),
-            escalation: noEscalation,
             clock,
             rules: defaultRules,
           };

@@ -122,7 +122,13 @@ describe('borrower identity across partners', () => {
 });
 
 describe('contact ledger', () => {
-  const key: ContactKey = { loanId: 'L1', installmentNo: 1, stage: 'D-3', channel: 'sms' };
+  const key: ContactKey = {
+    loanId: 'L1',
+    installmentNo: 1,
+    occurrence: '2027-06-10',
+    stage: 'D-3',
+    channel: 'sms',
+  };
   const t0 = new Date('2027-06-07T01:00:00Z');
 
   it('lets one claim through and refuses a second while the first is live', async () => {

@@ -97,6 +97,7 @@ function entry(
   return {
     loanId,
     installmentNo,
+    occurrence: '2027-06-10',
     stage,
     channel: 'sms',
     status,
@@ -148,7 +149,7 @@ describe('planContactJob: a job to send', () => {
       borrower: b,
       items: [
         {
-          key: { loanId: 'L1', installmentNo: 1, stage: 'D-1', channel: 'sms' },
+          key: { loanId: 'L1', installmentNo: 1, occurrence: '2027-06-10', stage: 'D-1', channel: 'sms' },
           amount: L1().installments[0]?.amountDue,
           dueDate: '2027-06-10',
         },
@@ -304,7 +305,7 @@ describe('planContactJob: contact rules', () => {
       borrower: b,
       items: [
         {
-          key: { loanId: 'L1', installmentNo: 1, stage: 'D-1', channel: 'sms' },
+          key: { loanId: 'L1', installmentNo: 1, occurrence: '2027-06-10', stage: 'D-1', channel: 'sms' },
           amount: L1().installments[0]?.amountDue,
           dueDate: '2027-06-10',
         },
@@ -412,16 +413,16 @@ describe('contextKeysOf', () => {
       const j = job({ offsetDays });
       expect(contextKeysOf(j, rules)).toEqual({
         ...j,
-        withEarlierInstallments: false,
+        withLoanInstallments: false,
         withLoanHistory: false,
       });
     }
   });
 
-  it('asks for earlier installments at overdue stages', () => {
+  it('asks for every installment of the loans at overdue stages', () => {
     for (const offsetDays of [1, 3]) {
       expect(contextKeysOf(job({ offsetDays }), rules)).toMatchObject({
-        withEarlierInstallments: true,
+        withLoanInstallments: true,
         withLoanHistory: false,
       });
     }
@@ -429,7 +430,7 @@ describe('contextKeysOf', () => {
 
   it('asks for the loan history from weeklyCapFromOffsetDays on', () => {
     expect(contextKeysOf(job({ offsetDays: 4 }), rules)).toMatchObject({
-      withEarlierInstallments: true,
+      withLoanInstallments: true,
       withLoanHistory: true,
     });
     expect(contextKeysOf(job({ offsetDays: 30 }), rules).withLoanHistory).toBe(true);

@@ -215,6 +215,7 @@ describe('decideBooking: the plan', () => {
       creditBalance: 0,
       version: 1,
       createdAt: '2027-06-02T02:00:00.000Z',
+      oldestUnpaidDueDate: '2027-07-02',
     });
   });
 
