@@ -312,7 +312,22 @@ export interface components {
             /** @enum {string} */
             delinquency: "current" | "grace" | "delinquent" | "non_performing" | "charged_off";
             classification: ("partial" | "full" | "consecutive") | null;
-            escalationStage: string | null;
+            /** @description The delinquency episode under way, or the last one; null before the first */
+            escalation: {
+                /** @description Delinquency episode of this loan, from 1 */
+                episode: number;
+                /** @description Last rung of the collection ladder taken (a stage id) */
+                rung: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the episode opened
+                 */
+                since: string;
+                /** @description While a hardship plan holds the ladder, when it resumes */
+                pausedUntil: string | null;
+                endedAt: string | null;
+                endReason: ("cured" | "paid_off" | "restructured" | "charged_off") | null;
+            } | null;
             hardshipPlan: {
                 planId: string;
                 /** @enum {string} */
