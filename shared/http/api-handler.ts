@@ -8,10 +8,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { DomainError } from '#shared/errors/domain-errors.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { ApiEvent } from './api-event.ts';
-import { httpErrorFor } from './error-status.ts';
+import { httpErrorOf } from './error-status.ts';
 import { badRequest, HttpError, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors.ts';
 import { type IdempotencyStore, idempotency } from './idempotency.ts';
 import { issuesOf } from './issues.ts';
@@ -43,11 +42,7 @@ function errorContract(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIG
   return {
     onError: (request: Req) => {
       const err = request.error;
-      if (err instanceof HttpError) {
-        request.response = errorResponse(err);
-        return;
-      }
-      const answer = err instanceof DomainError ? httpErrorFor(err) : undefined;
+      const answer = httpErrorOf(err);
       if (answer) {
         request.response = errorResponse(answer);
         return;

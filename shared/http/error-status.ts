@@ -3,7 +3,7 @@ import {
   ApplicationNotApproved,
   BorrowerIdentityMismatch,
   DeferralTooLong,
-  type DomainError,
+  DomainError,
   LifetimeDeferralExceeded,
   LoanAlreadyExists,
   LoanBusy,
@@ -37,4 +37,10 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
 export function httpErrorFor(err: DomainError): HttpError | undefined {
   const status = STATUS_OF.find(([type]) => err instanceof type)?.[1];
   return status === undefined ? undefined : new HttpError(status, err.code, err.message);
+}
+
+/** The contract answer an error stands for: an `HttpError` as it is, a domain error by the table above. */
+export function httpErrorOf(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  return err instanceof DomainError ? httpErrorFor(err) : undefined;
 }

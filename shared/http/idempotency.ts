@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import type { ApiEvent } from './api-event.ts';
+import { httpErrorOf } from './error-status.ts';
 import { badRequest, conflict, HttpError } from './errors.ts';
 import { errorResponse } from './responses.ts';
 
@@ -74,8 +75,9 @@ export function idempotency(
       if (!key) return;
       const partnerId = (request.event as ApiEvent<unknown, unknown>).partnerId;
       // A refusal (409, 422) is the answer to this request: a retry gets it again. Anything else may be retried.
-      if (request.error instanceof HttpError && request.error.statusCode < 500) {
-        const answer = errorResponse(request.error);
+      const refusal = httpErrorOf(request.error);
+      if (refusal && refusal.statusCode < 500) {
+        const answer = errorResponse(refusal);
         await store.repository.complete(partnerId, key, {
           statusCode: answer.statusCode,
           headers: (answer.headers ?? {}) as Record<string, string>,

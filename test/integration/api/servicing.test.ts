@@ -105,6 +105,28 @@ describe('POST /v1/loans', () => {
     at('2027-07-01T02:00:00.000Z');
   });
 
+  it('replays a refusal to a keyed request: the retry gets the same 422, marked replayed', async () => {
+    const declined = await api.request('POST', '/v1/applications', {
+      body: { ...application, bureau: { ...application.bureau, inquiriesLast90Days: 9 } },
+    });
+    const keyed = {
+      body: { applicationId: declined.body.applicationId },
+      headers: { 'idempotency-key': 'book-declined-1' },
+    };
+    const first = await api.request('POST', '/v1/loans', keyed);
+    const retry = await api.request('POST', '/v1/loans', keyed);
+    expect([first.status, first.body.error, first.headers.get('idempotent-replayed')]).toEqual([
+      422,
+      'application_not_approved',
+      null,
+    ]);
+    expect([retry.status, retry.body, retry.headers.get('idempotent-replayed')]).toEqual([
+      422,
+      first.body,
+      'true',
+    ]);
+  });
+
   it("answers 404 for another partner's application and loan", async () => {
     const applicationId = await approvedApplication();
     expect(
