@@ -5,7 +5,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import type { ApiEvent } from './api-event.ts';
 import { httpErrorOf } from './error-status.ts';
-import { badRequest, conflict, HttpError } from './errors.ts';
+import { badRequest, conflict } from './errors.ts';
 import { errorResponse } from './responses.ts';
 
 export interface IdempotencyStore {
