@@ -208,3 +208,21 @@ export interface LoanWithInstallments {
   loan: LoanRecord;
   installments: InstallmentRecord[];
 }
+
+/** A task for a person that a rung of the ladder opens: once per loan, episode and rung. */
+export interface CollectionTask {
+  taskId: string;
+  type: 'agent_call' | 'legal_review' | 'legal_referral' | 'internal_legal_review';
+  /** The queue it was handed to (what the contact line shows as `to`). */
+  queue: string;
+  /** Why a person: the rung's own task, or messages that no automated channel may carry. */
+  reason: 'rung' | 'all_channels_opted_out';
+  loanId: string;
+  partnerId: string;
+  borrowerId: string;
+  episode: number;
+  rung: string;
+  installmentNo: number;
+  status: 'open';
+  createdAt: string;
+}

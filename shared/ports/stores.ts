@@ -4,6 +4,7 @@ import type {
   BeginResult,
   BorrowerRecord,
   ClaimResult,
+  CollectionTask,
   ContactEntry,
   ContactKey,
   ContactPreferences,
@@ -94,6 +95,8 @@ export interface LoanStore {
     expectedVersion: number,
     changed: InstallmentRecord[],
   ): Promise<void>;
+  /** The loan alone, under the version check. */
+  saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void>;
   /** The loan and changed installments together, under the same version check. */
   saveInstallments(loan: LoanRecord, expectedVersion: number, changed: InstallmentRecord[]): Promise<void>;
 }
@@ -124,6 +127,16 @@ export interface ContactLedger {
   markFailed(key: ContactKey, now: Date, failure: string): Promise<void>;
   get(key: ContactKey): Promise<ContactEntry | undefined>;
   listForLoan(loanId: string): Promise<ContactEntry[]>;
+}
+
+export interface AgeingIndex {
+  /** Active loans whose oldest unpaid installment fell due before `today`: the loans past due, only they. */
+  findLoansPastDue(today: LocalDate): Promise<LoanRecord[]>;
+}
+
+export interface TaskStore {
+  /** Records a task for a person; false when this loan, episode and rung has one already. */
+  createOnce(task: CollectionTask): Promise<boolean>;
 }
 
 export interface SweepRunStore {
@@ -159,4 +172,6 @@ export interface Stores {
   contacts: ContactLedger;
   sweepRuns: SweepRunStore;
   jobContext: JobContextStore;
+  ageing: AgeingIndex;
+  tasks: TaskStore;
 }

@@ -1,16 +1,21 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { dueDatesToSweep } from '#shared/contact/stages.ts';
+import { startEpisode } from '#shared/escalation/start-episode.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
+import { addDays } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ContactQueue } from '#shared/ports/contact.ts';
+import type { EscalationWorkflow } from '#shared/ports/escalation.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 
 export interface SweepDeps {
-  repos: Pick<Stores, 'dueIndex' | 'sweepRuns' | 'borrowers'>;
+  repos: Pick<Stores, 'dueIndex' | 'sweepRuns' | 'borrowers' | 'loans'>;
+  /** Starts the escalation of loans whose grace ended yesterday; without it, the ageing job does. */
+  workflow?: EscalationWorkflow;
   queue: ContactQueue;
   events: EventBus;
   clock: Clock;
@@ -96,6 +101,28 @@ export async function sweepReminders(deps: SweepDeps, businessDate: LocalDate): 
   const ordered = [...jobs.values()].sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
   for (let i = 0; i < ordered.length; i += 10) await deps.queue.enqueue(ordered.slice(i, i + 10));
   await deps.events.publish(events);
+  if (deps.workflow) {
+    const episodes = await startEpisodesPastGrace({ ...deps, workflow: deps.workflow }, businessDate);
+    installments += episodes.installments;
+    readUnits += episodes.readUnits;
+  }
   await deps.repos.sweepRuns.complete(businessDate, { installments, jobs: ordered.length, readUnits });
   return { status: 'swept', installments, jobs: ordered.length, readUnits };
+}
+
+/**
+ * The escalation's start: installments whose grace ended yesterday (due `graceDays + 1` days ago) put
+ * their loans into an episode. Each start is idempotent, and the daily ageing job starts any a missed
+ * sweep left unstarted.
+ */
+async function startEpisodesPastGrace(
+  deps: SweepDeps & { workflow: EscalationWorkflow },
+  businessDate: LocalDate,
+): Promise<{ installments: number; readUnits: number }> {
+  const due = await deps.repos.dueIndex.findDueInstallments(
+    addDays(businessDate, -(deps.rules.delinquency.graceDays + 1)),
+  );
+  const loanIds = [...new Set(due.installments.map((i) => i.loanId))].sort();
+  for (const loanId of loanIds) await startEpisode(deps, loanId);
+  return { installments: due.installments.length, readUnits: due.consumedReadUnits };
 }

@@ -45,6 +45,13 @@ export const keys = {
     pk: `CONTACTDAY#${identityHash}`,
     sk: localDate,
   }),
+  /** A task for a person (agent call, legal review or referral), once per loan, episode and rung. */
+  task: (loanId: string, episode: number, rung: string): ItemKey => ({
+    pk: `LOAN#${loanId}`,
+    sk: `TASK#e${episode}#${rung}`,
+  }),
+  /** The daily ageing run of one business date. */
+  ageingRun: (businessDate: string): ItemKey => ({ pk: `AGEING#${businessDate}`, sk: 'RUN' }),
   /** The daily sweep of one business date (runs at most once to completion). */
   sweepRun: (businessDate: string): ItemKey => ({ pk: `SWEEP#${businessDate}`, sk: 'RUN' }),
   /** Inbound SMS: which borrowers use this phone number (by HMAC). */
@@ -75,12 +82,17 @@ export function dueIndexKey(dueDate: LocalDate, loanId: string, installmentNo: n
   return { dueShard: `${dueDate}#${shardOf(loanId, shards)}`, dueSort: `${loanId}#${pad(installmentNo)}` };
 }
 
+/** The ageing-index attributes of an active loan with something unpaid (omitted otherwise: the index stays sparse). */
+export function ageingIndexKey(oldestUnpaidDueDate: LocalDate, loanId: string, shards: number) {
+  return { ageShard: `AGE#${shardOf(loanId, shards)}`, ageSort: `${oldestUnpaidDueDate}#${loanId}` };
+}
+
 export function dueShardKey(dueDate: LocalDate, shard: number): string {
   return `${dueDate}#${shard}`;
 }
 
 /** Attributes that exist only for the table's keys and indexes, never part of a record. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'kind', 'dueShard', 'dueSort'];
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'kind', 'dueShard', 'dueSort', 'ageShard', 'ageSort'];
 
 /** The record an item holds: the item less its key and index attributes (and any `extra` storage-only ones). */
 export function recordOf<T>(item: Record<string, unknown>, extra: readonly string[] = []): T {

@@ -20,14 +20,23 @@ import type {
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { dueIndexKey, keys, recordOf } from './keys.ts';
+import { ageingIndexKey, dueIndexKey, keys, recordOf } from './keys.ts';
 
 export class LoanRepository implements LoanStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly dueIndexShards: number,
+    private readonly ageingIndexShards: number,
   ) {}
+
+  /** The loan item; an active loan with something unpaid carries the ageing-index attributes. */
+  private loanItem(loan: LoanRecord): Record<string, unknown> {
+    const item: Record<string, unknown> = { ...keys.loan(loan.loanId), kind: 'loan', ...loan };
+    if (loan.status === 'active' && loan.oldestUnpaidDueDate)
+      Object.assign(item, ageingIndexKey(loan.oldestUnpaidDueDate, loan.loanId, this.ageingIndexShards));
+    return item;
+  }
 
   /** The installment item; an unpaid one carries the due-index attributes, a paid one does not. */
   private installmentItem(inst: InstallmentRecord): Record<string, unknown> {
@@ -66,7 +75,7 @@ export class LoanRepository implements LoanStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.loan(loan.loanId), kind: 'loan', ...loan },
+                Item: this.loanItem(loan),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -90,7 +99,7 @@ export class LoanRepository implements LoanStore {
    */
   async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[], concurrency = 8): Promise<void> {
     const items = [
-      ...loans.map((loan) => ({ ...keys.loan(loan.loanId), kind: 'loan', ...loan })),
+      ...loans.map((loan) => this.loanItem(loan)),
       ...installments.map((inst) => this.installmentItem(inst)),
     ];
     const batches: Record<string, unknown>[][] = [];
@@ -193,6 +202,11 @@ export class LoanRepository implements LoanStore {
     }
   }
 
+  /** Saves the loan alone under the version check (an escalation step, a transition). */
+  async saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void> {
+    await this.saveInstallments(loan, expectedVersion, []);
+  }
+
   /** Saves changed installments and the loan (e.g. penalty accrual, re-dated schedule) under the version check. */
   async saveInstallments(
     loan: LoanRecord,
@@ -223,7 +237,7 @@ export class LoanRepository implements LoanStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...keys.loan(loan.loanId), kind: 'loan', ...loan, version: expectedVersion + 1 },
+        Item: this.loanItem({ ...loan, version: expectedVersion + 1 }),
         ConditionExpression: 'version = :expected',
         ExpressionAttributeValues: { ':expected': expectedVersion },
       },

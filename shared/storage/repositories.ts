@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Rules } from '#shared/config/rules.ts';
 import type { Stores } from '#shared/ports/stores.ts';
+import { AgeingIndexRepository } from './ageing-index-repository.ts';
 import { ApplicationRepository } from './application-repository.ts';
 import { BorrowerRepository } from './borrower-repository.ts';
 import { ContactLedgerRepository } from './contact-ledger-repository.ts';
@@ -9,6 +10,7 @@ import { DueIndexRepository } from './due-index-repository.ts';
 import { JobContextRepository } from './job-context-repository.ts';
 import { LoanRepository } from './loan-repository.ts';
 import { SweepRunRepository } from './sweep-run-repository.ts';
+import { TaskRepository } from './task-repository.ts';
 
 /** The DynamoDB implementations of every store port (`Stores`), with what tests and loaders use beyond them. */
 export interface Repositories extends Stores {
@@ -19,6 +21,8 @@ export interface Repositories extends Stores {
   contacts: ContactLedgerRepository;
   sweepRuns: SweepRunRepository;
   jobContext: JobContextRepository;
+  ageing: AgeingIndexRepository;
+  tasks: TaskRepository;
 }
 
 /** All repositories over one table and one client (created once per container). */
@@ -29,10 +33,17 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
   return {
     applications: new ApplicationRepository(db, tableName, borrowers),
     borrowers,
-    loans: new LoanRepository(db, tableName, rules.schedule.dueIndexShards),
+    loans: new LoanRepository(
+      db,
+      tableName,
+      rules.schedule.dueIndexShards,
+      rules.collection.ageingIndexShards,
+    ),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts,
     sweepRuns: new SweepRunRepository(db, tableName),
     jobContext: new JobContextRepository(db, tableName, contacts),
+    ageing: new AgeingIndexRepository(db, tableName, rules.collection.ageingIndexShards),
+    tasks: new TaskRepository(db, tableName),
   };
 }

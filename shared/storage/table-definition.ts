@@ -26,6 +26,7 @@ export interface TableDefinition {
 }
 
 export const DUE_INDEX = 'due-date';
+export const AGEING_INDEX = 'ageing';
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -37,6 +38,15 @@ export const tableDefinition: TableDefinition = {
       indexName: DUE_INDEX,
       partitionKey: { name: 'dueShard', type: 'S' },
       sortKey: { name: 'dueSort', type: 'S' },
+      projection: 'ALL',
+    },
+    {
+      // Active loans with something unpaid, sorted by the oldest unpaid due date (`<date>#<loanId>`) in
+      // write shards: the daily ageing job asks for the dates before today and so reads only the loans
+      // past due, never the current book. A loan leaves it when repaid or charged off.
+      indexName: AGEING_INDEX,
+      partitionKey: { name: 'ageShard', type: 'S' },
+      sortKey: { name: 'ageSort', type: 'S' },
       projection: 'ALL',
     },
   ],

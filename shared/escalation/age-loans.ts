@@ -1,0 +1,105 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { openEpisode } from '#shared/collection/ladder.ts';
+import { changeStanding } from '#shared/collection/standing.ts';
+import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
+import { outstanding } from '#shared/lending/allocation.ts';
+import { bucketOf, daysPastDue } from '#shared/lending/delinquency.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type { Bucket, LocalDate } from '#shared/lending/types.ts';
+import type { LoanRecord } from '#shared/ports/records.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { EscalationDeps } from './escalation-deps.ts';
+import { startEpisode } from './start-episode.ts';
+
+export interface AgeingResult {
+  /** Loans past due read through the ageing index (the current book is not read). */
+  loansRead: number;
+  byBucket: Partial<Record<Bucket, { loans: number; outstanding: number }>>;
+  nonPerforming: number;
+  chargedOff: number;
+  /** Episodes the sweep had not started (a missed run) that this run started. */
+  episodesStarted: number;
+  openEpisodes: number;
+}
+
+/**
+ * Flow "Age" (daily, lender time): for the loans past due only, days past due and bucket; the
+ * non-performing and charge-off transitions, each once per loan with its event; the start of any
+ * episode a missed sweep left unstarted; and metrics by bucket, count and outstanding.
+ */
+export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): Promise<AgeingResult> {
+  const loans = await deps.repos.ageing.findLoansPastDue(businessDate);
+  const result: AgeingResult = {
+    loansRead: loans.length,
+    byBucket: {},
+    nonPerforming: 0,
+    chargedOff: 0,
+    episodesStarted: 0,
+    openEpisodes: 0,
+  };
+  for (const listed of loans) {
+    const aged = await ageLoan(deps, listed.loanId, businessDate);
+    if (!aged) continue;
+    const slot = (result.byBucket[aged.bucket] ??= { loans: 0, outstanding: 0 });
+    slot.loans += 1;
+    slot.outstanding += aged.outstanding;
+    result.nonPerforming += aged.made.includes('non_performing') ? 1 : 0;
+    result.chargedOff += aged.made.includes('charged_off') ? 1 : 0;
+    if (aged.loan.status === 'active' && (await startEpisode(deps, aged.loan.loanId)) === 'started')
+      result.episodesStarted += 1;
+    const after = await deps.repos.loans.getLoan(aged.loan.loanId);
+    if (after && openEpisode(after)) result.openEpisodes += 1;
+  }
+  emitMetrics(deps, result);
+  return result;
+}
+
+async function ageLoan(deps: EscalationDeps, loanId: string, today: LocalDate) {
+  const { rules } = deps;
+  for (;;) {
+    const current = await deps.repos.loans.getLoanWithInstallments(loanId);
+    if (!current) return undefined;
+    const installments = accrueLoanPenalty(current.loan, current.installments, today, rules);
+    const dpd = daysPastDue(installments, today, rules);
+    const at = deps.clock.now().toISOString();
+    const { loan, made } = changeStanding(current.loan, dpd, today, at, rules);
+    try {
+      if (made.length > 0) await deps.repos.loans.saveLoan(loan, current.loan.version);
+    } catch (err) {
+      if (err instanceof LoanVersionConflict) continue;
+      throw err;
+    }
+    await deps.events.publish(transitionEvents(loan, made, dpd, at));
+    const owed = installments.reduce((sum, i) => sum + outstanding(i).total, 0);
+    return { loan, made, bucket: bucketOf(dpd, rules), outstanding: owed };
+  }
+}
+
+function transitionEvents(loan: LoanRecord, made: string[], dpd: number, at: string): DomainEvent[] {
+  const detail = {
+    loanId: loan.loanId,
+    partnerId: loan.partnerId,
+    borrowerId: loan.borrowerId,
+    daysPastDue: dpd,
+  };
+  return [
+    ...(made.includes('non_performing') ? [{ type: 'LoanNonPerforming' as const, at, detail }] : []),
+    ...(made.includes('charged_off') ? [{ type: 'LoanChargedOff' as const, at, detail }] : []),
+  ];
+}
+
+/** EMF by bucket (count and outstanding), transitions, and open episodes (the executions quota alarm). */
+function emitMetrics(deps: EscalationDeps, result: AgeingResult): void {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  for (const [bucket, slot] of Object.entries(result.byBucket)) {
+    const single = metrics.singleMetric();
+    single.addDimension('bucket', bucket);
+    single.addMetric('LoansByBucket', MetricUnit.Count, slot.loans);
+    single.addMetric('OutstandingByBucket', MetricUnit.NoUnit, slot.outstanding);
+  }
+  metrics.addMetric('LoansNonPerforming', MetricUnit.Count, result.nonPerforming);
+  metrics.addMetric('LoansChargedOff', MetricUnit.Count, result.chargedOff);
+  metrics.addMetric('EpisodesStartedByAgeing', MetricUnit.Count, result.episodesStarted);
+  metrics.addMetric('OpenEscalationEpisodes', MetricUnit.Count, result.openEpisodes);
+}

@@ -1,0 +1,231 @@
+import { decideRung, type EscalationState, type Rung } from '#shared/collection/ladder.ts';
+import { type RungTask, rungEffects, rungMessageItems } from '#shared/collection/rung-effects.ts';
+import { changeStanding } from '#shared/collection/standing.ts';
+import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
+import {
+  addDays,
+  formatInstantInZone,
+  instantAt,
+  localDateOf,
+  minuteOfDay,
+  toZoned,
+} from '#shared/lending/calendar.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type { BorrowerRecord, CollectionTask, InstallmentRecord, LoanRecord } from '#shared/ports/records.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { EscalationDeps } from './escalation-deps.ts';
+
+/** What each rung task of the workflow is given: the loan, its episode, the rung and its instant. */
+export interface RungInput {
+  loanId: string;
+  episode: number;
+  rung: string;
+  scheduledAt: string;
+}
+
+/** What it answers: the rung to wait for next (or `end`) and when; the workflow's Wait reads `nextAt`. */
+export interface RungOutput {
+  loanId: string;
+  episode: number;
+  next: string;
+  nextAt: string;
+}
+
+/**
+ * One rung of the ladder: re-read the loan, decide (`decideRung`), and act. The rung is recorded on the
+ * loan (with any non-performing or charge-off transition) under the version check, then its messages
+ * are queued for the sender — the same contact rules, ledger and carrier as reminders, keyed by episode
+ * so a retry sends nothing twice — and its tasks recorded once and handed to their queue. A retried step
+ * finds the rung taken and only repeats the idempotent hand-offs.
+ */
+export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<RungOutput> {
+  const { rules } = deps;
+  const out = (next: string, at: Date): RungOutput => ({ ...pick(input), next, nextAt: at.toISOString() });
+  for (;;) {
+    const now = deps.clock.now();
+    const current = await deps.repos.loans.getLoanWithInstallments(input.loanId);
+    if (!current) return out('end', now);
+    const { loan } = current;
+    const today = localDateOf(now, rules.timezone);
+    const installments = accrueLoanPenalty(loan, current.installments, today, rules);
+    const decision = decideRung(loan, installments, input, now, rules);
+    try {
+      if (decision.kind === 'end') {
+        if (decision.reason === 'cured') await endEpisode(deps, loan, input.episode, now);
+        return out('end', now);
+      }
+      if (decision.kind === 'wait') {
+        const pausedUntil = decision.pausedUntil?.toISOString() ?? null;
+        const episode = loan.escalation as EscalationState;
+        if (episode.pausedUntil !== pausedUntil)
+          await deps.repos.loans.saveLoan({ ...loan, escalation: { ...episode, pausedUntil } }, loan.version);
+        return out(decision.rung, decision.at);
+      }
+      const borrower = await deps.repos.borrowers.get(loan.partnerId, loan.borrowerId);
+      const effects = rungEffects(
+        decision.rung,
+        {
+          ...pick(input),
+          partnerId: loan.partnerId,
+          borrowerId: loan.borrowerId,
+          optOut: borrower?.preferences.optOut ?? [],
+          shareWithCollectionAgencies: borrower?.preferences.consents.shareWithCollectionAgencies ?? false,
+        },
+        decision.sendMessages,
+        loan.nonPerformingSince !== undefined,
+        rules,
+      );
+      // The agent cap is checked before anything is recorded: a full day moves the whole rung to tomorrow.
+      if (!(await reserveAgentSlots(deps, loan, borrower, effects.tasks, now))) {
+        const tomorrow = addDays(localDateOf(now, rules.timezone), 1);
+        return out(decision.rung.id, instantAt(tomorrow, minuteOfDay(rules.contact.sweepAt), rules.timezone));
+      }
+      const events = taken(loan.escalation, decision.rung, deps)
+        ? []
+        : await recordRung(deps, loan, decision.rung, decision.dpd, now);
+      const oldest = { ...decision.oldest, loanId: loan.loanId } as InstallmentRecord;
+      const { businessDate, items } = rungMessageItems(oldest, now, rules);
+      await deps.contactQueue.enqueue(
+        effects.messages.map((m) => ({
+          jobId: m.jobId,
+          businessDate,
+          partnerId: loan.partnerId,
+          borrowerId: loan.borrowerId,
+          stage: decision.rung.id,
+          offsetDays: decision.rung.offsetDays,
+          channel: m.channel,
+          items,
+          episode: input.episode,
+        })),
+      );
+      await handOverTasks(
+        deps,
+        loan,
+        borrower,
+        input,
+        decision.rung,
+        oldest.installmentNo,
+        effects.tasks,
+        now,
+      );
+      await deps.events.publish(events);
+      return decision.next ? out(decision.next.rung, decision.next.at) : out('end', now);
+    } catch (err) {
+      if (err instanceof LoanVersionConflict) continue; // another writer: read again and decide again
+      throw err;
+    }
+  }
+}
+
+const pick = (input: RungInput) => ({ loanId: input.loanId, episode: input.episode });
+
+/** Was this rung (or a later one) already recorded in the episode? Then this is a retry. */
+function taken(episode: EscalationState | undefined, rung: Rung, deps: EscalationDeps): boolean {
+  if (!episode?.rung) return false;
+  const ladder = deps.rules.collection.ladder;
+  return ladder.findIndex((r) => r.id === episode.rung) >= ladder.findIndex((r) => r.id === rung.id);
+}
+
+/** Records the rung on the loan with the transition it makes; returns the events to publish. */
+async function recordRung(
+  deps: EscalationDeps,
+  loan: LoanRecord,
+  rung: Rung,
+  dpd: number,
+  now: Date,
+): Promise<DomainEvent[]> {
+  const at = now.toISOString();
+  const today = localDateOf(now, deps.rules.timezone);
+  const episode = loan.escalation as EscalationState;
+  const stepped = { ...loan, escalation: { ...episode, rung: rung.id, pausedUntil: null } };
+  const { loan: next, made } = changeStanding(stepped, dpd, today, at, deps.rules, rung.transition);
+  await deps.repos.loans.saveLoan(next, loan.version);
+  const who = { loanId: loan.loanId, partnerId: loan.partnerId, borrowerId: loan.borrowerId };
+  const isFirst = deps.rules.collection.ladder[0]?.id === rung.id;
+  const events: DomainEvent[] = [
+    {
+      type: isFirst ? 'EscalationStarted' : 'EscalationStepTaken',
+      at,
+      detail: { ...who, episode: episode.episode, rung: rung.id, daysPastDue: dpd },
+    },
+  ];
+  if (made.includes('non_performing'))
+    events.push({ type: 'LoanNonPerforming', at, detail: { ...who, daysPastDue: dpd } });
+  if (made.includes('charged_off'))
+    events.push({ type: 'LoanChargedOff', at, detail: { ...who, daysPastDue: dpd } });
+  return events;
+}
+
+/** Agent calls count against the person's daily cap; the reservation is idempotent per task. */
+async function reserveAgentSlots(
+  deps: EscalationDeps,
+  loan: LoanRecord,
+  borrower: BorrowerRecord | undefined,
+  tasks: RungTask[],
+  now: Date,
+): Promise<boolean> {
+  const timezone = borrower?.preferences.timezone ?? deps.rules.timezone;
+  for (const task of tasks.filter((t) => t.type === 'agent_call')) {
+    const reserved = await deps.repos.contacts.reserveDailySlot({
+      identityHash: loan.identityHash,
+      localDate: toZoned(now, timezone).date,
+      channel: 'agent',
+      messageKey: task.taskId,
+      cap: deps.rules.contact.maxAgentTasksPerBorrowerPerDay,
+    });
+    if (!reserved) return false;
+  }
+  return true;
+}
+
+/** Each task recorded once; only the call that recorded it hands it to its queue and writes its line. */
+async function handOverTasks(
+  deps: EscalationDeps,
+  loan: LoanRecord,
+  borrower: BorrowerRecord | undefined,
+  input: RungInput,
+  rung: Rung,
+  installmentNo: number,
+  tasks: RungTask[],
+  now: Date,
+): Promise<void> {
+  const timezone = borrower?.preferences.timezone ?? deps.rules.timezone;
+  for (const t of tasks) {
+    const task: CollectionTask = {
+      ...t,
+      loanId: loan.loanId,
+      partnerId: loan.partnerId,
+      borrowerId: loan.borrowerId,
+      episode: input.episode,
+      rung: rung.id,
+      installmentNo,
+      status: 'open',
+      createdAt: now.toISOString(),
+    };
+    if (!(await deps.repos.tasks.createOnce(task))) continue;
+    await deps.taskQueue.enqueue(task);
+    await deps.log.record([
+      {
+        at: formatInstantInZone(now, timezone),
+        borrowerId: loan.borrowerId,
+        loanId: loan.loanId,
+        installmentNo,
+        stage: rung.id,
+        channel: task.queue === deps.rules.collection.legalQueueName ? 'legal' : 'agent',
+        to: task.queue,
+        templateId: `task.${task.type}`,
+        language: borrower?.preferences.language ?? 'zh-CN',
+        status: 'sent',
+        ...(task.reason === 'rung' ? {} : { reason: task.reason }),
+      },
+    ]);
+  }
+}
+
+/** A rung that finds the loan cured (no payment ended the episode: e.g. a deferral) ends it on the loan. */
+async function endEpisode(deps: EscalationDeps, loan: LoanRecord, episode: number, now: Date): Promise<void> {
+  const open = loan.escalation;
+  if (!open || open.episode !== episode || open.endedAt) return;
+  const ended = { ...open, endedAt: now.toISOString(), endReason: 'cured' as const };
+  await deps.repos.loans.saveLoan({ ...loan, escalation: ended }, loan.version);
+}
