@@ -6,8 +6,10 @@ import type { Construct } from 'constructs';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import type { FunctionName } from '#shared/http/route-table.ts';
 import { ContactQueue } from './constructs/contact-queue.ts';
+import { DailyAgeing } from './constructs/daily-ageing.ts';
 import { DailySweep } from './constructs/daily-sweep.ts';
 import { DuebellData, grantTableReadWrite } from './constructs/data.ts';
+import { Escalation } from './constructs/escalation.ts';
 import { DuebellEvents } from './constructs/event-bus.ts';
 import { DuebellFunction } from './constructs/node-function.ts';
 import { PartnerApi, type PartnerConfig } from './constructs/partner-api.ts';
@@ -33,15 +35,17 @@ export interface DuebellStackProps extends StackProps {
 const entry = (fn: string) => fileURLToPath(new URL(`../functions/${fn}/handler.ts`, import.meta.url));
 
 /**
- * Wiring only: storage, events, the partner API and its functions, the contact queue and the daily sweep,
- * with least-privilege grants.
+ * Wiring only: storage, events, the partner API and its functions, the contact queue, the escalation
+ * ladder, the daily sweep and the daily ageing job, with least-privilege grants.
  */
 export class DuebellStack extends Stack {
   readonly data: DuebellData;
   readonly api: PartnerApi;
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly contactQueue: ContactQueue;
+  readonly escalation: Escalation;
   readonly dailySweep: DailySweep;
+  readonly dailyAgeing: DailyAgeing;
   readonly opsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: DuebellStackProps = {}) {
@@ -101,14 +105,34 @@ export class DuebellStack extends Stack {
       senderMaxConcurrency: rules.contact.senderMaxConcurrency,
       emailIdentityArn: props.emailIdentityArn,
     });
-    this.dailySweep = new DailySweep(this, 'DailySweep', {
-      entry: entry('sweep'),
+    this.escalation = new Escalation(this, 'Escalation', {
+      entry: entry('escalation-step'),
       table: this.data.table,
       bus: events.bus,
       contactQueue: this.contactQueue.queue,
       environment: shared,
       opsTopic: this.opsTopic,
+      ladder: rules.collection.ladder,
+    });
+    this.dailySweep = new DailySweep(this, 'DailySweep', {
+      entry: entry('sweep'),
+      table: this.data.table,
+      bus: events.bus,
+      contactQueue: this.contactQueue.queue,
+      stateMachine: this.escalation.stateMachine,
+      environment: shared,
+      opsTopic: this.opsTopic,
       sweepAt: rules.contact.sweepAt,
+      timeZone: rules.timezone,
+    });
+    this.dailyAgeing = new DailyAgeing(this, 'DailyAgeing', {
+      entry: entry('ageing'),
+      table: this.data.table,
+      bus: events.bus,
+      stateMachine: this.escalation.stateMachine,
+      environment: shared,
+      opsTopic: this.opsTopic,
+      ageingAt: rules.collection.ageingAt,
       timeZone: rules.timezone,
     });
   }

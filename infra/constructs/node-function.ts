@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -17,6 +18,23 @@ export const lambdaBundle = {
   // and every function runs the SDK version the tests ran.
   external: [] as string[],
 } as const;
+
+/** The Powertools service name and metrics namespace every function is given. */
+export const powertools = { serviceName: 'duebell', metricsNamespace: 'Duebell' } as const;
+
+/**
+ * A custom metric as the functions publish it through Powertools Metrics: in the `Duebell` namespace,
+ * under the `service` dimension Powertools adds to every metric (an alarm on the metric without it
+ * would watch a metric no one publishes).
+ */
+export function functionMetric(metricName: string, options: MetricOptions = {}): Metric {
+  return new Metric({
+    ...options,
+    namespace: powertools.metricsNamespace,
+    metricName,
+    dimensionsMap: { service: powertools.serviceName },
+  });
+}
 
 export interface DuebellFunctionProps {
   /** Path of the handler module (exports `handler`). */
@@ -68,8 +86,8 @@ export class DuebellFunction extends Construct {
       logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'duebell',
-        POWERTOOLS_METRICS_NAMESPACE: 'Duebell',
+        POWERTOOLS_SERVICE_NAME: powertools.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: powertools.metricsNamespace,
         ...props.environment,
       },
       bundling: {

@@ -6,18 +6,26 @@ import type { Construct } from 'constructs';
 export interface OpsAlarmProps {
   /** What the alarm says to the person who reads it. */
   readonly description: string;
-  /** Alarms at one or more in a single period of this metric. */
+  /** Alarms at `threshold` or more in a single period of this metric. */
   readonly metric: IMetric;
   /** Where the alarm goes. */
   readonly opsTopic: ITopic;
+  /**
+   * The value at or above which the alarm fires.
+   * @default 1 - the first time it happens
+   */
+  readonly threshold?: number;
 }
 
-/** An alarm that tells ops the first time something that should never happen happens (a DLQ, an error). */
+/**
+ * An alarm that tells ops the first time something that should never happen happens (a DLQ, an error),
+ * or, given a threshold, when a gauge reaches it.
+ */
 export function opsAlarm(scope: Construct, id: string, props: OpsAlarmProps): Alarm {
   const alarm = new Alarm(scope, id, {
     alarmDescription: props.description,
     metric: props.metric,
-    threshold: 1,
+    threshold: props.threshold ?? 1,
     evaluationPeriods: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,

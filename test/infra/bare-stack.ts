@@ -61,3 +61,53 @@ export function environmentOf(template: Template, fn: IFunction): Record<string,
   if (!resource) throw new Error(`${fn.node.path} is not in the template`);
   return resource.Properties.Environment.Variables;
 }
+
+/** A state of an Amazon States Language definition, as far as the tests read it. */
+export interface AslState {
+  readonly Type: string;
+  readonly Next?: string;
+  readonly End?: boolean;
+  readonly Resource?: string;
+  readonly TimestampPath?: string;
+  readonly Retry?: {
+    ErrorEquals: string[];
+    IntervalSeconds?: number;
+    MaxAttempts?: number;
+    BackoffRate?: number;
+  }[];
+  readonly Catch?: { ErrorEquals: string[]; ResultPath?: string; Next: string }[];
+  readonly Choices?: { Variable: string; StringEquals?: string; Next: string }[];
+  readonly Default?: string;
+  readonly Error?: string;
+  readonly [key: string]: unknown;
+}
+
+/** A placeholder ARN for a `{ Ref }` or `{ Fn::GetAtt: [id, 'Arn'] }` inside a definition. */
+export const placeholderArn = (logicalIdOrPseudo: string) => `arn:placeholder:${logicalIdOrPseudo}`;
+
+/**
+ * The state machine's definition, parsed: the `Fn::Join` CloudFormation writes is resolved with
+ * `placeholderArn` for each reference (a function's ARN becomes `placeholderArn(<its logical id>)`).
+ */
+export function definitionOf(
+  template: Template,
+  stateMachine: IConstruct,
+): { StartAt: string; States: Record<string, AslState> } {
+  const resource = template.toJSON().Resources[logicalId(stateMachine)];
+  if (!resource) throw new Error(`${stateMachine.node.path} is not in the template`);
+  const definition: unknown = resource.Properties.DefinitionString;
+  const parts =
+    typeof definition === 'string'
+      ? [definition]
+      : (definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const { Ref: refTo, 'Fn::GetAtt': getAtt } = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      if (refTo) return placeholderArn(refTo);
+      if (getAtt?.[1] === 'Arn') return placeholderArn(getAtt[0]);
+      throw new Error(`unexpected token in the definition: ${JSON.stringify(part)}`);
+    })
+    .join('');
+  return JSON.parse(text);
+}

@@ -4,6 +4,7 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
 import { DailySweep, type DailySweepProps } from '../../infra/constructs/daily-sweep.ts';
@@ -22,17 +23,21 @@ function sweepIn(stack: Stack, props: Partial<DailySweepProps> = {}) {
   const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
   const bus = new EventBus(stack, 'Bus');
   const contactQueue = new Queue(stack, 'ContactQueue');
+  const stateMachine = new StateMachine(stack, 'Ladder', {
+    definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Rung')),
+  });
   const opsTopic = new Topic(stack, 'Ops');
   const sweep = new DailySweep(stack, 'DailySweep', {
     entry: handlerEntry('sweep'),
     table,
     bus,
     contactQueue,
+    stateMachine,
     environment: { TABLE_NAME: 'the-table', RULES: '{}' },
     opsTopic,
     ...props,
   });
-  return { sweep, table, bus, contactQueue, opsTopic };
+  return { sweep, table, bus, contactQueue, stateMachine, opsTopic };
 }
 
 describe('DailySweep with its defaults', () => {
@@ -96,7 +101,7 @@ describe('DailySweep with its defaults', () => {
     });
   });
 
-  it('runs the sweep for up to 5 minutes with 1 GB, given the shared environment and the contact queue', () => {
+  it('runs the sweep for up to 5 minutes with 1 GB, given the shared environment, the contact queue and the state machine', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 300,
       MemorySize: 1024,
@@ -109,10 +114,11 @@ describe('DailySweep with its defaults', () => {
       TABLE_NAME: 'the-table',
       RULES: '{}',
       CONTACT_QUEUE_URL: ref(parts.contactQueue),
+      STATE_MACHINE_ARN: ref(parts.stateMachine),
     });
   });
 
-  it('lets the sweep queue jobs, publish events and use the table, and hold no key or sender', () => {
+  it('lets the sweep queue jobs, publish events, use the table and start episodes, and hold no key or sender', () => {
     const sweep = parts.sweep.sweep;
     expect(actionsOn(template, sweep, arnOf(parts.contactQueue))).toEqual([
       'sqs:SendMessage',
@@ -120,6 +126,10 @@ describe('DailySweep with its defaults', () => {
       'sqs:GetQueueUrl',
     ]);
     expect(actionsOn(template, sweep, arnOf(parts.bus))).toEqual(['events:PutEvents']);
+    expect(actionsOn(template, sweep, ref(parts.stateMachine))).toEqual(['states:StartExecution']);
+    expect(actionsOf(template, sweep).filter((a) => a.startsWith('states:'))).toEqual([
+      'states:StartExecution',
+    ]);
     expect(actionsOf(template, sweep)).toEqual(
       expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']),
     );

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  AGEING_INDEX,
   attributeDefinitions,
   DUE_INDEX,
   type TableDefinition,
@@ -19,8 +20,8 @@ describe('DuebellData with its defaults', () => {
     template = Template.fromStack(stack);
   });
 
-  it('builds the table from the shared definition: keys, attributes, the due-date index and TTL', () => {
-    expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([DUE_INDEX]);
+  it('builds the table from the shared definition: keys, attributes, the due-date and ageing indexes and TTL', () => {
+    expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([DUE_INDEX, AGEING_INDEX]);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: Match.absent(),
@@ -37,6 +38,14 @@ describe('DuebellData with its defaults', () => {
           KeySchema: [
             { AttributeName: 'dueShard', KeyType: 'HASH' },
             { AttributeName: 'dueSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'ageing',
+          KeySchema: [
+            { AttributeName: 'ageShard', KeyType: 'HASH' },
+            { AttributeName: 'ageSort', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

@@ -3,17 +3,28 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRules } from '#shared/config/rules.ts';
+import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { routeTable } from '#shared/http/route-table.ts';
 import { buildApp } from '../../infra/app.ts';
+import { ladderStateNames } from '../../infra/constructs/escalation-definition.ts';
 import type { DuebellStack } from '../../infra/duebell-stack.ts';
-import { actionsOf, arnOf, environmentOf, logicalId, ref, skipBundling } from './bare-stack.ts';
+import {
+  actionsOf,
+  actionsOn,
+  arnOf,
+  definitionOf,
+  environmentOf,
+  logicalId,
+  ref,
+  skipBundling,
+} from './bare-stack.ts';
 
 /** Overrides of a deployment, each reaching a different construct. */
 const rules = loadRules({
   timezone: 'Asia/Jakarta',
   contact: { sweepAt: '08:30', senderMaxConcurrency: 3 },
   api: { throttleRatePerSecond: 20, quotaPerDay: 5000 },
+  collection: { ageingAt: '05:30', ladder: defaultRules.collection.ladder.slice(0, 3) },
 });
 
 let stack: DuebellStack;
@@ -35,9 +46,9 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('run Node 24 on ARM64 with active tracing: one per route group, plus sweep, sender and inbound SMS', () => {
+  it('run Node 24 on ARM64 with active tracing: one per route group, plus sweep, sender, inbound SMS, escalation step and ageing', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
-    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 3);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 5);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -51,7 +62,10 @@ describe('functions', () => {
       stack.dailySweep.sweep,
       stack.contactQueue.sender,
       stack.contactQueue.inboundSms,
+      stack.escalation.stepFunction,
+      stack.dailyAgeing.ageing,
     ];
+    expect(all).toHaveLength(Object.keys(routeTable).length + 5);
     for (const fn of all) {
       expect(environmentOf(template, fn)).toMatchObject({
         TABLE_NAME: ref(stack.data.table),
@@ -65,6 +79,31 @@ describe('functions', () => {
     const queueUrl = ref(stack.contactQueue.queue);
     expect(environmentOf(template, stack.dailySweep.sweep).CONTACT_QUEUE_URL).toEqual(queueUrl);
     expect(environmentOf(template, stack.contactQueue.sender).CONTACT_QUEUE_URL).toEqual(queueUrl);
+    expect(environmentOf(template, stack.escalation.stepFunction)).toMatchObject({
+      CONTACT_QUEUE_URL: queueUrl,
+      AGENT_QUEUE_URL: ref(stack.escalation.agentQueue),
+      LEGAL_QUEUE_URL: ref(stack.escalation.legalQueue),
+    });
+  });
+
+  it('let the sweep and the ageing job alone start escalation episodes, on the escalation state machine', () => {
+    const stateMachine = ref(stack.escalation.stateMachine);
+    const starters = [stack.dailySweep.sweep, stack.dailyAgeing.ageing];
+    const withArn = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { STATE_MACHINE_ARN: stateMachine } } },
+    });
+    expect(Object.keys(withArn).sort()).toEqual(starters.map(logicalId).sort());
+    for (const fn of starters) {
+      expect(actionsOn(template, fn, stateMachine)).toEqual(['states:StartExecution']);
+    }
+    const startingRoles = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
+          [s.Action].flat().includes('states:StartExecution'),
+        ),
+      )
+      .flatMap((p) => p.Properties.Roles);
+    expect(startingRoles).toHaveLength(2);
   });
 
   it('give the field key only to scoring and the sender, the HMAC secret only to scoring and inbound SMS', () => {
@@ -104,6 +143,30 @@ describe('wiring', () => {
     expect(actionsOf(template, stack.dailySweep.sweep)).toContain('sqs:SendMessage');
   });
 
+  it('ages at the rules’ time in the rules’ time zone', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 5 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Jakarta',
+      Target: Match.objectLike({ Arn: arnOf(stack.dailyAgeing.ageing) }),
+    });
+  });
+
+  it('escalates along the rules’ ladder, invoking the escalation step', () => {
+    const { StartAt, States } = definitionOf(template, stack.escalation.stateMachine);
+    expect(StartAt).toBe(ladderStateNames.waitFor('D+4'));
+    const tasks = Object.keys(States).filter((name) => States[name]?.Type === 'Task');
+    expect(tasks.sort()).toEqual(['D+15', 'D+4', 'D+7', ladderStateNames.recordFailure].sort());
+  });
+
+  it('builds the table with the due-date and ageing indexes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'due-date' }),
+        Match.objectLike({ IndexName: 'ageing' }),
+      ],
+    });
+  });
+
   it('bounds the sender at the rules’ concurrency', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: ref(stack.contactQueue.sender),
@@ -125,13 +188,15 @@ describe('wiring', () => {
       KmsMasterKeyId: arnOf(stack.data.fieldKey),
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    // contact DLQ; sweep and ageing: schedule DLQ and errors each; escalation: two task DLQs, failed and
+    // timed-out executions, failed steps, open episodes.
+    expect(alarms).toHaveLength(11);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(stack.opsTopic)]);
   });
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  // Nine esbuild bundles: about 20 s on the two-core machine when idle, more when it is busy.
+  // Eleven esbuild bundles: about 25 s on the two-core machine when idle, more when it is busy.
   it('finds nothing unacknowledged in the app, bundled as `cdk synth` bundles it', {
     timeout: 120_000,
   }, () => {
