@@ -1,0 +1,133 @@
+import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
+import type { BorrowerStore } from '#shared/ports/stores.ts';
+import { stored } from './copy.ts';
+
+/** Where a borrower sits, as the table keys it (partner, then borrower id). */
+const borrowerId = (partnerId: string, id: string) => `${partnerId}#${id}`;
+
+interface IdentitySets {
+  overdue: Set<string>;
+  hardship: Set<string>;
+}
+
+/** Borrowers per partner, their phone lookup and the cross-partner identity status, in memory. */
+export class InMemoryBorrowerStore implements BorrowerStore {
+  private readonly borrowers = new Map<string, BorrowerRecord>();
+  /** Phone hash → (partner#borrower → who), like the table's phone lookup items. */
+  private readonly phones = new Map<string, Map<string, { partnerId: string; borrowerId: string }>>();
+  private readonly identities = new Map<string, IdentitySets>();
+
+  async upsert(borrower: BorrowerRecord): Promise<void> {
+    this.applyUpsert(borrower);
+  }
+
+  /**
+   * The effect of an upsert, for a store that commits it together with its own write: every field the
+   * borrower has is set (fields it lacks are left as stored), preferences and `createdAt` only when
+   * none are stored; the phone lookup is added, and the previous number's dropped when it changed.
+   */
+  applyUpsert(borrower: BorrowerRecord, previous?: BorrowerRecord): void {
+    const id = borrowerId(borrower.partnerId, borrower.borrowerId);
+    const current = this.borrowers.get(id);
+    const { preferences, createdAt, ...rest } = stored(borrower);
+    this.borrowers.set(id, {
+      ...current,
+      ...rest,
+      preferences: current?.preferences ?? preferences,
+      createdAt: current?.createdAt ?? createdAt,
+    } as BorrowerRecord);
+    if (borrower.phoneHash) {
+      const users = this.phones.get(borrower.phoneHash) ?? new Map();
+      users.set(id, { partnerId: borrower.partnerId, borrowerId: borrower.borrowerId });
+      this.phones.set(borrower.phoneHash, users);
+    }
+    if (previous?.phoneHash && previous.phoneHash !== borrower.phoneHash) {
+      this.phones.get(previous.phoneHash)?.delete(id);
+    }
+  }
+
+  async get(partnerId: string, id: string): Promise<BorrowerRecord | undefined> {
+    const found = this.borrowers.get(borrowerId(partnerId, id));
+    return found ? stored(found) : undefined;
+  }
+
+  /** The stored record itself, for other in-memory stores reading in the same step (never handed out). */
+  peek(partnerId: string, id: string): BorrowerRecord | undefined {
+    return this.borrowers.get(borrowerId(partnerId, id));
+  }
+
+  async scoringView(
+    identityHash: string,
+    partnerId: string,
+    id?: string,
+  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus }> {
+    return {
+      borrower: id === undefined ? undefined : await this.get(partnerId, id),
+      status: this.statusOf(identityHash),
+    };
+  }
+
+  async findByPhoneHash(phoneHash: string): Promise<{ partnerId: string; borrowerId: string }[]> {
+    const users = this.phones.get(phoneHash);
+    if (!users) return [];
+    return [...users.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, who]) => ({ ...who }));
+  }
+
+  async optOut(
+    partnerId: string,
+    id: string,
+    channel: 'sms' | 'email',
+    at: string,
+    fromPhoneHash?: string,
+  ): Promise<boolean> {
+    const current = this.borrowers.get(borrowerId(partnerId, id));
+    if (!current) return false;
+    if (fromPhoneHash !== undefined && current.phoneHash !== fromPhoneHash) return false;
+    if (current.preferences.optOut.includes(channel)) return true;
+    const preferences = { ...current.preferences, optOut: [...current.preferences.optOut, channel] };
+    return this.setPreferences(partnerId, id, preferences, at);
+  }
+
+  async setPreferences(
+    partnerId: string,
+    id: string,
+    preferences: ContactPreferences,
+    updatedAt: string,
+  ): Promise<boolean> {
+    const current = this.borrowers.get(borrowerId(partnerId, id));
+    if (!current) return false;
+    current.preferences = stored(preferences);
+    current.updatedAt = updatedAt;
+    return true;
+  }
+
+  async identityStatus(identityHash: string): Promise<IdentityStatus> {
+    return this.statusOf(identityHash);
+  }
+
+  async setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void> {
+    this.updateSet(identityHash, 'overdue', loanId, overdue);
+  }
+
+  async setHardship(identityHash: string, loanId: string, active: boolean): Promise<void> {
+    this.updateSet(identityHash, 'hardship', loanId, active);
+  }
+
+  private updateSet(identityHash: string, set: keyof IdentitySets, loanId: string, add: boolean): void {
+    const sets = this.identities.get(identityHash) ?? { overdue: new Set(), hardship: new Set() };
+    if (add) sets[set].add(loanId);
+    else sets[set].delete(loanId);
+    this.identities.set(identityHash, sets);
+  }
+
+  private statusOf(identityHash: string): IdentityStatus {
+    const sets = this.identities.get(identityHash);
+    return {
+      identityHash,
+      overdueLoanIds: [...(sets?.overdue ?? [])].sort(),
+      hardshipLoanIds: [...(sets?.hardship ?? [])].sort(),
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import type { BeginResult, IdempotencyRecord, StoredResponse } from '#shared/ports/records.ts';
+import type { IdempotencyRecords } from '#shared/ports/stores.ts';
+import { stored } from './copy.ts';
+
+/** A record as stored; one written by `complete` alone has no request hash and never expires. */
+interface StoredRecord {
+  requestHash?: string;
+  status: 'in_progress' | 'completed';
+  response?: StoredResponse;
+  /** Epoch seconds. */
+  expiresAt?: number;
+  /** Epoch seconds: after this a request still in progress is presumed dead. */
+  inProgressUntil?: number;
+}
+
+/**
+ * Idempotency records of partner POSTs, in memory, per (partner, key). An expired record, and one whose
+ * request died in progress, count as absent for `begin`. Nothing removes expired records (DynamoDB's
+ * TTL does so at some unspecified time), so `get` may still return one.
+ */
+export class InMemoryIdempotencyRecords implements IdempotencyRecords {
+  private readonly records = new Map<string, StoredRecord>();
+
+  constructor(
+    /** Longer than any API function's timeout: a request still in progress after this has died. */
+    private readonly inProgressSeconds: number,
+  ) {}
+
+  async begin(
+    partnerId: string,
+    key: string,
+    requestHash: string,
+    now: Date,
+    ttlSeconds: number,
+  ): Promise<BeginResult> {
+    const id = recordId(partnerId, key);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const existing = this.records.get(id);
+    if (
+      !existing ||
+      (existing.expiresAt !== undefined && existing.expiresAt < nowSeconds) ||
+      (existing.status === 'in_progress' &&
+        existing.inProgressUntil !== undefined &&
+        existing.inProgressUntil < nowSeconds)
+    ) {
+      this.records.set(id, {
+        requestHash,
+        status: 'in_progress',
+        inProgressUntil: nowSeconds + this.inProgressSeconds,
+        expiresAt: nowSeconds + ttlSeconds,
+      });
+      return { kind: 'started' };
+    }
+    if (existing.requestHash !== requestHash) return { kind: 'mismatch' };
+    if (existing.status === 'completed' && existing.response)
+      return { kind: 'replay', response: stored(existing.response) };
+    return { kind: 'in_progress' };
+  }
+
+  /** Stores the answer; with no record (released, or never begun) it writes one with the answer alone. */
+  async complete(partnerId: string, key: string, response: StoredResponse): Promise<void> {
+    const id = recordId(partnerId, key);
+    this.records.set(id, { ...this.records.get(id), status: 'completed', response: stored(response) });
+  }
+
+  /** Drops a record still in progress; a completed one (or none) is left as it is. */
+  async release(partnerId: string, key: string): Promise<void> {
+    const id = recordId(partnerId, key);
+    if (this.records.get(id)?.status === 'in_progress') this.records.delete(id);
+  }
+
+  async get(partnerId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const found = this.records.get(recordId(partnerId, key));
+    if (!found) return undefined;
+    const { inProgressUntil: _lease, ...record } = found;
+    return stored(record) as IdempotencyRecord;
+  }
+}
+
+const recordId = (partnerId: string, key: string) => `${partnerId}#${key}`;

@@ -1,0 +1,148 @@
+import {
+  ApplicationAlreadyBooked,
+  LoanAlreadyExists,
+  LoanVersionConflict,
+  PaymentAlreadyApplied,
+} from '#shared/errors/domain-errors.ts';
+import type {
+  InstallmentRecord,
+  LoanRecord,
+  LoanWithInstallments,
+  PaymentRecord,
+} from '#shared/ports/records.ts';
+import type { LoanStore } from '#shared/ports/stores.ts';
+import { stored } from './copy.ts';
+import { checkTransaction } from './dynamodb-errors.ts';
+import type { InMemoryApplicationStore } from './in-memory-application-store.ts';
+
+/** Names of the items a write touches, to refuse what one DynamoDB transaction would refuse. */
+const item = {
+  loan: (loanId: string) => `loan|${loanId}`,
+  installment: (inst: InstallmentRecord) => `installment|${inst.loanId}|${inst.installmentNo}`,
+  payment: (p: PaymentRecord) => `payment|${p.loanId}|${p.paymentId}`,
+  application: (applicationId: string) => `application|${applicationId}`,
+};
+
+/**
+ * Loans, their installments and payments, in memory. Every write checks all its conditions before it
+ * changes anything, so it happens whole or not at all, like the repository's one transaction.
+ */
+export class InMemoryLoanStore implements LoanStore {
+  private readonly loans = new Map<string, LoanRecord>();
+  /** By loan id, then installment number (installments are keyed by their own `loanId`). */
+  private readonly installments = new Map<string, Map<number, InstallmentRecord>>();
+  private readonly payments = new Map<string, Map<string, PaymentRecord>>();
+
+  constructor(private readonly applications: InMemoryApplicationStore) {}
+
+  async book(loan: LoanRecord, installments: InstallmentRecord[]): Promise<void> {
+    checkTransaction([
+      item.loan(loan.loanId),
+      ...installments.map(item.installment),
+      ...(loan.applicationId ? [item.application(loan.applicationId)] : []),
+    ]);
+    // The repository reports the application's condition first when both fail (it is the last item).
+    if (loan.applicationId && !this.applications.canBook(loan.applicationId)) {
+      throw new ApplicationAlreadyBooked();
+    }
+    if (this.loans.has(loan.loanId)) throw new LoanAlreadyExists(`loan ${loan.loanId} is already booked`);
+    this.loans.set(loan.loanId, stored(loan));
+    this.putInstallments(installments);
+    if (loan.applicationId) this.applications.markBooked(loan.applicationId, loan.loanId);
+  }
+
+  async getLoan(loanId: string): Promise<LoanRecord | undefined> {
+    const loan = this.loans.get(loanId);
+    return loan ? stored(loan) : undefined;
+  }
+
+  async getLoanWithInstallments(loanId: string): Promise<LoanWithInstallments | undefined> {
+    const loan = this.loans.get(loanId);
+    if (!loan) return undefined;
+    return { loan: stored(loan), installments: this.installmentsOf(loanId).map(stored) };
+  }
+
+  async getPayment(loanId: string, paymentId: string): Promise<PaymentRecord | undefined> {
+    const payment = this.payments.get(loanId)?.get(paymentId);
+    return payment ? stored(payment) : undefined;
+  }
+
+  async applyPayment(
+    payment: PaymentRecord,
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+  ): Promise<void> {
+    checkTransaction([item.payment(payment), item.loan(loan.loanId), ...changed.map(item.installment)]);
+    if (this.payments.get(payment.loanId)?.has(payment.paymentId)) {
+      throw new PaymentAlreadyApplied(`payment ${payment.paymentId} is already applied`);
+    }
+    this.checkVersion(loan, expectedVersion);
+    const payments = this.payments.get(payment.loanId) ?? new Map<string, PaymentRecord>();
+    payments.set(payment.paymentId, stored(payment));
+    this.payments.set(payment.loanId, payments);
+    this.putLoan(loan, expectedVersion);
+    this.putInstallments(changed);
+  }
+
+  async saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void> {
+    await this.saveInstallments(loan, expectedVersion, []);
+  }
+
+  async saveInstallments(
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+  ): Promise<void> {
+    checkTransaction([item.loan(loan.loanId), ...changed.map(item.installment)]);
+    this.checkVersion(loan, expectedVersion);
+    this.putLoan(loan, expectedVersion);
+    this.putInstallments(changed);
+  }
+
+  /** Every stored loan, for the in-memory ageing index (never handed out as is). */
+  allLoans(): Iterable<LoanRecord> {
+    return this.loans.values();
+  }
+
+  /** Every stored installment, for the in-memory due index (never handed out as is). */
+  *allInstallments(): Iterable<InstallmentRecord> {
+    for (const byNumber of this.installments.values()) yield* byNumber.values();
+  }
+
+  /** The stored loan itself, for other in-memory stores reading in the same step (never handed out). */
+  peekLoan(loanId: string): LoanRecord | undefined {
+    return this.loans.get(loanId);
+  }
+
+  /** The stored installment itself, for other in-memory stores (never handed out). */
+  peekInstallment(loanId: string, installmentNo: number): InstallmentRecord | undefined {
+    return this.installments.get(loanId)?.get(installmentNo);
+  }
+
+  /** A loan's stored installments in installment order, for other in-memory stores (never handed out). */
+  installmentsOf(loanId: string): InstallmentRecord[] {
+    return [...(this.installments.get(loanId)?.values() ?? [])].sort(
+      (a, b) => a.installmentNo - b.installmentNo,
+    );
+  }
+
+  private checkVersion(loan: LoanRecord, expectedVersion: number): void {
+    if (this.loans.get(loan.loanId)?.version !== expectedVersion) {
+      throw new LoanVersionConflict(`loan ${loan.loanId} changed since version ${expectedVersion}`);
+    }
+  }
+
+  /** The loan as given, at the version after the one it was read at (whatever `loan.version` says). */
+  private putLoan(loan: LoanRecord, expectedVersion: number): void {
+    this.loans.set(loan.loanId, { ...stored(loan), version: expectedVersion + 1 });
+  }
+
+  private putInstallments(installments: readonly InstallmentRecord[]): void {
+    for (const inst of installments) {
+      const byNumber = this.installments.get(inst.loanId) ?? new Map<number, InstallmentRecord>();
+      byNumber.set(inst.installmentNo, stored(inst));
+      this.installments.set(inst.loanId, byNumber);
+    }
+  }
+}
