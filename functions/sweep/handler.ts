@@ -1,6 +1,8 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
-import { awsAppDeps, contactQueueUrlFromEnv } from '#shared/wiring/aws-app-deps.ts';
+import { StepFunctionsWorkflow } from '#shared/adapters/aws/step-functions-workflow.ts';
+import { awsAppDeps, contactQueueUrlFromEnv, stateMachineArnFromEnv } from '#shared/wiring/aws-app-deps.ts';
 import { createSweepHandler } from './sweep-handler.ts';
 
 const deps = await awsAppDeps();
@@ -8,4 +10,5 @@ const deps = await awsAppDeps();
 export const handler = createSweepHandler({
   ...deps,
   queue: new SqsContactQueue(new SQSClient({}), contactQueueUrlFromEnv()),
+  workflow: new StepFunctionsWorkflow(new SFNClient({}), stateMachineArnFromEnv()),
 });

@@ -79,8 +79,8 @@ export function ladderDefinition(
         rung: rung.id,
         scheduledAt: JsonPath.stringAt('$.nextAt'),
       }),
+      // The step's answer becomes the state (the default result path; stated as `$` it is the same on AWS).
       payloadResponseOnly: true,
-      resultPath: '$',
       retryOnServiceExceptions: false,
     })
       .addRetry({ errors: ['States.ALL'], ...RUNG_RETRY })

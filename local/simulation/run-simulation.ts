@@ -23,6 +23,7 @@ import { createTable } from '#shared/storage/create-table.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
 import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
+import { simulatedEscalation } from './simulated-escalation.ts';
 import { drainContactQueue, faultySenderDeps, newFaultStats } from './simulated-sender.ts';
 import { type SimulationSummary, summarize } from './summary.ts';
 
@@ -61,6 +62,19 @@ function dailySweeps(
     if (duplicated()) actions.push({ at, order: 1, run: () => sweep(date).then(() => undefined) });
   }
   return actions;
+}
+
+/** The daily ageing job at its local time on every simulated day. */
+function dailyAgeing(
+  options: SimulationOptions,
+  rules: Rules,
+  age: (date: LocalDate) => Promise<unknown>,
+): ScheduledAction[] {
+  return Array.from({ length: options.days }, (_, day) => {
+    const date = addDays(options.from, day);
+    const at = instantAt(date, minuteOfDay(rules.collection.ageingAt), rules.timezone);
+    return { at, order: 0, run: () => age(date).then(() => undefined) };
+  });
 }
 
 export interface SimulationResult {
@@ -113,7 +127,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const queue = new SimulatedQueue(() => clock.now());
   const stats = newFaultStats();
   const senderDeps = faultySenderDeps(deps, contactLog, faults, random, stats);
-  const sweepDeps = { ...deps, queue };
+  const escalation = simulatedEscalation(deps, queue, contactLog, clock);
+  const sweepDeps = { ...deps, queue, workflow: escalation.escalationDeps.workflow };
 
   await seedPortfolio(deps, options.portfolio, clock.now());
 
@@ -128,17 +143,30 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
   );
   actions.push(...partnerRequests(deps, options.portfolio));
+  actions.push(...dailyAgeing(options, rules, escalation.age));
   const inRange = actions
     .filter((a) => a.at.getTime() >= start.getTime() && a.at.getTime() < end.getTime())
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
 
+  // Everything in time order: workflows waking at their rungs, queued messages, the scheduled actions.
+  const runUntil = async (until: Date) => {
+    for (let wake = escalation.time.nextWakeAt(); wake !== undefined && wake <= until.getTime(); ) {
+      await drainContactQueue(queue, clock, senderDeps, new Date(wake));
+      await escalation.time.wakeNext();
+      wake = escalation.time.nextWakeAt();
+    }
+    await drainContactQueue(queue, clock, senderDeps, until);
+  };
   for (const action of inRange) {
-    await drainContactQueue(queue, clock, senderDeps, action.at);
+    await runUntil(action.at);
     clock.set(action.at);
     await action.run();
+    await escalation.time.settle();
   }
-  await drainContactQueue(queue, clock, senderDeps, new Date(end.getTime() - 1));
+  await runUntil(new Date(end.getTime() - 1));
   clock.set(end);
+  const waitingAtEnd = escalation.time.waiting;
+  await escalation.time.close();
 
   const carrierDuplicates = [...stats.carrierAccepts.values()].reduce((sum, n) => sum + (n - 1), 0);
   const summary = await summarize({
@@ -156,6 +184,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
     carrierDuplicates,
   });
+  summary.escalation = {
+    episodesStarted: escalation.workflow.started,
+    failedExecutions: escalation.workflow.failed.length,
+    waitingAtEnd,
+    agentTasks: escalation.taskQueue.tasks.filter((t) => t.queue === rules.collection.agentQueueName).length,
+    legalTasks: escalation.taskQueue.tasks.filter((t) => t.queue === rules.collection.legalQueueName).length,
+  };
   if (options.outDir)
     writeFileSync(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 

@@ -21,6 +21,14 @@ export interface SimulationSummary {
   /** Messages the carrier accepted twice (a crash between its accept and the ledger update). */
   carrierDuplicates: number;
   faults: { snsFailures: number; crashes: number; duplicateSweeps: number; deadLetters: number };
+  /** The ladder: workflows started (one per episode), failed, still waiting at the end; tasks for people. */
+  escalation?: {
+    episodesStarted: number;
+    failedExecutions: number;
+    waitingAtEnd: number;
+    agentTasks: number;
+    legalTasks: number;
+  };
 }
 
 const count = (values: string[]) => {

@@ -125,7 +125,7 @@ export function decideRung(
   };
 }
 
-/** Channels a rung's messages may use for a borrower: its channels less those opted out or unconsented. */
-export function usableChannels(rung: Rung, optOut: readonly string[]): ('sms' | 'email')[] {
-  return rung.channels.filter((c) => !optOut.includes(c));
+/** Channels a rung's messages may use for a borrower: its channels less those the borrower cannot take. */
+export function usableChannels(rung: Rung, unavailable: readonly string[]): ('sms' | 'email')[] {
+  return rung.channels.filter((c) => !unavailable.includes(c));
 }

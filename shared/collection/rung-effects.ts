@@ -9,7 +9,8 @@ export interface RungParty {
   partnerId: string;
   borrowerId: string;
   episode: number;
-  optOut: readonly string[];
+  /** Channels the borrower opted out of or has no address on. */
+  unavailable: readonly string[];
   shareWithCollectionAgencies: boolean;
 }
 
@@ -26,9 +27,9 @@ export interface RungTask {
 }
 
 /**
- * What a rung does for a person: its messages on the channels the borrower allows (none once the loan
- * is non-performing, or when the rung is replayed late), or an agent task when every channel of the
- * rung is opted out; its own task — an agent call, or legal review / referral, which goes to the
+ * What a rung does for a person: its messages on the channels the borrower allows and can be reached on
+ * (none once the loan is non-performing, or when the rung is replayed late), or an agent task when no
+ * channel of the rung is left; its own task — an agent call, or legal review / referral, which goes to the
  * outside legal queue only with the borrower's consent to share with collection agencies and is an
  * internal review for the lender's own staff otherwise.
  */
@@ -44,7 +45,7 @@ export function rungEffects(
   const messages: RungMessage[] = [];
   const tasks: RungTask[] = [];
   if (sendMessages && !nonPerforming && rung.channels.length > 0) {
-    const channels = usableChannels(rung, party.optOut);
+    const channels = usableChannels(rung, party.unavailable);
     for (const channel of channels) messages.push({ jobId: `${base}-${channel}`, channel });
     if (channels.length === 0) {
       tasks.push({

@@ -40,9 +40,11 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
   for (const listed of loans) {
     const aged = await ageLoan(deps, listed.loanId, businessDate);
     if (!aged) continue;
-    const slot = (result.byBucket[aged.bucket] ??= { loans: 0, outstanding: 0 });
-    slot.loans += 1;
-    slot.outstanding += aged.outstanding;
+    const slot = result.byBucket[aged.bucket] ?? { loans: 0, outstanding: 0 };
+    result.byBucket[aged.bucket] = {
+      loans: slot.loans + 1,
+      outstanding: slot.outstanding + aged.outstanding,
+    };
     result.nonPerforming += aged.made.includes('non_performing') ? 1 : 0;
     result.chargedOff += aged.made.includes('charged_off') ? 1 : 0;
     if (aged.loan.status === 'active' && (await startEpisode(deps, aged.loan.loanId)) === 'started')

@@ -68,7 +68,7 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
           ...pick(input),
           partnerId: loan.partnerId,
           borrowerId: loan.borrowerId,
-          optOut: borrower?.preferences.optOut ?? [],
+          unavailable: unavailableChannels(borrower),
           shareWithCollectionAgencies: borrower?.preferences.consents.shareWithCollectionAgencies ?? false,
         },
         decision.sendMessages,
@@ -115,6 +115,16 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
       throw err;
     }
   }
+}
+
+/** Channels no automated message can use: opted out, or no address to send to. */
+function unavailableChannels(borrower: BorrowerRecord | undefined): string[] {
+  if (!borrower) return ['sms', 'email'];
+  return [
+    ...borrower.preferences.optOut,
+    ...(borrower.phoneEncrypted ? [] : ['sms']),
+    ...(borrower.emailEncrypted ? [] : ['email']),
+  ];
 }
 
 const pick = (input: RungInput) => ({ loanId: input.loanId, episode: input.episode });

@@ -209,7 +209,7 @@ export interface LoanWithInstallments {
   installments: InstallmentRecord[];
 }
 
-/** A task for a person that a rung of the ladder opens: once per loan, episode and rung. */
+/** A task for a person that a rung of the ladder opens: once per id (loan, episode, rung and purpose). */
 export interface CollectionTask {
   taskId: string;
   type: 'agent_call' | 'legal_review' | 'legal_referral' | 'internal_legal_review';

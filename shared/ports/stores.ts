@@ -135,7 +135,7 @@ export interface AgeingIndex {
 }
 
 export interface TaskStore {
-  /** Records a task for a person; false when this loan, episode and rung has one already. */
+  /** Records a task for a person; false when one with its id exists already. */
   createOnce(task: CollectionTask): Promise<boolean>;
 }
 

@@ -45,11 +45,8 @@ export const keys = {
     pk: `CONTACTDAY#${identityHash}`,
     sk: localDate,
   }),
-  /** A task for a person (agent call, legal review or referral), once per loan, episode and rung. */
-  task: (loanId: string, episode: number, rung: string): ItemKey => ({
-    pk: `LOAN#${loanId}`,
-    sk: `TASK#e${episode}#${rung}`,
-  }),
+  /** A task for a person (agent call, legal review or referral); its id names the loan, episode and rung. */
+  task: (loanId: string, taskId: string): ItemKey => ({ pk: `LOAN#${loanId}`, sk: `TASK#${taskId}` }),
   /** The daily ageing run of one business date. */
   ageingRun: (businessDate: string): ItemKey => ({ pk: `AGEING#${businessDate}`, sk: 'RUN' }),
   /** The daily sweep of one business date (runs at most once to completion). */

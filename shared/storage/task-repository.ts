@@ -16,7 +16,7 @@ export class TaskRepository implements TaskStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.task(task.loanId, task.episode, task.rung), kind: 'task', ...task },
+          Item: { ...keys.task(task.loanId, task.taskId), kind: 'task', ...task },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

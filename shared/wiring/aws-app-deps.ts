@@ -30,6 +30,11 @@ export function contactQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.
   return z.object({ CONTACT_QUEUE_URL: z.string().url() }).parse(environment).CONTACT_QUEUE_URL;
 }
 
+/** The escalation's state machine, given to the functions that start episodes. */
+export function stateMachineArnFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
+  return z.object({ STATE_MACHINE_ARN: z.string().min(1) }).parse(environment).STATE_MACHINE_ARN;
+}
+
 const partnersSchema = z.array(z.object({ partnerId: z.string(), name: z.string(), apiKeyId: z.string() }));
 
 /**

@@ -20,23 +20,27 @@ function taskFixture(overrides: Partial<CollectionTask> & { loanId: string }): C
   };
 }
 
-/** The TaskStore contract: one task per loan, episode and rung, however often a step is retried. */
+/** The TaskStore contract: one task per id (the id names loan, episode, rung and purpose), however often a step is retried. */
 function taskStoreContract(target: Target): void {
   const stores = useStores(target);
 
-  it('records a task once per loan, episode and rung', async () => {
+  it('records a task once per id, whatever else a retry says', async () => {
     const loanId = unique('L');
-    expect(await stores().tasks.createOnce(taskFixture({ loanId }))).toBe(true);
-    expect(await stores().tasks.createOnce(taskFixture({ loanId, type: 'legal_review' }))).toBe(false);
-    expect(await stores().tasks.createOnce(taskFixture({ loanId }))).toBe(false);
+    const taskId = unique('task');
+    expect(await stores().tasks.createOnce(taskFixture({ loanId, taskId }))).toBe(true);
+    expect(await stores().tasks.createOnce(taskFixture({ loanId, taskId, type: 'legal_review' }))).toBe(
+      false,
+    );
+    expect(await stores().tasks.createOnce(taskFixture({ loanId, taskId }))).toBe(false);
   });
 
-  it('keeps another episode, rung or loan apart', async () => {
+  it('keeps two tasks of one rung apart (a legal review beside an agent call), and other loans', async () => {
     const loanId = unique('L');
-    expect(await stores().tasks.createOnce(taskFixture({ loanId }))).toBe(true);
-    expect(await stores().tasks.createOnce(taskFixture({ loanId, episode: 2 }))).toBe(true);
-    expect(await stores().tasks.createOnce(taskFixture({ loanId, rung: 'legal-review' }))).toBe(true);
-    expect(await stores().tasks.createOnce(taskFixture({ loanId: unique('L') }))).toBe(true);
+    expect(await stores().tasks.createOnce(taskFixture({ loanId, taskId: 'L-e1-D+30-agent' }))).toBe(true);
+    expect(await stores().tasks.createOnce(taskFixture({ loanId, taskId: 'L-e1-D+30-task' }))).toBe(true);
+    expect(
+      await stores().tasks.createOnce(taskFixture({ loanId: unique('L'), taskId: 'L-e1-D+30-task' })),
+    ).toBe(true);
   });
 
   it('leaves the loan it is about as it was', async () => {

@@ -43,7 +43,7 @@ describe('reminder stages in a simulation', () => {
     expect(stagesOf(clean.contacts, 'L-grace')).toEqual(['D-3/sms', 'D-1/sms', 'D0/sms', 'D+1/sms']);
   });
 
-  it('reaches D+3 with SMS and email for a borrower who does not pay, and marks them overdue everywhere', () => {
+  it('reaches D+3 with SMS and email for a borrower who does not pay, then the ladder’s D+7 notice, and marks them overdue everywhere', () => {
     expect(stagesOf(clean.contacts, 'L-never')).toEqual([
       'D-3/sms',
       'D-1/sms',
@@ -52,6 +52,8 @@ describe('reminder stages in a simulation', () => {
       'D+1/sms',
       'D+3/email',
       'D+3/sms',
+      'D+7/sms',
+      'D+7/email',
     ]);
     expect(clean.events.some((e) => e.type === 'InstallmentOverdue' && e.detail.loanId === 'L-never')).toBe(
       true,
