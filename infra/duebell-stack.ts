@@ -22,7 +22,7 @@ export interface DuebellStackProps extends StackProps {
   readonly partners?: readonly PartnerConfig[];
   /**
    * Rules for this deployment (validated, e.g. by `loadRules`); passed to every function.
-   * @default defaultRules - the defaults of domain-rules.md
+   * @default defaultRules - the defaults in shared/config/rules.ts
    */
   readonly rules?: Rules;
   /**

@@ -33,7 +33,7 @@ export interface EscalationProps {
   readonly opsTopic: ITopic;
   /**
    * The ladder after grace, one set of states per rung.
-   * @default defaultRules.collection.ladder - D+4 to D+120, as in domain-rules.md
+   * @default defaultRules.collection.ladder - D+4 to D+120 (see rules.ts)
    */
   readonly ladder?: Rules['collection']['ladder'];
   /**

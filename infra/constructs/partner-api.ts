@@ -196,7 +196,7 @@ export class PartnerApi extends Construct {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Partners authenticate with per-partner API keys and usage plans (SPEC §3); they are backends, not end users with IAM or Cognito identities.',
+        'Partners authenticate with per-partner API keys and usage plans (README, Partner API); they are backends, not end users with IAM or Cognito identities.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',

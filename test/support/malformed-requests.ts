@@ -3,7 +3,7 @@ import application from '../fixtures/application.json' with { type: 'json' };
 import type { RequestOptions } from './api.ts';
 
 /**
- * The malformed requests of SPEC §4's bad-input bar, as fast-check arbitraries: the bad-input test
+ * The malformed requests of the bad-input bar (README, Partner API: errors), as fast-check arbitraries: the bad-input test
  * sends thousands of them, the OpenAPI contract test checks their answers against the document.
  */
 

@@ -208,7 +208,7 @@ describe('a loan priced at the cap', () => {
 
 /**
  * The schedule as it was before rounding at the cap, every interest amount rounded half up: an
- * independent reference (annuity exact in integers until its one rounding, as in SPEC's hand example).
+ * independent reference (annuity exact in integers until its one rounding, as in a hand-worked annuity).
  */
 function halfUpSchedule(terms: LoanTerms): ScheduledInstallment[] {
   const D = 120_000n;
