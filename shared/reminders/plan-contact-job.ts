@@ -67,6 +67,7 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
     if (!loan || !inst || loan.status !== 'active' || isPaid(inst)) return []; // paid since the sweep
     if (inst.dueDate !== item.dueDate) return []; // re-dated by a hardship plan
     if (activePlan(loan.hardshipPlans, today)) return []; // reminders pause during a plan
+    if (loan.nonPerformingSince) return []; // non-performing: automated messages stop
     if (job.offsetDays > 0) {
       const schedule = loanInstallments(context, item.loanId);
       // Cured: what is past due is within the tolerance, whatever this installment still owes.
@@ -124,10 +125,9 @@ function loanInstallments(context: JobContext, loanId: string): InstallmentRecor
     .sort((a, b) => a.installmentNo - b.installmentNo);
 }
 
-/** A rung's message goes out only while its episode is open and the loan still performs at all. */
+/** A rung's message goes out only while its episode is open. */
 function escalationGoesOn(loan: LoanRecord, episode: number): boolean {
-  const open = openEpisode(loan);
-  return open?.episode === episode && !loan.nonPerformingSince;
+  return openEpisode(loan)?.episode === episode;
 }
 
 /** Contacts sent per loan in the last 7 days, from the histories loaded for stages under the weekly cap. */

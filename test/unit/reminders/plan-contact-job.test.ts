@@ -209,6 +209,33 @@ describe('planContactJob: what drops out', () => {
     expect(plan(job(), context({ loans: [l] }), D_MINUS_1).kind).toBe('nothing');
   });
 
+  it('drops an item of a non-performing loan: automated messages stop', () => {
+    const l = L1();
+    l.loan.nonPerformingSince = '2027-06-01';
+    expect(plan(job(), context({ loans: [l] }), D_MINUS_1).kind).toBe('nothing');
+  });
+
+  it('drops a rung message of an episode that has ended, or of another episode', () => {
+    const rung = job({ stage: 'D+7', offsetDays: 7, episode: 1, items: [item('L1', 2, '2027-07-10')] });
+    const at = nineAm('2027-07-17');
+    const ended = withInstallment(L1(), 1, paidUp);
+    ended.loan.escalation = {
+      episode: 1,
+      rung: 'D+4',
+      since: 'x',
+      pausedUntil: null,
+      endedAt: 'y',
+      endReason: 'cured',
+    };
+    expect(plan(rung, context({ loans: [ended] }), at).kind).toBe('nothing');
+    const later = withInstallment(L1(), 1, paidUp);
+    later.loan.escalation = { episode: 2, rung: 'D+4', since: 'x', pausedUntil: null };
+    expect(plan(rung, context({ loans: [later] }), at).kind).toBe('nothing');
+    const open = withInstallment(L1(), 1, paidUp);
+    open.loan.escalation = { episode: 1, rung: 'D+4', since: 'x', pausedUntil: null };
+    expect(plan(rung, context({ loans: [open] }), at).kind).toBe('send');
+  });
+
   it('keeps an item of a loan whose plan has ended or was only referred', () => {
     const ended = L1();
     ended.loan.hardshipPlans = [grantedPlan('2027-05-01', '2027-06-08')];
