@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { decideEpisodeStart } from '#shared/collection/episodes.ts';
 import { openEpisode } from '#shared/collection/ladder.ts';
 import { changeStanding } from '#shared/collection/standing.ts';
 import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
@@ -47,10 +48,11 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
     };
     result.nonPerforming += aged.made.includes('non_performing') ? 1 : 0;
     result.chargedOff += aged.made.includes('charged_off') ? 1 : 0;
-    if (aged.loan.status === 'active' && (await startEpisode(deps, aged.loan.loanId)) === 'started')
-      result.episodesStarted += 1;
-    const after = await deps.repos.loans.getLoan(aged.loan.loanId);
-    if (after && openEpisode(after)) result.openEpisodes += 1;
+    // Only a loan the sweep left unstarted is read again (by the start itself).
+    const due = decideEpisodeStart(aged.loan, aged.installments, deps.clock.now(), deps.rules);
+    const started = due !== undefined && (await startEpisode(deps, aged.loan.loanId)) === 'started';
+    if (started) result.episodesStarted += 1;
+    if (started || openEpisode(aged.loan)) result.openEpisodes += 1;
   }
   emitMetrics(deps, result);
   return result;
@@ -73,7 +75,7 @@ async function ageLoan(deps: EscalationDeps, loanId: string, today: LocalDate) {
     }
     await deps.events.publish(transitionEvents(loan, made, dpd, at));
     const owed = installments.reduce((sum, i) => sum + outstanding(i).total, 0);
-    return { loan, made, bucket: bucketOf(dpd, rules), outstanding: owed };
+    return { loan, installments, made, bucket: bucketOf(dpd, rules), outstanding: owed };
   }
 }
 
