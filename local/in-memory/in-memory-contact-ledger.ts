@@ -41,6 +41,7 @@ export class InMemoryContactLedger implements ContactLedger {
     now: Date,
     leaseSeconds: number,
   ): Promise<string[]> {
+    if (jobs.length === 0) return [];
     checkTransaction(
       jobs.flatMap((job) => [
         `day|${dayId(job.slot)}`,
@@ -145,7 +146,7 @@ export class InMemoryContactLedger implements ContactLedger {
   /** A slot is free for a message that holds one already, or while the channel is under the cap. */
   private slotFits(slot: SlotReservation): boolean {
     const held = this.days.get(dayId(slot))?.get(slot.channel);
-    return held === undefined || held.has(slot.messageKey) || held.size < slot.cap;
+    return held === undefined ? slot.cap > 0 : held.has(slot.messageKey) || held.size < slot.cap;
   }
 
   private writeSlot(slot: SlotReservation): void {

@@ -2,7 +2,7 @@ import type { BeginResult, IdempotencyRecord, StoredResponse } from '#shared/por
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import { stored } from './copy.ts';
 
-/** A record as stored; one written by `complete` alone has no request hash and never expires. */
+/** A record as stored. */
 interface StoredRecord {
   requestHash?: string;
   status: 'in_progress' | 'completed';
@@ -57,10 +57,11 @@ export class InMemoryIdempotencyRecords implements IdempotencyRecords {
     return { kind: 'in_progress' };
   }
 
-  /** Stores the answer; with no record (released, or never begun) it writes one with the answer alone. */
+  /** Stores the answer on the record its request began; with none left (released, expired) nothing changes. */
   async complete(partnerId: string, key: string, response: StoredResponse): Promise<void> {
     const id = recordId(partnerId, key);
-    this.records.set(id, { ...this.records.get(id), status: 'completed', response: stored(response) });
+    const existing = this.records.get(id);
+    if (existing) this.records.set(id, { ...existing, status: 'completed', response: stored(response) });
   }
 
   /** Drops a record still in progress; a completed one (or none) is left as it is. */

@@ -123,6 +123,7 @@ export class ContactLedgerRepository implements ContactLedger {
     now: Date,
     leaseSeconds: number,
   ): Promise<string[]> {
+    if (jobs.length === 0) return [];
     const owners: string[] = [];
     const items = jobs.flatMap((job) => {
       const ops = [
@@ -149,12 +150,13 @@ export class ContactLedgerRepository implements ContactLedger {
       Key: keys.contactDay(slot.identityHash, slot.localDate),
       UpdateExpression: 'ADD #channel :msg SET kind = :kind, expiresAt = :ttl',
       ConditionExpression:
-        'attribute_not_exists(#channel) OR contains(#channel, :key) OR size(#channel) < :cap',
+        '(attribute_not_exists(#channel) AND :cap > :none) OR contains(#channel, :key) OR size(#channel) < :cap',
       ExpressionAttributeNames: { '#channel': slot.channel },
       ExpressionAttributeValues: {
         ':msg': new Set([slot.messageKey]),
         ':key': slot.messageKey,
         ':cap': slot.cap,
+        ':none': 0,
         ':kind': 'contact-day',
         ':ttl': Math.floor(Date.parse(`${slot.localDate}T00:00:00Z`) / 1000) + 8 * 86_400,
       },

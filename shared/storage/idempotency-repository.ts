@@ -62,16 +62,23 @@ export class IdempotencyRepository implements IdempotencyRecords {
     return { kind: 'in_progress' };
   }
 
+  /** Stores the answer on the record its request began; with none left (released, expired) there is nothing to do. */
   async complete(partnerId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.idempotency(partnerId, key),
-        UpdateExpression: 'SET #status = :completed, #response = :response',
-        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
-      }),
-    );
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.idempotency(partnerId, key),
+          UpdateExpression: 'SET #status = :completed, #response = :response',
+          // Never a record with an answer and no request hash or expiry: it would refuse the key for good.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+          ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+    }
   }
 
   async release(partnerId: string, key: string): Promise<void> {

@@ -89,6 +89,15 @@ function idempotencyRecordsContract(target: Target): void {
     await expect(records().release('p', unique('never'))).resolves.toBeUndefined();
   });
 
+  it('completes only a key that was begun: an answer for a released key leaves the key free', async () => {
+    const key = unique('k');
+    await records().begin('p', key, 'hash-a', t0, ttl);
+    await records().release('p', key);
+    await records().complete('p', key, answer);
+    expect(await records().get('p', key)).toBeUndefined();
+    expect(await records().begin('p', key, 'hash-b', secondsAfter(t0, 1), ttl)).toEqual({ kind: 'started' });
+  });
+
   it('reads a record as begun and as completed, and nothing for an unknown key', async () => {
     const key = unique('k');
     expect(await records().get('p', key)).toBeUndefined();
