@@ -67,13 +67,14 @@ async function ageLoan(deps: EscalationDeps, loanId: string, today: LocalDate) {
     const dpd = daysPastDue(installments, today, rules);
     const at = deps.clock.now().toISOString();
     const { loan, made } = changeStanding(current.loan, dpd, today, at, rules);
+    // Published before the transition is saved: a crash between the two publishes again, never loses it.
+    await deps.events.publish(transitionEvents(loan, made, dpd, at));
     try {
       if (made.length > 0) await deps.repos.loans.saveLoan(loan, current.loan.version);
     } catch (err) {
       if (err instanceof LoanVersionConflict) continue;
       throw err;
     }
-    await deps.events.publish(transitionEvents(loan, made, dpd, at));
     const owed = installments.reduce((sum, i) => sum + outstanding(i).total, 0);
     return { loan, installments, made, bucket: bucketOf(dpd, rules), outstanding: owed };
   }

@@ -80,9 +80,9 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
         const tomorrow = addDays(localDateOf(now, rules.timezone), 1);
         return out(decision.rung.id, instantAt(tomorrow, minuteOfDay(rules.contact.sweepAt), rules.timezone));
       }
-      const events = taken(loan.escalation, decision.rung, deps)
-        ? []
-        : await recordRung(deps, loan, decision.rung, decision.dpd, now);
+      const next = decision.next ? out(decision.next.rung, decision.next.at) : out('end', now);
+      // The attempt that recorded the rung had handed everything over first: nothing is left to do.
+      if (taken(loan.escalation, decision.rung, deps)) return next;
       const oldest = { ...decision.oldest, loanId: loan.loanId } as InstallmentRecord;
       const { businessDate, items } = rungMessageItems(oldest, now, rules);
       await deps.contactQueue.enqueue(
@@ -108,8 +108,12 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
         effects.tasks,
         now,
       );
+      // Recorded last, so a crash before it leaves the rung to the retry, which hands over again what
+      // is not yet out (the ledger and the task records keep each once) and publishes again.
+      const { loan: recorded, events } = recordedRung(deps, loan, decision.rung, decision.dpd, now);
       await deps.events.publish(events);
-      return decision.next ? out(decision.next.rung, decision.next.at) : out('end', now);
+      await deps.repos.loans.saveLoan(recorded, loan.version);
+      return next;
     } catch (err) {
       if (err instanceof LoanVersionConflict) continue; // another writer: read again and decide again
       throw err;
@@ -136,20 +140,19 @@ function taken(episode: EscalationState | undefined, rung: Rung, deps: Escalatio
   return ladder.findIndex((r) => r.id === episode.rung) >= ladder.findIndex((r) => r.id === rung.id);
 }
 
-/** Records the rung on the loan with the transition it makes; returns the events to publish. */
-async function recordRung(
+/** The loan with the rung recorded and the transition it makes, and the events that tell of them. */
+function recordedRung(
   deps: EscalationDeps,
   loan: LoanRecord,
   rung: Rung,
   dpd: number,
   now: Date,
-): Promise<DomainEvent[]> {
+): { loan: LoanRecord; events: DomainEvent[] } {
   const at = now.toISOString();
   const today = localDateOf(now, deps.rules.timezone);
   const episode = loan.escalation as EscalationState;
   const stepped = { ...loan, escalation: { ...episode, rung: rung.id, pausedUntil: null } };
   const { loan: next, made } = changeStanding(stepped, dpd, today, at, deps.rules, rung.transition);
-  await deps.repos.loans.saveLoan(next, loan.version);
   const who = { loanId: loan.loanId, partnerId: loan.partnerId, borrowerId: loan.borrowerId };
   const isFirst = deps.rules.collection.ladder[0]?.id === rung.id;
   const events: DomainEvent[] = [
@@ -163,7 +166,7 @@ async function recordRung(
     events.push({ type: 'LoanNonPerforming', at, detail: { ...who, daysPastDue: dpd } });
   if (made.includes('charged_off'))
     events.push({ type: 'LoanChargedOff', at, detail: { ...who, daysPastDue: dpd } });
-  return events;
+  return { loan: next, events };
 }
 
 /** Agent calls count against the person's daily cap; the reservation is idempotent per task. */
@@ -188,7 +191,7 @@ async function reserveAgentSlots(
   return true;
 }
 
-/** Each task recorded once; only the call that recorded it hands it to its queue and writes its line. */
+/** Each task recorded once, and handed to its queue (with its contact line) until that is marked done. */
 async function handOverTasks(
   deps: EscalationDeps,
   loan: LoanRecord,
@@ -212,7 +215,7 @@ async function handOverTasks(
       status: 'open',
       createdAt: now.toISOString(),
     };
-    if (!(await deps.repos.tasks.createOnce(task))) continue;
+    if ((await deps.repos.tasks.record(task)).handedOver) continue;
     await deps.taskQueue.enqueue(task);
     await deps.log.record([
       {
@@ -229,6 +232,7 @@ async function handOverTasks(
         ...(task.reason === 'rung' ? {} : { reason: task.reason }),
       },
     ]);
+    await deps.repos.tasks.markHandedOver(task.loanId, task.taskId, now.toISOString());
   }
 }
 

@@ -225,4 +225,6 @@ export interface CollectionTask {
   installmentNo: number;
   status: 'open';
   createdAt: string;
+  /** Set once the task is on its queue and its contact line written. */
+  handedOverAt?: string;
 }

@@ -135,8 +135,13 @@ export interface AgeingIndex {
 }
 
 export interface TaskStore {
-  /** Records a task for a person; false when one with its id exists already. */
-  createOnce(task: CollectionTask): Promise<boolean>;
+  /**
+   * Records a task for a person once per id, and answers whether it has been handed over: false for a
+   * new task, and for one a crash left recorded but never handed to its queue.
+   */
+  record(task: CollectionTask): Promise<{ handedOver: boolean }>;
+  /** The task is on its queue and its contact line written. */
+  markHandedOver(loanId: string, taskId: string, at: string): Promise<void>;
 }
 
 export interface SweepRunStore {
