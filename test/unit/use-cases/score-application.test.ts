@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { ApplicationExists, BorrowerIdentityMismatch } from '#shared/errors/domain-errors.ts';
+import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import { applicationIdFor } from '#shared/origination/decide-application.ts';
+import { scoreApplication } from '#shared/origination/score-application.ts';
+import { addBorrower, addLoan, applicationBody, eventsOf, type Harness, harness } from './harness.ts';
+
+/** 10:00 in Shanghai on 2027-06-01. */
+const NOW = new Date('2027-06-01T02:00:00.000Z');
+const ID_NUMBER = '310104199307122358'; // the fixture applicant's
+const PHONE = '+8613912345678';
+
+/** A loan of the fixture applicant's at partner p2, carrying the given hardship plan. */
+async function loanUnderPlan(h: Harness, plan: Pick<HardshipPlan, 'startsOn' | 'endsOn'>) {
+  const person = await addBorrower(h, { partnerId: 'p2', borrowerId: 'other', idNumber: ID_NUMBER });
+  const loan = await addLoan(h, 'L-p2', person);
+  const hardshipPlans: HardshipPlan[] = [
+    {
+      planId: 'hs-1',
+      status: 'granted',
+      reason: 'illness',
+      deferralDays: 30,
+      requestedAt: '2027-05-20T02:00:00.000Z',
+      referralReasons: [],
+      ...plan,
+    },
+  ];
+  await h.repos.loans.saveLoan({ ...loan, hardshipPlans }, loan.version);
+  await h.repos.borrowers.setHardship(person.identityHash, loan.loanId, true);
+  return person.identityHash;
+}
+
+describe('scoreApplication', () => {
+  it('stores the decision it returns, under a fresh application id', async () => {
+    const h = harness(NOW);
+    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    expect(decision.decision).toBe('approve');
+    expect(decision.applicationId).toMatch(/^app_/);
+    const stored = await h.repos.applications.get(decision.applicationId);
+    expect(stored).toMatchObject({
+      applicationId: decision.applicationId,
+      partnerId: 'p1',
+      borrowerId: 'alpha-user-42',
+      identityHash: h.keys.hashIdentity(ID_NUMBER),
+      decision: decision.decision,
+      score: decision.score,
+      grade: decision.grade,
+      offer: decision.offer,
+      createdAt: NOW.toISOString(),
+    });
+    expect(stored?.loanId).toBeUndefined();
+  });
+
+  it('stores the borrower with the ID number hashed and contact data encrypted', async () => {
+    const h = harness(NOW);
+    await scoreApplication(h, 'p1', applicationBody(), 'zh-CN');
+    const borrower = await h.repos.borrowers.get('p1', 'alpha-user-42');
+    if (!borrower) throw new Error('the borrower was not stored');
+    expect(borrower.identityHash).toBe(h.keys.hashIdentity(ID_NUMBER));
+    expect(JSON.stringify(borrower)).not.toContain(ID_NUMBER);
+    expect(JSON.stringify(borrower)).not.toContain(PHONE);
+    expect(await h.keys.decrypt(borrower.phoneEncrypted)).toBe(PHONE);
+    expect(await h.keys.decrypt(borrower.emailEncrypted ?? '')).toBe('lihua@example.com');
+    expect(borrower.preferences).toMatchObject({ language: 'zh-CN', timezone: 'Asia/Shanghai', optOut: [] });
+    expect(await h.repos.borrowers.findByPhoneHash(h.keys.hashPhone(PHONE))).toEqual([
+      { partnerId: 'p1', borrowerId: 'alpha-user-42' },
+    ]);
+  });
+
+  it('assigns a borrower id when the request names none', async () => {
+    const h = harness(NOW);
+    const decision = await scoreApplication(
+      h,
+      'p1',
+      applicationBody((b) => delete b.borrowerId),
+      'en',
+    );
+    expect(decision.borrowerId).toMatch(/^b_/);
+    expect(await h.repos.borrowers.get('p1', decision.borrowerId)).toBeDefined();
+  });
+
+  it('publishes ApplicationScored for the stored decision', async () => {
+    const h = harness(NOW);
+    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    expect(h.events.events).toEqual([
+      {
+        type: 'ApplicationScored',
+        at: NOW.toISOString(),
+        detail: expect.objectContaining({
+          applicationId: decision.applicationId,
+          partnerId: 'p1',
+          borrowerId: 'alpha-user-42',
+          decision: 'approve',
+        }),
+      },
+    ]);
+  });
+
+  it('declines a person the identity status marks overdue on a loan at another partner', async () => {
+    const h = harness(NOW);
+    await h.repos.borrowers.setOverdue(h.keys.hashIdentity(ID_NUMBER), 'L-elsewhere', true);
+    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    expect(decision.decision).toBe('decline');
+    expect(decision.reasons.map((r) => r.code)).toContain('OVERDUE_EXISTING');
+    expect((await h.repos.applications.get(decision.applicationId))?.decision).toBe('decline');
+  });
+
+  it('refers a person marked under hardship while the plan on the loan is active', async () => {
+    const h = harness(NOW);
+    const identityHash = await loanUnderPlan(h, { startsOn: '2027-05-20', endsOn: '2027-06-18' });
+    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    expect(decision.decision).toBe('refer');
+    expect(decision.reasons.map((r) => r.code)).toContain('HARDSHIP_ACTIVE');
+    expect((await h.repos.borrowers.identityStatus(identityHash)).hardshipLoanIds).toEqual(['L-p2']);
+  });
+
+  it('clears a hardship mark whose plan has ended, and decides as if there were none', async () => {
+    const h = harness(NOW);
+    const identityHash = await loanUnderPlan(h, { startsOn: '2027-04-01', endsOn: '2027-04-30' });
+    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    expect(decision.decision).toBe('approve');
+    expect((await h.repos.borrowers.identityStatus(identityHash)).hardshipLoanIds).toEqual([]);
+  });
+
+  it('refuses a borrower id registered with another ID number, and stores nothing', async () => {
+    const h = harness(NOW);
+    const first = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const other = applicationBody((b) => {
+      b.applicant.idNumber = '110101199003071233';
+      b.applicant.birthDate = '1990-03-07';
+    });
+    await expect(scoreApplication(h, 'p1', other, 'en')).rejects.toBeInstanceOf(BorrowerIdentityMismatch);
+    expect((await h.repos.borrowers.get('p1', 'alpha-user-42'))?.identityHash).toBe(
+      h.keys.hashIdentity(ID_NUMBER),
+    );
+    expect(eventsOf(h, 'ApplicationScored').map((e) => e.detail.applicationId)).toEqual([
+      first.applicationId,
+    ]);
+  });
+
+  it("drops the old phone number's lookup when a returning borrower applies with a new number", async () => {
+    const h = harness(NOW);
+    await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const newPhone = '+8613900000000';
+    await scoreApplication(
+      h,
+      'p1',
+      applicationBody((b) => {
+        b.applicant.phone = newPhone;
+      }),
+      'en',
+    );
+    expect(await h.repos.borrowers.findByPhoneHash(h.keys.hashPhone(PHONE))).toEqual([]);
+    expect(await h.repos.borrowers.findByPhoneHash(h.keys.hashPhone(newPhone))).toEqual([
+      { partnerId: 'p1', borrowerId: 'alpha-user-42' },
+    ]);
+  });
+
+  describe('with a request key', () => {
+    it('derives the application id from the partner and the key', async () => {
+      const h = harness(NOW);
+      const decision = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      expect(decision.applicationId).toBe(applicationIdFor('p1', 'key-1'));
+      expect(await h.repos.applications.get(applicationIdFor('p1', 'key-1'))).toBeDefined();
+    });
+
+    it('gives a retry with the same key the stored decision, not a second one', async () => {
+      const h = harness(NOW);
+      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      h.clock.advance(60_000);
+      // Even a body that would now decide otherwise: the key names the decision already made.
+      await h.repos.borrowers.setOverdue(h.keys.hashIdentity(ID_NUMBER), 'L-elsewhere', true);
+      const retry = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      expect(retry).toEqual(first);
+      expect((await h.repos.applications.get(first.applicationId))?.createdAt).toBe(NOW.toISOString());
+    });
+
+    it('publishes ApplicationScored again on the retry (at least once)', async () => {
+      const h = harness(NOW);
+      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      expect(eventsOf(h, 'ApplicationScored').map((e) => e.detail.applicationId)).toEqual([
+        first.applicationId,
+        first.applicationId,
+      ]);
+    });
+
+    it("keeps one partner's key apart from another's", async () => {
+      const h = harness(NOW);
+      const a = await scoreApplication(h, 'p1', applicationBody(), 'en', 'same-key');
+      const b = await scoreApplication(h, 'p2', applicationBody(), 'en', 'same-key');
+      expect(b.applicationId).not.toBe(a.applicationId);
+      expect((await h.repos.applications.get(a.applicationId))?.partnerId).toBe('p1');
+      expect((await h.repos.applications.get(b.applicationId))?.partnerId).toBe('p2');
+    });
+
+    it('treats a key reused after its lifetime as a new request with a new id', async () => {
+      const h = harness(NOW);
+      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      h.clock.advance((h.rules.api.idempotencyTtlHours + 1) * 3_600_000);
+      const later = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      expect(later.applicationId).not.toBe(first.applicationId);
+      expect(later.applicationId).toMatch(/^app_/);
+      expect(await h.repos.applications.get(later.applicationId)).toMatchObject({
+        createdAt: h.clock.now().toISOString(),
+      });
+      expect((await h.repos.applications.get(first.applicationId))?.createdAt).toBe(NOW.toISOString());
+    });
+  });
+
+  it('lets an unkeyed request whose id is taken fail rather than answer with another decision', async () => {
+    const h = harness(NOW);
+    const ids = { next: (prefix: string) => `${prefix}_fixed` };
+    await scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en');
+    await expect(scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en')).rejects.toBeInstanceOf(
+      ApplicationExists,
+    );
+  });
+});

@@ -1,0 +1,310 @@
+import { describe, expect, it, vi } from 'vitest';
+import { defaultRules, loadRules, type Rules } from '#shared/config/rules.ts';
+import { outstanding } from '#shared/lending/allocation.ts';
+import type { ContactKey } from '#shared/ports/records.ts';
+import { processContactJob, processContactJobs } from '#shared/reminders/send-contact.ts';
+import { sweepReminders } from '#shared/reminders/sweep.ts';
+import type { ContactJob } from '#shared/schemas/contact-job.ts';
+import { applyPayment } from '#shared/servicing/apply-payment.ts';
+import { addBorrower, addLoan, eventsOf, type Harness, harness, nineAm, type Person } from './harness.ts';
+
+const PHONE = '+8613700000001';
+const EMAIL = 'a@example.com';
+const DUE = '2027-06-10';
+
+/** The ledger key of a loan's first installment due 2027-06-10, at a stage and channel. */
+const key = (loanId: string, stage: string, channel: 'sms' | 'email'): ContactKey => ({
+  loanId,
+  installmentNo: 1,
+  occurrence: DUE,
+  stage,
+  channel,
+});
+
+/**
+ * A harness at 09:00 on `businessDate` whose borrower u1 (partner p1, zh-CN, Shanghai) has the given
+ * loans due 2027-06-10, swept for that date: the jobs the sweep queued, in queue order.
+ */
+async function swept(
+  businessDate: string,
+  options: { loans?: string[]; person?: Partial<Person>; rules?: Rules } = {},
+): Promise<{ h: Harness; jobs: ContactJob[] }> {
+  const h = harness(nineAm(businessDate), options.rules ?? defaultRules);
+  const u1 = await addBorrower(h, { borrowerId: 'u1', phone: PHONE, email: EMAIL, ...options.person });
+  for (const loanId of options.loans ?? ['L1']) await addLoan(h, loanId, u1);
+  await sweepReminders(h, businessDate);
+  h.events.events.length = 0; // what the booking and the sweep published is not what these tests look at
+  return { h, jobs: h.queue.jobs };
+}
+
+function jobOf(jobs: ContactJob[], channel: 'sms' | 'email'): ContactJob {
+  const job = jobs.find((j) => j.channel === channel);
+  if (!job) throw new Error(`no ${channel} job was queued`);
+  return job;
+}
+
+describe('processContactJobs', () => {
+  describe('sending', () => {
+    it('sends one message per job, covering every installment of the job', async () => {
+      const { h, jobs } = await swept(DUE, { loans: ['La', 'Lb'] });
+      expect(jobs.map((j) => j.channel)).toEqual(['email', 'sms']);
+      const outcomes = await processContactJobs(h, jobs);
+      expect(outcomes).toEqual([
+        { kind: 'done', sent: 2 },
+        { kind: 'done', sent: 2 },
+      ]);
+      expect(h.sender.sent.map((m) => [m.channel, m.to])).toEqual([
+        ['email', EMAIL],
+        ['sms', PHONE],
+      ]);
+      const sms = h.sender.sent[1];
+      expect(sms?.body).toContain('Demo Loans');
+      expect(sms?.body.match(/应还/g)).toHaveLength(2);
+      expect(sms?.from).toBe(h.rules.contact.smsSenderId);
+      expect(h.sender.sent[0]?.from).toBe(h.rules.contact.emailFrom);
+    });
+
+    it("records every installment as sent in the ledger with the carrier's message id", async () => {
+      const { h, jobs } = await swept(DUE, { loans: ['La', 'Lb'] });
+      await processContactJob(h, jobOf(jobs, 'sms'));
+      for (const loanId of ['La', 'Lb']) {
+        expect(await h.repos.contacts.get(key(loanId, 'D0', 'sms'))).toMatchObject({
+          status: 'sent',
+          messageId: 'msg-1',
+          sentAt: nineAm(DUE).toISOString(),
+          attempts: 1,
+        });
+      }
+      expect(await h.repos.contacts.get(key('La', 'D0', 'email'))).toBeUndefined();
+    });
+
+    it('writes a contact line per installment sent, with the address masked', async () => {
+      const { h, jobs } = await swept(DUE, { loans: ['La', 'Lb'] });
+      await processContactJob(h, jobOf(jobs, 'sms'));
+      expect(h.log.lines.map((l) => [l.loanId, l.stage, l.channel, l.status])).toEqual([
+        ['La', 'D0', 'sms', 'sent'],
+        ['Lb', 'D0', 'sms', 'sent'],
+      ]);
+      for (const line of h.log.lines) {
+        expect(line.to).not.toBe('');
+        expect(line.to).not.toContain(PHONE.slice(3));
+        expect(line.at).toBe('2027-06-10T09:00:00+08:00');
+      }
+    });
+
+    it("claims a batch's contacts together (people apart) before anything is sent", async () => {
+      const h = harness(nineAm('2027-06-09'));
+      const u1 = await addBorrower(h, { borrowerId: 'u1' });
+      const u2 = await addBorrower(h, { borrowerId: 'u2', idNumber: '110101199003071233' });
+      await addLoan(h, 'La', u1);
+      await addLoan(h, 'Lb', u1);
+      await addLoan(h, 'Lc', u2);
+      await sweepReminders(h, '2027-06-09'); // D-1: one SMS job per person
+      const claimAll = vi.spyOn(h.repos.contacts, 'claimAll');
+      const claim = vi.spyOn(h.repos.contacts, 'claim');
+      const sendSms = vi.spyOn(h.sender, 'sendSms');
+      await processContactJobs(h, h.queue.jobs);
+      expect(claimAll).toHaveBeenCalledTimes(1);
+      expect(claimAll.mock.calls[0]?.[0].map((j) => j.keys.map((k) => k.loanId))).toEqual([
+        ['La', 'Lb'],
+        ['Lc'],
+      ]);
+      expect(claim).not.toHaveBeenCalled();
+      expect(sendSms).toHaveBeenCalledTimes(2);
+      expect(claimAll.mock.invocationCallOrder[0]).toBeLessThan(sendSms.mock.invocationCallOrder[0] ?? 0);
+    });
+
+    it('sends nothing more when the same job is delivered again', async () => {
+      const { h, jobs } = await swept(DUE);
+      await processContactJobs(h, jobs);
+      h.clock.advance(60_000);
+      expect(await processContactJobs(h, jobs)).toEqual([
+        { kind: 'done', sent: 0 },
+        { kind: 'done', sent: 0 },
+      ]);
+      expect(h.sender.sent).toHaveLength(2);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'sent',
+        attempts: 1,
+      });
+    });
+
+    it('sends nothing while another delivery holds the claim, and asks to retry after its lease', async () => {
+      const { h, jobs } = await swept(DUE);
+      const lease = h.rules.contact.claimLeaseSeconds;
+      await h.repos.contacts.claim(key('L1', 'D0', 'sms'), h.clock.now(), lease);
+      const outcome = await processContactJob(h, jobOf(jobs, 'sms'));
+      expect(outcome).toEqual({
+        kind: 'retry-at',
+        at: new Date(h.clock.now().getTime() + lease * 1000 + 1000),
+      });
+      expect(h.sender.sent).toEqual([]);
+    });
+
+    it('drops an installment paid since the sweep', async () => {
+      const { h, jobs } = await swept(DUE);
+      const inst = (await h.repos.loans.getLoanWithInstallments('L1'))?.installments[0];
+      if (!inst) throw new Error('L1 has no installment');
+      await applyPayment(h, 'p1', 'L1', {
+        paymentId: 'pay-1',
+        amount: outstanding(inst).total,
+        paidAt: h.clock.now().toISOString(),
+      });
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });
+      expect(h.sender.sent).toEqual([]);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toBeUndefined();
+    });
+  });
+
+  describe('a carrier failure', () => {
+    it('marks the claim failed and throws from processContactJob', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.sender.failNext(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+      await expect(processContactJob(h, jobOf(jobs, 'sms'))).rejects.toThrow('Rate exceeded');
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'failed',
+        failure: 'ThrottlingException',
+      });
+      expect(h.log.lines).toEqual([]);
+    });
+
+    it('is reported as failed for its job alone in a batch', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.sender.failNext(new Error('down')); // the first send: the email job
+      const outcomes = await processContactJobs(h, jobs);
+      expect(outcomes[0]).toMatchObject({ kind: 'failed' });
+      expect(outcomes[1]).toEqual({ kind: 'done', sent: 1 });
+    });
+
+    it('is sent once by the retry', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.sender.failNext(new Error('down'));
+      await expect(processContactJob(h, jobOf(jobs, 'sms'))).rejects.toThrow('down');
+      h.clock.advance(1000);
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 1 });
+      expect(h.sender.sent).toHaveLength(1);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'sent',
+        attempts: 2,
+      });
+    });
+  });
+
+  describe('an opted-out channel', () => {
+    it('is suppressed for good in the ledger, and nothing is sent on it', async () => {
+      const { h, jobs } = await swept(DUE, { person: { optOut: ['sms'] } });
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });
+      expect(h.sender.sent).toEqual([]);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'suppressed',
+        failure: 'opted_out',
+      });
+    });
+
+    it('publishes ContactSuppressed and writes a suppressed contact line', async () => {
+      const { h, jobs } = await swept(DUE, { person: { optOut: ['sms'] } });
+      await processContactJob(h, jobOf(jobs, 'sms'));
+      expect(eventsOf(h, 'ContactSuppressed')).toEqual([
+        {
+          type: 'ContactSuppressed',
+          at: nineAm(DUE).toISOString(),
+          detail: {
+            loanId: 'L1',
+            partnerId: 'p1',
+            borrowerId: 'u1',
+            installmentNo: 1,
+            stage: 'D0',
+            channel: 'sms',
+            reason: 'opted_out',
+          },
+        },
+      ]);
+      expect(h.log.lines).toMatchObject([{ loanId: 'L1', status: 'suppressed', reason: 'opted_out' }]);
+    });
+
+    it('leaves the channels not opted out to go out', async () => {
+      const { h, jobs } = await swept(DUE, { person: { optOut: ['sms'] } });
+      await processContactJobs(h, jobs);
+      expect(h.sender.sent.map((m) => m.channel)).toEqual(['email']);
+    });
+  });
+
+  describe('outside the contact window', () => {
+    /** 22:00 in Shanghai on the due date. */
+    const late = new Date('2027-06-10T14:00:00.000Z');
+    /** 08:00 in Shanghai the next morning, when the window opens. */
+    const opens = new Date('2027-06-11T00:00:00.000Z');
+
+    it('defers the job to when the window opens, sending and claiming nothing', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.clock.set(late);
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'retry-at', at: opens });
+      expect(h.sender.sent).toEqual([]);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toBeUndefined();
+      expect(h.log.lines).toMatchObject([{ status: 'deferred', reason: 'outside_contact_window' }]);
+    });
+
+    it('sends the deferred job when it comes back in the window', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.clock.set(late);
+      await processContactJob(h, jobOf(jobs, 'sms'));
+      h.clock.set(opens);
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 1 });
+      expect(h.sender.sent).toHaveLength(1);
+    });
+  });
+
+  describe("the daily cap across one person's jobs", () => {
+    const oneSmsADay = loadRules({ contact: { maxSmsPerBorrowerPerDay: 1 } });
+
+    /** The same person (one ID number) as borrower u1 at partners p1 and p2, each with a loan due 06-10. */
+    async function onePersonAtTwoPartners(h: Harness) {
+      for (const partnerId of ['p1', 'p2']) {
+        const b = await addBorrower(h, { partnerId, borrowerId: 'u1', phone: PHONE });
+        await addLoan(h, `L-${partnerId}`, b);
+      }
+      await sweepReminders(h, '2027-06-09'); // D-1: one SMS job per partner
+      h.events.events.length = 0;
+      return h.queue.jobs;
+    }
+
+    it('lets the first job through and suppresses the second, in one batch', async () => {
+      const h = harness(nineAm('2027-06-09'), oneSmsADay);
+      const jobs = await onePersonAtTwoPartners(h);
+      expect(jobs.map((j) => j.partnerId)).toEqual(['p1', 'p2']);
+      expect(await processContactJobs(h, jobs)).toEqual([
+        { kind: 'done', sent: 1 },
+        { kind: 'done', sent: 0 },
+      ]);
+      expect(h.sender.sent).toHaveLength(1);
+      expect(await h.repos.contacts.get(key('L-p2', 'D-1', 'sms'))).toMatchObject({
+        status: 'suppressed',
+        failure: 'daily_cap',
+      });
+      expect(eventsOf(h, 'ContactSuppressed').map((e) => [e.detail.loanId, e.detail.reason])).toEqual([
+        ['L-p2', 'daily_cap'],
+      ]);
+    });
+
+    it('suppresses the second when it arrives later in a batch with another person', async () => {
+      const h = harness(nineAm('2027-06-09'), oneSmsADay);
+      const jobs = await onePersonAtTwoPartners(h);
+      const other = await addBorrower(h, {
+        borrowerId: 'u2',
+        idNumber: '110101199003071233',
+        phone: '+8613700000002',
+      });
+      await addLoan(h, 'L-u2', other);
+      const otherJob: ContactJob = { ...jobOf(jobs, 'sms'), jobId: 'job-u2', borrowerId: 'u2' };
+      otherJob.items = [{ loanId: 'L-u2', installmentNo: 1, dueDate: DUE }];
+      await processContactJob(h, jobs[0] as ContactJob);
+      expect(await processContactJobs(h, [jobs[1] as ContactJob, otherJob])).toEqual([
+        { kind: 'done', sent: 0 },
+        { kind: 'done', sent: 1 },
+      ]);
+      expect(h.sender.sent.map((m) => m.to)).toEqual([PHONE, '+8613700000002']);
+      expect(await h.repos.contacts.get(key('L-p2', 'D-1', 'sms'))).toMatchObject({ failure: 'daily_cap' });
+      expect(await h.repos.contacts.get(key('L-u2', 'D-1', 'sms'))).toMatchObject({ status: 'sent' });
+    });
+  });
+});

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { outstanding } from '#shared/lending/allocation.ts';
+import type { EscalationInput, EscalationWorkflow } from '#shared/ports/escalation.ts';
+import { sweepReminders } from '#shared/reminders/sweep.ts';
+import { applyPayment } from '#shared/servicing/apply-payment.ts';
+import { addBorrower, addLoan, type Harness, harness, nineAm } from './harness.ts';
+
+/** Job ids with the loans each job covers, in the order they were queued. */
+const queued = (h: Harness) =>
+  h.queue.jobs.map((j) => [j.jobId, j.items.map((i) => `${i.loanId}#${i.installmentNo}`)]);
+
+/** A harness at 09:00 on `businessDate` whose borrower u1 (partner p1) has loan L1 due 2027-06-10. */
+async function oneLoan(businessDate: string) {
+  const h = harness(nineAm(businessDate));
+  const u1 = await addBorrower(h, { borrowerId: 'u1' });
+  await addLoan(h, 'L1', u1);
+  h.events.events.length = 0; // LoanBooked is not what these tests look at
+  return { h, u1 };
+}
+
+class RecordingWorkflow implements EscalationWorkflow {
+  readonly started: { name: string; input: EscalationInput }[] = [];
+  async start(name: string, input: EscalationInput): Promise<'started'> {
+    this.started.push({ name, input });
+    return 'started';
+  }
+}
+
+describe('sweepReminders', () => {
+  it("puts one borrower's installments due the same day into one job per channel of the stage", async () => {
+    const h = harness(nineAm('2027-06-10'));
+    const u1 = await addBorrower(h, { borrowerId: 'u1' });
+    await addLoan(h, 'La', u1);
+    await addLoan(h, 'Lb', u1);
+    await sweepReminders(h, '2027-06-10');
+    expect(queued(h)).toEqual([
+      ['2027-06-10|p1|u1|D0|email', ['La#1', 'Lb#1']],
+      ['2027-06-10|p1|u1|D0|sms', ['La#1', 'Lb#1']],
+    ]);
+    expect(h.queue.jobs[1]).toEqual({
+      jobId: '2027-06-10|p1|u1|D0|sms',
+      businessDate: '2027-06-10',
+      partnerId: 'p1',
+      borrowerId: 'u1',
+      stage: 'D0',
+      offsetDays: 0,
+      channel: 'sms',
+      items: [
+        { loanId: 'La', installmentNo: 1, dueDate: '2027-06-10' },
+        { loanId: 'Lb', installmentNo: 1, dueDate: '2027-06-10' },
+      ],
+    });
+  });
+
+  it('keeps borrowers, partners and stages in jobs of their own', async () => {
+    const h = harness(nineAm('2027-06-10'));
+    const u1 = await addBorrower(h, { borrowerId: 'u1' });
+    const u1AtP2 = await addBorrower(h, { partnerId: 'p2', borrowerId: 'u1' });
+    const u2 = await addBorrower(h, { borrowerId: 'u2', idNumber: '110101199003071233' });
+    await addLoan(h, 'L1', u1);
+    await addLoan(h, 'L2', u1AtP2);
+    await addLoan(h, 'L3', u2);
+    await addLoan(h, 'L4', u1, { disbursedOn: '2027-05-11' }); // due 06-11: D-1 today
+    const result = await sweepReminders(h, '2027-06-10');
+    expect(queued(h)).toEqual([
+      ['2027-06-10|p1|u1|D-1|sms', ['L4#1']],
+      ['2027-06-10|p1|u1|D0|email', ['L1#1']],
+      ['2027-06-10|p1|u1|D0|sms', ['L1#1']],
+      ['2027-06-10|p1|u2|D0|email', ['L3#1']],
+      ['2027-06-10|p1|u2|D0|sms', ['L3#1']],
+      ['2027-06-10|p2|u1|D0|email', ['L2#1']],
+      ['2027-06-10|p2|u1|D0|sms', ['L2#1']],
+    ]);
+    expect(result).toEqual({ status: 'swept', installments: 4, jobs: 7, readUnits: 0 });
+  });
+
+  it('queues the jobs in batches of at most 10', async () => {
+    const h = harness(nineAm('2027-06-09'));
+    for (let n = 10; n < 21; n++) {
+      const b = await addBorrower(h, { borrowerId: `u${n}` });
+      await addLoan(h, `L${n}`, b);
+    }
+    await sweepReminders(h, '2027-06-09'); // D-1: one SMS job per borrower
+    expect(h.queue.batches.map((b) => b.length)).toEqual([10, 1]);
+    expect(h.queue.jobs.map((j) => j.borrowerId)).toEqual(Array.from({ length: 11 }, (_, i) => `u${i + 10}`));
+  });
+
+  it('publishes InstallmentDueSoon up to the due date, with what is owed', async () => {
+    const { h } = await oneLoan('2027-06-09');
+    await sweepReminders(h, '2027-06-09');
+    const inst = (await h.repos.loans.getLoanWithInstallments('L1'))?.installments[0];
+    if (!inst) throw new Error('L1 has no installment');
+    expect(h.events.events).toEqual([
+      {
+        type: 'InstallmentDueSoon',
+        at: nineAm('2027-06-09').toISOString(),
+        detail: {
+          loanId: 'L1',
+          partnerId: 'p1',
+          borrowerId: 'u1',
+          installmentNo: 1,
+          dueDate: '2027-06-10',
+          stage: 'D-1',
+          amountOutstanding: outstanding(inst).total,
+        },
+      },
+    ]);
+  });
+
+  it('publishes InstallmentOverdue the day after the due date', async () => {
+    const { h } = await oneLoan('2027-06-11');
+    await sweepReminders(h, '2027-06-11');
+    expect(h.events.events.map((e) => [e.type, e.detail.stage])).toEqual([['InstallmentOverdue', 'D+1']]);
+  });
+
+  it('marks the person overdue at D+1', async () => {
+    const { h, u1 } = await oneLoan('2027-06-11');
+    await sweepReminders(h, '2027-06-11');
+    expect((await h.repos.borrowers.identityStatus(u1.identityHash)).overdueLoanIds).toEqual(['L1']);
+  });
+
+  it('does not mark the person overdue on the due date', async () => {
+    const { h, u1 } = await oneLoan('2027-06-10');
+    await sweepReminders(h, '2027-06-10');
+    expect((await h.repos.borrowers.identityStatus(u1.identityHash)).overdueLoanIds).toEqual([]);
+  });
+
+  it('leaves alone, past the due date, an installment owing no more than the tolerance', async () => {
+    const { h, u1 } = await oneLoan('2027-06-10');
+    const inst = (await h.repos.loans.getLoanWithInstallments('L1'))?.installments[0];
+    if (!inst) throw new Error('L1 has no installment');
+    const leftOver = h.rules.delinquency.arrearsToleranceFen - 50;
+    await applyPayment(h, 'p1', 'L1', {
+      paymentId: 'pay-1',
+      amount: outstanding(inst).total - leftOver,
+      paidAt: nineAm('2027-06-10').toISOString(),
+    });
+    h.events.events.length = 0;
+    h.clock.set(nineAm('2027-06-11'));
+    const result = await sweepReminders(h, '2027-06-11');
+    expect(result).toMatchObject({ status: 'swept', installments: 0, jobs: 0 });
+    expect(h.queue.jobs).toEqual([]);
+    expect(h.events.events).toEqual([]);
+    expect((await h.repos.borrowers.identityStatus(u1.identityHash)).overdueLoanIds).toEqual([]);
+  });
+
+  it('does nothing on a second sweep of the same business date', async () => {
+    const { h } = await oneLoan('2027-06-10');
+    await sweepReminders(h, '2027-06-10');
+    const batches = h.queue.batches.length;
+    const published = h.events.events.length;
+    h.clock.advance(3_600_000);
+    const again = await sweepReminders(h, '2027-06-10');
+    expect(again).toEqual({ status: 'already-done', installments: 0, jobs: 0, readUnits: 0 });
+    expect(h.queue.batches).toHaveLength(batches);
+    expect(h.events.events).toHaveLength(published);
+  });
+
+  it('sweeps the next business date as usual after one is done', async () => {
+    const { h } = await oneLoan('2027-06-09');
+    await sweepReminders(h, '2027-06-09');
+    h.clock.set(nineAm('2027-06-10'));
+    expect((await sweepReminders(h, '2027-06-10')).status).toBe('swept');
+    expect(h.queue.jobs.map((j) => j.stage)).toEqual(['D-1', 'D0', 'D0']);
+  });
+
+  it('leaves a date to the run holding its lease, and takes it over once the lease has run out', async () => {
+    const { h } = await oneLoan('2027-06-10');
+    await h.repos.sweepRuns.begin('2027-06-10', h.clock.now(), h.rules.contact.sweepLeaseSeconds);
+    const meanwhile = await sweepReminders(h, '2027-06-10');
+    expect(meanwhile.status).toBe('running-elsewhere');
+    expect(h.queue.jobs).toEqual([]);
+    expect(h.events.events).toEqual([]);
+    h.clock.advance(h.rules.contact.sweepLeaseSeconds * 1000 + 1000);
+    const takeover = await sweepReminders(h, '2027-06-10');
+    expect(takeover).toMatchObject({ status: 'swept', jobs: 2 });
+  });
+
+  it('with a workflow, starts the escalation of a loan whose grace ended yesterday, named by its episode', async () => {
+    const { h } = await oneLoan('2027-06-14'); // 4 days past due: grace (3 days) ended yesterday
+    const workflow = new RecordingWorkflow();
+    await sweepReminders({ ...h, workflow }, '2027-06-14');
+    expect(workflow.started.map((s) => s.name)).toEqual(['L1-e1']);
+    expect(workflow.started[0]?.input).toMatchObject({ loanId: 'L1', episode: 1, next: 'D+4' });
+    expect((await h.repos.loans.getLoan('L1'))?.escalation).toMatchObject({
+      episode: 1,
+      executionStartedAt: nineAm('2027-06-14').toISOString(),
+    });
+  });
+});
