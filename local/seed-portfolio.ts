@@ -29,7 +29,8 @@ export async function seedPortfolio(
         language: b.language ?? 'zh-CN',
         timezone: b.timezone ?? portfolio.timezone ?? deps.rules.timezone,
         optOut: b.optOut ?? [],
-        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+        // A book's borrower without consents is one whose consents the lender attests were all given.
+        consents: b.consents ?? { sensitiveData: true, shareWithCollectionAgencies: true },
       },
       at,
     );

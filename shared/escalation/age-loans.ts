@@ -48,9 +48,12 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
     };
     result.nonPerforming += aged.made.includes('non_performing') ? 1 : 0;
     result.chargedOff += aged.made.includes('charged_off') ? 1 : 0;
-    // Only a loan the sweep left unstarted is read again (by the start itself).
+    // Catch-up only: past the day the sweep starts an episode (grace end + 1), or an episode a crash left
+    // unstarted. A loan the sweep will start today is left to it; only such a loan is read again.
+    const sweepsDayPassed = aged.dpd > deps.rules.delinquency.graceDays + 1;
     const due = decideEpisodeStart(aged.loan, aged.installments, deps.clock.now(), deps.rules);
-    const started = due !== undefined && (await startEpisode(deps, aged.loan.loanId)) === 'started';
+    const catchUp = due !== undefined && (sweepsDayPassed || !due.opens);
+    const started = catchUp && (await startEpisode(deps, aged.loan.loanId)) === 'started';
     if (started) result.episodesStarted += 1;
     if (started || openEpisode(aged.loan)) result.openEpisodes += 1;
   }
@@ -76,7 +79,7 @@ async function ageLoan(deps: EscalationDeps, loanId: string, today: LocalDate) {
       throw err;
     }
     const owed = installments.reduce((sum, i) => sum + outstanding(i).total, 0);
-    return { loan, installments, made, bucket: bucketOf(dpd, rules), outstanding: owed };
+    return { loan, installments, dpd, made, bucket: bucketOf(dpd, rules), outstanding: owed };
   }
 }
 

@@ -11,8 +11,8 @@ export interface StepFailureInput {
 }
 
 /**
- * A rung that failed after its retries: the failure is kept on the open episode (so the loan view and
- * the desk see it) and counted as `EscalationStepFailed`, which alarms; the episode is not ended.
+ * A rung that failed after its retries: the failure is kept on the episode record (for ops) and counted
+ * as `EscalationStepFailed`, which alarms; the episode is not ended.
  */
 export async function recordStepFailure(
   deps: Pick<EscalationDeps, 'repos' | 'clock' | 'metrics'>,

@@ -29,6 +29,10 @@ export const portfolioSchema = z.strictObject({
       language: languageSchema.optional(),
       timezone: timeZoneSchema.optional(),
       optOut: z.array(channelSchema).optional(),
+      /** Absent: the lender attests every consent was given. */
+      consents: z
+        .strictObject({ sensitiveData: z.boolean(), shareWithCollectionAgencies: z.boolean() })
+        .optional(),
     }),
   ),
   loans: z.array(

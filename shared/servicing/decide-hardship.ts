@@ -1,8 +1,8 @@
-import { oldestUnpaidDueDate } from '#shared/collection/ladder.ts';
+import { oldestUnpaidDueDate, openEpisode } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { DeferralTooLong, LifetimeDeferralExceeded, LoanNotActive } from '#shared/errors/domain-errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
-import { addDays, addMonthsClamped, localDateOf } from '#shared/lending/calendar.ts';
+import { addDays, addMonthsClamped, instantAt, localDateOf, minuteOfDay } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
@@ -110,10 +110,19 @@ export function decideHardship(
       ...loan,
       hardshipPlans: [...plans, plan],
       oldestUnpaidDueDate: grant ? oldestUnpaidDueDate(installments) : loan.oldestUnpaidDueDate,
+      escalation: grant ? pausedEpisode(loan, plan, rules) : loan.escalation,
     },
     expectedVersion: loan.version,
     installments,
     overdueAfter: grant && daysPastDue(installments, today, rules) > 0,
     events,
   };
+}
+
+/** A grant pauses an open episode at once: the loan shows until when, before the workflow next wakes. */
+function pausedEpisode(loan: LoanRecord, plan: HardshipPlan, rules: Rules): LoanRecord['escalation'] {
+  const episode = openEpisode(loan);
+  if (!episode || !plan.endsOn) return loan.escalation;
+  const resume = instantAt(addDays(plan.endsOn, 1), minuteOfDay(rules.contact.sweepAt), rules.timezone);
+  return { ...episode, pausedUntil: resume.toISOString() };
 }

@@ -125,7 +125,20 @@ export function decidePayment(
     expectedVersion: loan.version,
     changed,
     events,
-    settled: paidOff ? 'paid_off' : cured ? 'cured' : undefined,
+    settled: paidOff
+      ? 'paid_off'
+      : cured || currentToday(updatedLoan, after, now, rules)
+        ? 'cured'
+        : undefined,
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
   };
+}
+
+/**
+ * Whether the loan owes nothing past due as of today (not only as of the payment's date): a payment dated
+ * on the due date but posted after the D+1 sweep marked the person overdue still clears that mark.
+ */
+function currentToday(loan: LoanRecord, installments: InstallmentRecord[], now: Date, rules: Rules): boolean {
+  const today = localDateOf(now, rules.timezone);
+  return daysPastDue(accrueLoanPenalty(loan, installments, today, rules), today, rules) === 0;
 }
