@@ -330,15 +330,16 @@ describe('the escalation ladder on a simulated clock', () => {
     const w = await open({ from: '2027-06-10', dailyJobs: false, workflow: crashingOnce });
     await w.addBorrower('crash');
     await w.bookLoan('L-crash', 'crash');
-    await w.advanceTo(w.at('2027-06-14', '06:00'));
-    await expect(w.age('2027-06-14')).rejects.toThrow('crashed before recording the start');
+    await w.advanceTo(w.at('2027-06-14', '09:00'));
+    await expect(w.sweep('2027-06-14')).rejects.toThrow('crashed before recording the start');
     const opened = (await w.loan('L-crash')).escalation;
-    expect(opened).toMatchObject({ episode: 1, rung: null });
+    expect(opened).toMatchObject({ episode: 1, rung: 'D+4' });
     expect(opened?.executionStartedAt, 'the start was not recorded').toBeUndefined();
 
-    await w.advanceTo(w.at('2027-06-14', '09:00'));
-    await w.sweep('2027-06-14');
-    await w.age('2027-06-14');
+    // The next morning's ageing run finds the episode open but unstarted, and starts it again by name.
+    await w.advanceTo(w.at('2027-06-15', '06:00'));
+    await w.age('2027-06-15');
+    await w.age('2027-06-15');
     expect((await w.loan('L-crash')).escalation?.executionStartedAt).toBeDefined();
     expect(w.workflow.started).toBe(1);
 
