@@ -127,7 +127,7 @@ export function decidePayment(
     events,
     settled: paidOff
       ? 'paid_off'
-      : cured || currentToday(updatedLoan, after, now, rules)
+      : cured || curedToday(loan, current.installments, after, now, rules)
         ? 'cured'
         : undefined,
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
@@ -135,10 +135,19 @@ export function decidePayment(
 }
 
 /**
- * Whether the loan owes nothing past due as of today (not only as of the payment's date): a payment dated
- * on the due date but posted after the D+1 sweep marked the person overdue still clears that mark.
+ * Whether the payment leaves nothing past due as of today where something was before it (judged today,
+ * not on the payment's date): a payment dated on the due date but posted after the D+1 sweep marked the
+ * person overdue still clears that mark. A loan that was current today needs no clearing.
  */
-function currentToday(loan: LoanRecord, installments: InstallmentRecord[], now: Date, rules: Rules): boolean {
+function curedToday(
+  loan: LoanRecord,
+  before: InstallmentRecord[],
+  after: InstallmentRecord[],
+  now: Date,
+  rules: Rules,
+): boolean {
   const today = localDateOf(now, rules.timezone);
-  return daysPastDue(accrueLoanPenalty(loan, installments, today, rules), today, rules) === 0;
+  const dpdToday = (installments: InstallmentRecord[]) =>
+    daysPastDue(accrueLoanPenalty(loan, installments, today, rules), today, rules);
+  return dpdToday(before) > 0 && dpdToday(after) === 0;
 }
