@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import type { SimulatedTime } from '#local/escalation/simulated-time.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
@@ -15,6 +16,7 @@ import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import { createLogger } from '#shared/observability/logger.ts';
+import type { SenderDeps } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
@@ -62,6 +64,37 @@ function dailySweeps(
     if (duplicated()) actions.push({ at, order: 1, run: () => sweep(date).then(() => undefined) });
   }
   return actions;
+}
+
+/**
+ * Everything in time order: workflows waking at their rungs, queued messages as SQS would deliver them,
+ * and the scheduled actions within [start, end); a workflow runs until it waits again before time moves.
+ */
+async function runInTimeOrder(
+  actions: ScheduledAction[],
+  period: { start: Date; end: Date },
+  world: { clock: ManualClock; queue: SimulatedQueue; senderDeps: SenderDeps; time: SimulatedTime },
+): Promise<void> {
+  const { clock, queue, senderDeps, time } = world;
+  const runUntil = async (until: Date) => {
+    for (let wake = time.nextWakeAt(); wake !== undefined && wake <= until.getTime(); ) {
+      await drainContactQueue(queue, clock, senderDeps, new Date(wake));
+      await time.wakeNext();
+      wake = time.nextWakeAt();
+    }
+    await drainContactQueue(queue, clock, senderDeps, until);
+  };
+  const inRange = actions
+    .filter((a) => a.at.getTime() >= period.start.getTime() && a.at.getTime() < period.end.getTime())
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
+  for (const action of inRange) {
+    await runUntil(action.at);
+    clock.set(action.at);
+    await action.run();
+    await time.settle();
+  }
+  await runUntil(new Date(period.end.getTime() - 1));
+  clock.set(period.end);
 }
 
 /** The daily ageing job at its local time on every simulated day. */
@@ -144,27 +177,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   );
   actions.push(...partnerRequests(deps, options.portfolio));
   actions.push(...dailyAgeing(options, rules, escalation.age));
-  const inRange = actions
-    .filter((a) => a.at.getTime() >= start.getTime() && a.at.getTime() < end.getTime())
-    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
-
-  // Everything in time order: workflows waking at their rungs, queued messages, the scheduled actions.
-  const runUntil = async (until: Date) => {
-    for (let wake = escalation.time.nextWakeAt(); wake !== undefined && wake <= until.getTime(); ) {
-      await drainContactQueue(queue, clock, senderDeps, new Date(wake));
-      await escalation.time.wakeNext();
-      wake = escalation.time.nextWakeAt();
-    }
-    await drainContactQueue(queue, clock, senderDeps, until);
-  };
-  for (const action of inRange) {
-    await runUntil(action.at);
-    clock.set(action.at);
-    await action.run();
-    await escalation.time.settle();
-  }
-  await runUntil(new Date(end.getTime() - 1));
-  clock.set(end);
+  await runInTimeOrder(actions, { start, end }, { clock, queue, senderDeps, time: escalation.time });
   const waitingAtEnd = escalation.time.waiting;
   await escalation.time.close();
 
