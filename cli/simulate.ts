@@ -43,6 +43,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     seed,
     outDir: values.out,
     dynamodbEndpoint: values['dynamodb-endpoint'],
+    keepTables: values['dynamodb-endpoint'] !== undefined,
     onProgress: (day, total) => {
       if (tty) process.stderr.write(`\rsimulating day ${day}/${total}`);
       else if (day === total || day % 30 === 0) process.stderr.write(`simulated ${day}/${total} days\n`);
@@ -57,4 +58,8 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     `loans by bucket: ${JSON.stringify(s.loansByBucket)}; carrier duplicates: ${s.carrierDuplicates}`,
   );
   console.log(`wrote ${values.out}/contacts.jsonl, events.jsonl, summary.json`);
+  if (s.tables)
+    console.log(
+      `left the table${s.tables.length > 1 ? 's' : ''} ${s.tables.join(', ')} at ${values['dynamodb-endpoint']}`,
+    );
 }

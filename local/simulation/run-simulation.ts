@@ -38,6 +38,8 @@ export interface SimulationOptions {
   /** Writes contacts.jsonl, events.jsonl and summary.json here when given. */
   outDir?: string;
   dynamodbEndpoint?: string;
+  /** Leave the run's table at `dynamodbEndpoint` for inspection, named in summary.json (the CLI does). */
+  keepTables?: boolean;
   rules?: Rules;
   onProgress?: (day: number, days: number) => void;
 }
@@ -132,7 +134,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   if (!options.dynamodbEndpoint) dynamo = await startDynamoDbLocal();
   const endpoint = options.dynamodbEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
   const client = localDynamoDbClient(endpoint);
-  const tableName = `sim-${randomUUID()}`;
+  // A kept table is named by the run's inputs, so its name is deterministic too (a rerun replaces it).
+  const tableName = options.keepTables
+    ? `duebell-sim-${options.from}-${options.days}d-seed${options.seed}`
+    : `sim-${randomUUID()}`;
+  if (options.keepTables) await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
   await createTable(client, tableName);
 
   if (options.outDir) {
@@ -197,6 +203,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
     carrierDuplicates,
   });
+  if (options.keepTables) summary.tables = [tableName];
   summary.escalation = {
     episodesStarted: escalation.workflow.started,
     failedExecutions: escalation.workflow.failed.length,
@@ -207,7 +214,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   if (options.outDir)
     writeFileSync(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
-  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  if (!options.keepTables) await client.send(new DeleteTableCommand({ TableName: tableName }));
   client.destroy();
   await dynamo?.stop();
   return { contacts: contactLog.lines, events: events.events, summary };

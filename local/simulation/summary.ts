@@ -21,6 +21,8 @@ export interface SimulationSummary {
   /** Messages the carrier accepted twice (a crash between its accept and the ledger update). */
   carrierDuplicates: number;
   faults: { snsFailures: number; crashes: number; duplicateSweeps: number; deadLetters: number };
+  /** The tables the run left at the given endpoint (absent when it ran on its own DynamoDB Local). */
+  tables?: string[];
   /** The ladder: workflows started (one per episode), failed, still waiting at the end; tasks for people. */
   escalation?: {
     episodesStarted: number;

@@ -66,7 +66,9 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
     const inst = context.installments.get(`${item.loanId}#${item.installmentNo}`);
     if (!loan || !inst || loan.status !== 'active' || isPaid(inst)) return []; // paid since the sweep
     if (inst.dueDate !== item.dueDate) return []; // re-dated by a hardship plan
-    if (activePlan(loan.hardshipPlans, today)) return []; // reminders pause during a plan
+    // A plan pauses the ladder. Reminders need no pause: the grant re-dated the installments, so the
+    // old date's reminders are gone and the new date's go out as for any installment.
+    if (job.episode !== undefined && activePlan(loan.hardshipPlans, today)) return [];
     if (loan.nonPerformingSince) return []; // non-performing: automated messages stop
     if (job.offsetDays > 0) {
       const schedule = loanInstallments(context, item.loanId);

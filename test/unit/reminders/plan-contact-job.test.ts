@@ -203,10 +203,20 @@ describe('planContactJob: what drops out', () => {
     expect(plan(job(), context({ loans: [l] }), D_MINUS_1).kind).toBe('nothing');
   });
 
-  it('drops an item of a loan under an active hardship plan', () => {
+  it('keeps a reminder of a loan under an active hardship plan: the grant re-dated it, the new date is reminded', () => {
     const l = L1();
     l.loan.hardshipPlans = [grantedPlan('2027-06-01', '2027-06-30')];
-    expect(plan(job(), context({ loans: [l] }), D_MINUS_1).kind).toBe('nothing');
+    expect(plan(job(), context({ loans: [l] }), D_MINUS_1).kind).toBe('send');
+  });
+
+  it('drops a rung message of a loan under an active hardship plan: the plan pauses the ladder', () => {
+    const rung = job({ stage: 'D+7', offsetDays: 7, episode: 1, items: [item('L1', 1, '2027-06-10')] });
+    const l = L1();
+    l.loan.escalation = { episode: 1, rung: 'D+4', since: 'x', pausedUntil: null };
+    l.loan.hardshipPlans = [grantedPlan('2027-06-15', '2027-07-14')];
+    expect(plan(rung, context({ loans: [l] }), nineAm('2027-06-17')).kind).toBe('nothing');
+    l.loan.hardshipPlans = [];
+    expect(plan(rung, context({ loans: [l] }), nineAm('2027-06-17')).kind).toBe('send');
   });
 
   it('drops an item of a non-performing loan: automated messages stop', () => {
