@@ -8,6 +8,7 @@ import {
   MethodLoggingLevel,
   Period,
   type Resource,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -104,6 +105,7 @@ export class PartnerApi extends Construct {
       },
       defaultMethodOptions: { apiKeyRequired: true },
     });
+    this.answerInTheErrorContract();
 
     for (const [fn, keys] of Object.entries(routeTable) as [FunctionName, readonly string[]][]) {
       const integration = new LambdaIntegration(props.functions[fn]);
@@ -206,6 +208,57 @@ export class PartnerApi extends Construct {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
         'The account-level role API Gateway needs to write execution logs; AWS-managed and scoped to CloudWatch Logs.',
+    });
+  }
+
+  /**
+   * What the gateway answers itself (a bad key, throttling, a quota, an unknown route) in the error
+   * contract the OpenAPI document promises: 401 for a missing or unknown key (the gateway's own default
+   * is 403 "Forbidden"), 429 with `Retry-After` when throttled or over quota, 404 for an unknown route,
+   * and the contract's JSON body for any other gateway 4xx or 5xx.
+   */
+  private answerInTheErrorContract(): void {
+    const body = (error: string, message: string) => ({
+      'application/json': JSON.stringify({ error, message }),
+    });
+    const json = { 'Content-Type': "'application/json'" };
+    this.api.addGatewayResponse('InvalidApiKey', {
+      type: ResponseType.INVALID_API_KEY,
+      statusCode: '401',
+      responseHeaders: json,
+      templates: body('unauthorized', 'a valid x-api-key header is required'),
+    });
+    for (const [id, type] of [
+      ['Throttled', ResponseType.THROTTLED],
+      ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED],
+    ] as const) {
+      this.api.addGatewayResponse(id, {
+        type,
+        statusCode: '429',
+        responseHeaders: { ...json, 'Retry-After': "'1'" },
+        templates: body(
+          'throttled',
+          'too many requests for this partner; retry after the Retry-After seconds',
+        ),
+      });
+    }
+    this.api.addGatewayResponse('UnknownRoute', {
+      type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      responseHeaders: json,
+      templates: body('not_found', 'route was not found'),
+    });
+    this.api.addGatewayResponse('Default4xx', {
+      type: ResponseType.DEFAULT_4XX,
+      responseHeaders: json,
+      templates: { 'application/json': '{"error":"invalid_request","message":$context.error.messageString}' },
+    });
+    this.api.addGatewayResponse('Default5xx', {
+      type: ResponseType.DEFAULT_5XX,
+      responseHeaders: json,
+      templates: {
+        'application/json': '{"error":"internal_error","message":"something went wrong; retry later"}',
+      },
     });
   }
 }

@@ -136,6 +136,28 @@ describe('PartnerApi with the rules’ defaults', () => {
     });
   });
 
+  it('answers a bad key with 401, throttling and quota with 429 and Retry-After, an unknown route with 404, in the error contract', () => {
+    const responses = template.findResources('AWS::ApiGateway::GatewayResponse');
+    const byType = Object.fromEntries(
+      Object.values(responses).map((r) => [r.Properties.ResponseType, r.Properties]),
+    );
+    const bodyOf = (type: string) => JSON.parse(byType[type].ResponseTemplates['application/json']);
+    expect(byType.INVALID_API_KEY.StatusCode).toBe('401');
+    expect(bodyOf('INVALID_API_KEY')).toEqual({
+      error: 'unauthorized',
+      message: 'a valid x-api-key header is required',
+    });
+    for (const type of ['THROTTLED', 'QUOTA_EXCEEDED']) {
+      expect(byType[type].StatusCode).toBe('429');
+      expect(byType[type].ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+      expect(bodyOf(type).error).toBe('throttled');
+    }
+    expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
+    expect(bodyOf('MISSING_AUTHENTICATION_TOKEN').error).toBe('not_found');
+    expect(byType.DEFAULT_4XX.ResponseTemplates['application/json']).toContain('"error":"invalid_request"');
+    expect(bodyOf('DEFAULT_5XX').error).toBe('internal_error');
+  });
+
   it('describes each partner to the functions by id, name and API key id, never the key itself', () => {
     const keyOf = (name: string) => {
       const keys = template.findResources('AWS::ApiGateway::ApiKey', {
