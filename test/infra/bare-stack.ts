@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
@@ -110,4 +110,20 @@ export function definitionOf(
     })
     .join('');
   return JSON.parse(text);
+}
+
+/** Asserts the queue's policy denies every SQS action over plain HTTP. */
+export function expectSslOnly(template: Template, queue: IConstruct): void {
+  template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [ref(queue)],
+    PolicyDocument: {
+      Statement: [
+        Match.objectLike({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ],
+    },
+  });
 }

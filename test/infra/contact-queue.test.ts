@@ -14,6 +14,7 @@ import {
   arnOf,
   bareStack,
   environmentOf,
+  expectSslOnly,
   handlerEntry,
   logicalId,
   ref,
@@ -72,18 +73,7 @@ describe('ContactQueue with its defaults', () => {
 
   it('refuses plain-HTTP access to both queues', () => {
     for (const queue of [parts.contacts.queue, parts.contacts.deadLetters]) {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [ref(queue)],
-        PolicyDocument: {
-          Statement: [
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ],
-        },
-      });
+      expectSslOnly(template, queue);
     }
   });
 

@@ -13,6 +13,7 @@ import {
   arnOf,
   bareStack,
   environmentOf,
+  expectSslOnly,
   handlerEntry,
   logicalId,
   ref,
@@ -71,18 +72,7 @@ describe('DailyAgeing with its defaults', () => {
       MessageRetentionPeriod: 1_209_600,
       SqsManagedSseEnabled: true,
     });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [ref(parts.ageing.deadLetters)],
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sqs:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ],
-      },
-    });
+    expectSslOnly(template, parts.ageing.deadLetters);
   });
 
   it("lets the scheduler's role invoke the job and write to the DLQ, nothing else", () => {

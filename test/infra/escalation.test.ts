@@ -1,5 +1,5 @@
 import type { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -14,6 +14,7 @@ import {
   bareStack,
   definitionOf,
   environmentOf,
+  expectSslOnly,
   handlerEntry,
   logicalId,
   placeholderArn,
@@ -215,18 +216,7 @@ describe('Escalation with its defaults', () => {
   it('refuses plain-HTTP access to the task queues and their DLQs', () => {
     const { agentQueue, agentDeadLetters, legalQueue, legalDeadLetters } = parts.escalation;
     for (const queue of [agentQueue, agentDeadLetters, legalQueue, legalDeadLetters]) {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [ref(queue)],
-        PolicyDocument: {
-          Statement: [
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sqs:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ],
-        },
-      });
+      expectSslOnly(template, queue);
     }
   });
 
