@@ -1,5 +1,5 @@
 import type { Rules } from '#shared/config/rules.ts';
-import { LoanNotFound, LoanVersionConflict } from '#shared/errors/domain-errors.ts';
+import { LoanBusy, LoanNotFound, LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
@@ -28,15 +28,16 @@ export async function requestHardship(
   request: HardshipRequest,
 ): Promise<HardshipPlan> {
   checkHardshipRequest(request, deps.rules);
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     const current = await deps.repos.loans.getLoanWithInstallments(loanId);
     if (!current || current.loan.partnerId !== partnerId) throw new LoanNotFound();
     const decision = decideHardship(current, request, deps.ids.next('hs'), deps.clock.now(), deps.rules);
     try {
       await deps.repos.loans.saveInstallments(decision.loan, decision.expectedVersion, decision.installments);
     } catch (err) {
-      if (err instanceof LoanVersionConflict) continue;
-      throw err;
+      if (!(err instanceof LoanVersionConflict)) throw err;
+      if (attempt < deps.rules.servicing.maxWriteAttempts) continue;
+      throw new LoanBusy({ cause: err });
     }
     if (decision.plan.status === 'granted') {
       const { identityHash } = current.loan;

@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DeferralTooLong, LoanNotFound } from '#shared/errors/domain-errors.ts';
+import {
+  DeferralTooLong,
+  LoanBusy,
+  LoanNotFound,
+  LoanVersionConflict,
+} from '#shared/errors/domain-errors.ts';
 import { bookLoan } from '#shared/servicing/book-loan.ts';
 import { requestHardship } from '#shared/servicing/request-hardship.ts';
 import { eventsOf, type Harness, harness } from './harness.ts';
@@ -178,5 +183,18 @@ describe('requestHardship', () => {
     expect(await h.repos.loans.getLoan('L1')).toMatchObject({ version: 3, hardshipPlans: [plan] });
     expect(await dueDates(h)).toEqual(['2027-07-10', '2027-08-09', '2027-09-09']);
     expect(eventsOf(h, 'HardshipGranted')).toHaveLength(1);
+  });
+
+  it('answers LoanBusy after maxWriteAttempts conflicts, having granted nothing', async () => {
+    const h = await withLoan('2027-06-05');
+    const spy = vi.spyOn(h.repos.loans, 'saveInstallments').mockImplementation(async () => {
+      throw new LoanVersionConflict('another writer, every time');
+    });
+    await expect(
+      requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 }),
+    ).rejects.toBeInstanceOf(LoanBusy);
+    expect(spy).toHaveBeenCalledTimes(h.rules.servicing.maxWriteAttempts);
+    expect(await h.repos.loans.getLoan('L1')).toMatchObject({ version: 1 });
+    expect(eventsOf(h, 'HardshipGranted')).toHaveLength(0);
   });
 });
