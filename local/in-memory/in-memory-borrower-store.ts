@@ -1,3 +1,4 @@
+import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
 import type { BorrowerStore } from '#shared/ports/stores.ts';
 import { stored } from './copy.ts';
@@ -5,17 +6,13 @@ import { stored } from './copy.ts';
 /** Where a borrower sits, as the table keys it (partner, then borrower id). */
 const borrowerId = (partnerId: string, id: string) => `${partnerId}#${id}`;
 
-interface IdentitySets {
-  overdue: Set<string>;
-  hardship: Set<string>;
-}
-
 /** Borrowers per partner, their phone lookup and the cross-partner identity status, in memory. */
 export class InMemoryBorrowerStore implements BorrowerStore {
   private readonly borrowers = new Map<string, BorrowerRecord>();
   /** Phone hash → (partner#borrower → who), like the table's phone lookup items. */
   private readonly phones = new Map<string, Map<string, { partnerId: string; borrowerId: string }>>();
-  private readonly identities = new Map<string, IdentitySets>();
+  /** Identity hash → loan id → exposure, as the identity item's `loan#<id>` attributes. */
+  private readonly identities = new Map<string, Map<string, LoanExposure>>();
 
   async upsert(borrower: BorrowerRecord): Promise<void> {
     this.applyUpsert(borrower);
@@ -107,27 +104,16 @@ export class InMemoryBorrowerStore implements BorrowerStore {
     return this.statusOf(identityHash);
   }
 
-  async setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void> {
-    this.updateSet(identityHash, 'overdue', loanId, overdue);
-  }
-
-  async setHardship(identityHash: string, loanId: string, active: boolean): Promise<void> {
-    this.updateSet(identityHash, 'hardship', loanId, active);
-  }
-
-  private updateSet(identityHash: string, set: keyof IdentitySets, loanId: string, add: boolean): void {
-    const sets = this.identities.get(identityHash) ?? { overdue: new Set(), hardship: new Set() };
-    if (add) sets[set].add(loanId);
-    else sets[set].delete(loanId);
-    this.identities.set(identityHash, sets);
+  /** The identity item's part of a loan write (the in-memory loan store commits it with its own). */
+  applyExposure(identityHash: string, loanId: string, exposure: LoanExposure | null): void {
+    const loans = this.identities.get(identityHash) ?? new Map<string, LoanExposure>();
+    if (exposure) loans.set(loanId, stored(exposure));
+    else loans.delete(loanId);
+    this.identities.set(identityHash, loans);
   }
 
   private statusOf(identityHash: string): IdentityStatus {
-    const sets = this.identities.get(identityHash);
-    return {
-      identityHash,
-      overdueLoanIds: [...(sets?.overdue ?? [])].sort(),
-      hardshipLoanIds: [...(sets?.hardship ?? [])].sort(),
-    };
+    const loans = this.identities.get(identityHash) ?? new Map<string, LoanExposure>();
+    return { identityHash, loans: Object.fromEntries([...loans].map(([id, e]) => [id, stored(e)])) };
   }
 }

@@ -4,16 +4,20 @@ import {
   LoanVersionConflict,
   PaymentAlreadyApplied,
 } from '#shared/errors/domain-errors.ts';
+import { exposureOf } from '#shared/lending/exposure.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
 import type {
   InstallmentRecord,
   LoanRecord,
   LoanWithInstallments,
+  LoanWriteEffects,
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
 import { stored } from './copy.ts';
 import { checkTransaction } from './dynamodb-errors.ts';
 import type { InMemoryApplicationStore } from './in-memory-application-store.ts';
+import type { InMemoryBorrowerStore } from './in-memory-borrower-store.ts';
 
 /** Names of the items a write touches, to refuse what one DynamoDB transaction would refuse. */
 const item = {
@@ -21,24 +25,43 @@ const item = {
   installment: (inst: InstallmentRecord) => `installment|${inst.loanId}|${inst.installmentNo}`,
   payment: (p: PaymentRecord) => `payment|${p.loanId}|${p.paymentId}`,
   application: (applicationId: string) => `application|${applicationId}`,
+  identity: (loan: LoanRecord) => `identity|${loan.identityHash}`,
+  outbox: (effects: LoanWriteEffects) => effects.events.map((_, i) => `outbox|${i}`),
 };
+
+/** The items a write's effects add to its transaction (the identity item, the outbox events). */
+const effectItems = (loan: LoanRecord, effects?: LoanWriteEffects) =>
+  effects ? [...(effects.exposure === undefined ? [] : [item.identity(loan)]), ...item.outbox(effects)] : [];
 
 /**
  * Loans, their installments and payments, in memory. Every write checks all its conditions before it
  * changes anything, so it happens whole or not at all, like the repository's one transaction.
  */
+/** A write that changes nothing beyond the loan (loaders, tests). */
+const NO_EFFECTS: LoanWriteEffects = { events: [] };
+
 export class InMemoryLoanStore implements LoanStore {
   private readonly loans = new Map<string, LoanRecord>();
   /** By loan id, then installment number (installments are keyed by their own `loanId`). */
   private readonly installments = new Map<string, Map<number, InstallmentRecord>>();
   private readonly payments = new Map<string, Map<string, PaymentRecord>>();
 
-  constructor(private readonly applications: InMemoryApplicationStore) {}
+  constructor(
+    private readonly applications: InMemoryApplicationStore,
+    private readonly borrowers: InMemoryBorrowerStore,
+    /** Where committed events go, as the table's stream would carry them from the outbox. */
+    private readonly outbox?: EventBus,
+  ) {}
 
-  async book(loan: LoanRecord, installments: InstallmentRecord[]): Promise<void> {
+  async book(
+    loan: LoanRecord,
+    installments: InstallmentRecord[],
+    effects: LoanWriteEffects = NO_EFFECTS,
+  ): Promise<void> {
     checkTransaction([
       item.loan(loan.loanId),
       ...installments.map(item.installment),
+      ...effectItems(loan, effects),
       ...(loan.applicationId ? [item.application(loan.applicationId)] : []),
     ]);
     // The repository reports the application's condition first when both fail (it is the last item).
@@ -49,6 +72,19 @@ export class InMemoryLoanStore implements LoanStore {
     this.loans.set(loan.loanId, stored(loan));
     this.putInstallments(installments);
     if (loan.applicationId) this.applications.markBooked(loan.applicationId, loan.loanId);
+    this.commitEffects(loan, effects);
+  }
+
+  /** Loads a book without transactions (the repository's `bulkLoad`), with each person's exposures. */
+  async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[]): Promise<void> {
+    for (const loan of loans) this.loans.set(loan.loanId, stored(loan));
+    this.putInstallments(installments);
+    for (const loan of loans)
+      this.borrowers.applyExposure(
+        loan.identityHash,
+        loan.loanId,
+        exposureOf(loan, this.installmentsOf(loan.loanId)),
+      );
   }
 
   async getLoan(loanId: string): Promise<LoanRecord | undefined> {
@@ -72,8 +108,14 @@ export class InMemoryLoanStore implements LoanStore {
     loan: LoanRecord,
     expectedVersion: number,
     changed: InstallmentRecord[],
+    effects: LoanWriteEffects = NO_EFFECTS,
   ): Promise<void> {
-    checkTransaction([item.payment(payment), item.loan(loan.loanId), ...changed.map(item.installment)]);
+    checkTransaction([
+      item.payment(payment),
+      item.loan(loan.loanId),
+      ...changed.map(item.installment),
+      ...effectItems(loan, effects),
+    ]);
     if (this.payments.get(payment.loanId)?.has(payment.paymentId)) {
       throw new PaymentAlreadyApplied(`payment ${payment.paymentId} is already applied`);
     }
@@ -83,6 +125,7 @@ export class InMemoryLoanStore implements LoanStore {
     this.payments.set(payment.loanId, payments);
     this.putLoan(loan, expectedVersion);
     this.putInstallments(changed);
+    this.commitEffects(loan, effects);
   }
 
   async saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void> {
@@ -93,11 +136,24 @@ export class InMemoryLoanStore implements LoanStore {
     loan: LoanRecord,
     expectedVersion: number,
     changed: InstallmentRecord[],
+    effects?: LoanWriteEffects,
   ): Promise<void> {
-    checkTransaction([item.loan(loan.loanId), ...changed.map(item.installment)]);
+    checkTransaction([
+      item.loan(loan.loanId),
+      ...changed.map(item.installment),
+      ...effectItems(loan, effects),
+    ]);
     this.checkVersion(loan, expectedVersion);
     this.putLoan(loan, expectedVersion);
     this.putInstallments(changed);
+    this.commitEffects(loan, effects);
+  }
+
+  private commitEffects(loan: LoanRecord, effects?: LoanWriteEffects): void {
+    if (!effects) return;
+    if (effects.exposure !== undefined)
+      this.borrowers.applyExposure(loan.identityHash, loan.loanId, effects.exposure);
+    if (effects.events.length > 0) void this.outbox?.publish(structuredClone(effects.events));
   }
 
   /** Every stored loan, for the in-memory ageing index (never handed out as is). */

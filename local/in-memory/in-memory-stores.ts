@@ -1,4 +1,5 @@
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import { InMemoryAgeingIndex } from './in-memory-ageing-index.ts';
 import { InMemoryApplicationStore } from './in-memory-application-store.ts';
@@ -27,10 +28,14 @@ export interface InMemoryStores extends Stores {
 }
 
 /** Fresh, empty in-memory stores: each call shares nothing with another. */
-export function createInMemoryStores(rules: Rules = defaultRules): InMemoryStores {
+export function createInMemoryStores(
+  rules: Rules = defaultRules,
+  /** Receives the events loan writes commit, as the outbox's stream publisher would. */
+  outbox?: EventBus,
+): InMemoryStores {
   const borrowers = new InMemoryBorrowerStore();
   const applications = new InMemoryApplicationStore(borrowers);
-  const loans = new InMemoryLoanStore(applications);
+  const loans = new InMemoryLoanStore(applications, borrowers, outbox);
   const contacts = new InMemoryContactLedger();
   return {
     applications,

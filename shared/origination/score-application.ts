@@ -2,7 +2,7 @@ import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { ApplicationExists } from '#shared/errors/domain-errors.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
-import { activePlan } from '#shared/lending/hardship-plan.ts';
+import { standingOf } from '#shared/lending/exposure.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
@@ -43,6 +43,7 @@ export async function scoreApplication(
     body.borrowerId,
   );
   const today = localDateOf(now, deps.rules.timezone);
+  const standing = standingOf(status.loans, today, deps.rules);
   const record = decideApplication(
     {
       partnerId,
@@ -50,8 +51,9 @@ export async function scoreApplication(
       identityHash,
       borrowerId,
       existingBorrower: existing,
-      overdueExisting: status.overdueLoanIds.length > 0,
-      hardshipActive: await hasActiveHardship(deps, identityHash, status.hardshipLoanIds, today),
+      // The identity item alone, judged today: right from 00:00 on D+1, whatever has or has not run.
+      overdueExisting: standing.overdueLoanIds.length > 0,
+      hardshipActive: standing.hardshipLoanIds.length > 0,
       now,
       applicationId: requestKey ? applicationIdFor(partnerId, requestKey) : deps.ids.next('app'),
     },
@@ -71,22 +73,6 @@ export async function scoreApplication(
   const stored = await storeOnce(deps, record, borrower, existing, requestKey !== undefined, now);
   await deps.events.publish([applicationScored(stored)]);
   return toDecision(stored, language);
-}
-
-/** A plan marks the person until it ends; marks of plans that have ended are cleared here. */
-async function hasActiveHardship(
-  deps: ScoringDeps,
-  identityHash: string,
-  loanIds: string[],
-  today: string,
-): Promise<boolean> {
-  let active = false;
-  for (const loanId of loanIds) {
-    const loan = await deps.repos.loans.getLoan(loanId);
-    if (loan && activePlan(loan.hardshipPlans, today)) active = true;
-    else await deps.repos.borrowers.setHardship(identityHash, loanId, false);
-  }
-  return active;
 }
 
 /** A keyed retry whose first try stored its decision gets that decision back, not a second one. */

@@ -1,7 +1,9 @@
 import type { EscalationState } from '#shared/collection/ladder.ts';
 import type { Language } from '#shared/config/languages.ts';
+import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
 
 /** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
 
@@ -39,7 +41,6 @@ export interface InstallmentRecord extends InstallmentState {
   loanId: string;
   partnerId: string;
   borrowerId: string;
-  /** Copied from the loan so the sweep can mark the person overdue from the index alone. */
   identityHash?: string;
   /** Local date the installment became fully paid. */
   paidOn?: LocalDate;
@@ -78,10 +79,19 @@ export interface BorrowerRecord {
   updatedAt: string;
 }
 
+/** The person's item across partners: each active loan's exposure, keyed by loan id (see `standingOf`). */
 export interface IdentityStatus {
   identityHash: string;
-  overdueLoanIds: string[];
-  hardshipLoanIds: string[];
+  loans: Record<string, LoanExposure>;
+}
+
+/**
+ * What a loan write commits with it: the person's exposure on this loan (null removes it; undefined
+ * leaves it) and the domain events it announces, which go to the outbox in the same transaction.
+ */
+export interface LoanWriteEffects {
+  exposure?: LoanExposure | null;
+  events: DomainEvent[];
 }
 
 /** A stored credit decision: enough to show it again and to replay how it was reached. */

@@ -16,6 +16,7 @@ import type {
   JobKeys,
   LoanRecord,
   LoanWithInstallments,
+  LoanWriteEffects,
   PaymentRecord,
   SlotReservation,
   StoredResponse,
@@ -69,18 +70,17 @@ export interface BorrowerStore {
     preferences: ContactPreferences,
     updatedAt: string,
   ): Promise<boolean>;
+  /** The person's exposures, written only by the loan store's transactions. */
   identityStatus(identityHash: string): Promise<IdentityStatus>;
-  /** Idempotent: marking twice, or clearing what is clear, changes nothing. */
-  setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void>;
-  setHardship(identityHash: string, loanId: string, active: boolean): Promise<void>;
 }
 
 export interface LoanStore {
   /**
    * Books a loan and its schedule together. Throws `LoanAlreadyExists` for a loan id taken, and
-   * `ApplicationAlreadyBooked` when the loan's application was booked before.
+   * `ApplicationAlreadyBooked` when the loan's application was booked before. The person's exposure
+   * and the events commit with it.
    */
-  book(loan: LoanRecord, installments: InstallmentRecord[]): Promise<void>;
+  book(loan: LoanRecord, installments: InstallmentRecord[], effects?: LoanWriteEffects): Promise<void>;
   getLoan(loanId: string): Promise<LoanRecord | undefined>;
   /** The loan and its installments in installment order. */
   getLoanWithInstallments(loanId: string): Promise<LoanWithInstallments | undefined>;
@@ -94,11 +94,17 @@ export interface LoanStore {
     loan: LoanRecord,
     expectedVersion: number,
     changed: InstallmentRecord[],
+    effects?: LoanWriteEffects,
   ): Promise<void>;
   /** The loan alone, under the version check. */
   saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void>;
-  /** The loan and changed installments together, under the same version check. */
-  saveInstallments(loan: LoanRecord, expectedVersion: number, changed: InstallmentRecord[]): Promise<void>;
+  /** The loan and changed installments together, under the same version check (with `effects`, those too). */
+  saveInstallments(
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+    effects?: LoanWriteEffects,
+  ): Promise<void>;
 }
 
 export interface DueInstallmentStore {

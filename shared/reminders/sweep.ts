@@ -92,8 +92,6 @@ export async function sweepReminders(deps: SweepDeps, businessDate: LocalDate): 
       if (stage.offsetDays <= 0) events.push({ type: 'InstallmentDueSoon', at, detail });
       if (stage.offsetDays === 1) {
         events.push({ type: 'InstallmentOverdue', at, detail });
-        // Overdue anywhere means no new credit anywhere: one key the scoring gate reads.
-        if (inst.identityHash) await deps.repos.borrowers.setOverdue(inst.identityHash, inst.loanId, true);
       }
     }
   }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Domain events on the `duebell` bus. Details carry ids and amounts, never personal data.
  */
@@ -22,4 +24,17 @@ export interface DomainEvent {
   /** The instant the event happened (the clock's now), ISO 8601. */
   at: string;
   detail: Record<string, string | number | boolean | null | string[]>;
+}
+
+/**
+ * The event's id, which consumers dedupe on: a digest of its type and detail, so a retried write of the
+ * same fact (a sweep redone, a step replayed) names the same event and the outbox keeps it once.
+ */
+export function eventIdOf(event: Pick<DomainEvent, 'type' | 'detail'>): string {
+  return `evt-${createHash('sha256').update(event.type).update('\u0000').update(JSON.stringify(event.detail)).digest('hex').slice(0, 32)}`;
+}
+
+/** An event as it leaves Duebell: the domain event with its id. */
+export interface PublishedEvent extends DomainEvent {
+  id: string;
 }

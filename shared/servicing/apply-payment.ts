@@ -6,7 +6,6 @@ import {
   PaymentAlreadyApplied,
 } from '#shared/errors/domain-errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { PaymentRequest } from '#shared/schemas/servicing.ts';
 import { decidePayment, type PaymentOutcome } from './decide-payment.ts';
@@ -14,15 +13,14 @@ import { decidePayment, type PaymentOutcome } from './decide-payment.ts';
 export type { PaymentOutcome };
 
 export interface PaymentDeps {
-  repos: Pick<Stores, 'loans' | 'borrowers'>;
-  events: EventBus;
+  repos: Pick<Stores, 'loans'>;
   clock: Clock;
   rules: Rules;
 }
 
 /**
- * A repayment: the payment, the loan and its changed installments are written together, conditional on the
- * loan version; a concurrent writer makes it read and decide again, so parallel payments each apply
+ * A repayment: the payment, the loan, its changed installments, the person's exposure and the events are
+ * written together, conditional on the loan version; a concurrent writer makes it read and decide again, so parallel payments each apply
  * exactly once, in a consistent order.
  */
 export async function applyPayment(
@@ -43,14 +41,13 @@ export async function applyPayment(
         decision.loan,
         decision.expectedVersion,
         decision.changed,
+        { exposure: decision.exposure, events: decision.events },
       );
     } catch (err) {
       if (!(err instanceof PaymentAlreadyApplied || err instanceof LoanVersionConflict)) throw err;
       if (attempt < deps.rules.servicing.maxWriteAttempts) continue;
       throw new LoanBusy({ cause: err });
     }
-    if (decision.settled) await deps.repos.borrowers.setOverdue(current.loan.identityHash, loanId, false);
-    await deps.events.publish(decision.events);
     return decision.outcome;
   }
 }

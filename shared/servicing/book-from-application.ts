@@ -1,7 +1,6 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { ApplicationNotFound } from '#shared/errors/domain-errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
@@ -11,7 +10,6 @@ import { decideBooking } from './decide-booking.ts';
 
 export interface BookingDeps {
   repos: Pick<Stores, 'applications' | 'loans'>;
-  events: EventBus;
   clock: Clock;
   ids: IdGenerator;
   rules: Rules;

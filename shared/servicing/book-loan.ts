@@ -1,19 +1,20 @@
 import type { Rules } from '#shared/config/rules.ts';
-import type { EventBus } from '#shared/ports/event-bus.ts';
+import { exposureOf } from '#shared/lending/exposure.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import { type BookingPlan, type BookLoanInput, planBooking } from './decide-booking.ts';
 
 export interface BookLoanDeps {
   repos: Pick<Stores, 'loans'>;
-  events: EventBus;
   rules: Rules;
 }
 
-/** Books loan and installments in one write (the installments enter the due index), then `LoanBooked`. */
+/** Books loan, installments (they enter the due index), the person's exposure and `LoanBooked` in one write. */
 export async function saveBooking(deps: BookLoanDeps, plan: BookingPlan): Promise<LoanRecord> {
-  await deps.repos.loans.book(plan.loan, plan.installments);
-  await deps.events.publish([plan.event]);
+  await deps.repos.loans.book(plan.loan, plan.installments, {
+    exposure: exposureOf(plan.loan, plan.installments),
+    events: [plan.event],
+  });
   return plan.loan;
 }
 

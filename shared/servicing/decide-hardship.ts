@@ -17,8 +17,6 @@ export interface HardshipDecision {
   expectedVersion: number;
   /** Every installment with its new due date (granted plans), else none. */
   installments: InstallmentRecord[];
-  /** After a grant: whether the loan is still past due on the new dates (the person's overdue mark follows). */
-  overdueAfter: boolean;
   events: DomainEvent[];
 }
 
@@ -114,7 +112,6 @@ export function decideHardship(
     },
     expectedVersion: loan.version,
     installments,
-    overdueAfter: grant && daysPastDue(installments, today, rules) > 0,
     events,
   };
 }

@@ -4,6 +4,7 @@ import { PaymentIdConflict } from '#shared/errors/domain-errors.ts';
 import { allocatePayment, isPaid } from '#shared/lending/allocation.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
+import { exposureOf, type LoanExposure } from '#shared/lending/exposure.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type {
   InstallmentRecord,
@@ -33,8 +34,8 @@ export type PaymentDecision =
       expectedVersion: number;
       changed: InstallmentRecord[];
       events: DomainEvent[];
-      /** The loan left delinquency (`cured`) or was repaid in full (`paid_off`): the person's overdue mark clears. */
-      settled?: 'cured' | 'paid_off';
+      /** The person's exposure on this loan after the payment (null once repaid), committed with it. */
+      exposure: LoanExposure | null;
       outcome: PaymentOutcome;
     };
 
@@ -125,29 +126,7 @@ export function decidePayment(
     expectedVersion: loan.version,
     changed,
     events,
-    settled: paidOff
-      ? 'paid_off'
-      : cured || curedToday(loan, current.installments, after, now, rules)
-        ? 'cured'
-        : undefined,
+    exposure: exposureOf(updatedLoan, after),
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
   };
-}
-
-/**
- * Whether the payment leaves nothing past due as of today where something was before it (judged today,
- * not on the payment's date): a payment dated on the due date but posted after the D+1 sweep marked the
- * person overdue still clears that mark. A loan that was current today needs no clearing.
- */
-function curedToday(
-  loan: LoanRecord,
-  before: InstallmentRecord[],
-  after: InstallmentRecord[],
-  now: Date,
-  rules: Rules,
-): boolean {
-  const today = localDateOf(now, rules.timezone);
-  const dpdToday = (installments: InstallmentRecord[]) =>
-    daysPastDue(accrueLoanPenalty(loan, installments, today, rules), today, rules);
-  return dpdToday(before) > 0 && dpdToday(after) === 0;
 }

@@ -6,17 +6,19 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
 import type { BorrowerStore } from '#shared/ports/stores.ts';
 import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys, recordOf } from './keys.ts';
 
 function identityStatusOf(identityHash: string, item?: Record<string, unknown>): IdentityStatus {
-  return {
-    identityHash,
-    overdueLoanIds: [...((item?.overdueLoanIds as Set<string> | undefined) ?? [])].sort(),
-    hardshipLoanIds: [...((item?.hardshipLoanIds as Set<string> | undefined) ?? [])].sort(),
-  };
+  const loans: Record<string, LoanExposure> = {};
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (name.startsWith(keys.identityLoanPrefix))
+      loans[name.slice(keys.identityLoanPrefix.length)] = value as LoanExposure;
+  }
+  return { identityHash, loans };
 }
 
 /** One item of a TransactWriteItems call. */
@@ -194,26 +196,5 @@ export class BorrowerRepository implements BorrowerStore {
       new GetCommand({ TableName: this.tableName, Key: keys.identity(identityHash), ConsistentRead: true }),
     );
     return identityStatusOf(identityHash, out.Item);
-  }
-
-  async setOverdue(identityHash: string, loanId: string, overdue: boolean): Promise<void> {
-    await this.updateIdentitySet(identityHash, 'overdueLoanIds', loanId, overdue);
-  }
-
-  async setHardship(identityHash: string, loanId: string, active: boolean): Promise<void> {
-    await this.updateIdentitySet(identityHash, 'hardshipLoanIds', loanId, active);
-  }
-
-  // String-set ADD/DELETE are idempotent, so a retried update never double-counts.
-  private async updateIdentitySet(identityHash: string, attribute: string, loanId: string, add: boolean) {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.identity(identityHash),
-        UpdateExpression: `${add ? 'ADD' : 'DELETE'} #set :ids`,
-        ExpressionAttributeNames: { '#set': attribute },
-        ExpressionAttributeValues: { ':ids': new Set([loanId]) },
-      }),
-    );
   }
 }

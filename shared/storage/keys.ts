@@ -28,6 +28,11 @@ export const keys = {
   }),
   /** Cross-partner identity status, keyed by the HMAC of the national ID. */
   identity: (identityHash: string): ItemKey => ({ pk: `IDENTITY#${identityHash}`, sk: 'STATUS' }),
+  /** On the identity item, the attribute holding one loan's exposure. */
+  identityLoanAttribute: (loanId: string) => `loan#${loanId}`,
+  identityLoanPrefix: 'loan#',
+  /** A domain event waiting in the outbox; the table's stream publishes it (INSERT only). */
+  outboxEvent: (eventId: string): ItemKey => ({ pk: `OUTBOX#${eventId}`, sk: 'EVENT' }),
   application: (applicationId: string): ItemKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
   contact: (key: {
     loanId: string;

@@ -4,6 +4,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   ApplicationAlreadyBooked,
@@ -12,15 +13,21 @@ import {
   PaymentAlreadyApplied,
 } from '#shared/errors/domain-errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
+import { exposureOf, type LoanExposure } from '#shared/lending/exposure.ts';
 import type {
   InstallmentRecord,
   LoanRecord,
   LoanWithInstallments,
+  LoanWriteEffects,
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, dueIndexKey, keys, recordOf } from './keys.ts';
+import { outboxPut } from './outbox.ts';
+
+/** A write that changes nothing beyond the loan (loaders, tests). */
+const NO_EFFECTS: LoanWriteEffects = { events: [] };
 
 export class LoanRepository implements LoanStore {
   constructor(
@@ -54,7 +61,11 @@ export class LoanRepository implements LoanStore {
    * Books the loan and its schedule in one transaction; booking the same loan id twice is refused,
    * and so is a second loan from one application (the application is marked in the same transaction).
    */
-  async book(loan: LoanRecord, installments: InstallmentRecord[]): Promise<void> {
+  async book(
+    loan: LoanRecord,
+    installments: InstallmentRecord[],
+    effects: LoanWriteEffects = NO_EFFECTS,
+  ): Promise<void> {
     const markApplication = loan.applicationId
       ? [
           {
@@ -80,6 +91,7 @@ export class LoanRepository implements LoanStore {
               },
             },
             ...this.installmentPuts(installments),
+            ...this.effectWrites(loan, effects),
             ...markApplication,
           ],
         }),
@@ -98,10 +110,26 @@ export class LoanRepository implements LoanStore {
    * unconditionally: for new data only, where no booking can race it.
    */
   async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[], concurrency = 8): Promise<void> {
-    const items = [
-      ...loans.map((loan) => this.loanItem(loan)),
-      ...installments.map((inst) => this.installmentItem(inst)),
-    ];
+    await this.bulkWrite(
+      [
+        ...loans.map((loan) => this.loanItem(loan)),
+        ...installments.map((inst) => this.installmentItem(inst)),
+      ],
+      concurrency,
+    );
+    // Each person's exposures, one update per loan (a person's loans share the identity item).
+    const byLoan = new Map<string, InstallmentRecord[]>();
+    for (const inst of installments) byLoan.set(inst.loanId, [...(byLoan.get(inst.loanId) ?? []), inst]);
+    const updates = loans.map((loan) =>
+      this.exposureUpdate(loan, exposureOf(loan, byLoan.get(loan.loanId) ?? [])),
+    );
+    const worker = async () => {
+      for (let u = updates.shift(); u; u = updates.shift()) await this.db.send(new UpdateCommand(u.Update));
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  private async bulkWrite(items: Record<string, unknown>[], concurrency: number): Promise<void> {
     const batches: Record<string, unknown>[][] = [];
     for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
     const worker = async () => {
@@ -176,6 +204,7 @@ export class LoanRepository implements LoanStore {
     loan: LoanRecord,
     expectedVersion: number,
     changed: InstallmentRecord[],
+    effects: LoanWriteEffects = NO_EFFECTS,
   ): Promise<void> {
     try {
       await this.db.send(
@@ -190,6 +219,7 @@ export class LoanRepository implements LoanStore {
             },
             this.loanUpdate(loan, expectedVersion),
             ...this.installmentPuts(changed),
+            ...this.effectWrites(loan, effects),
           ],
         }),
       );
@@ -212,11 +242,16 @@ export class LoanRepository implements LoanStore {
     loan: LoanRecord,
     expectedVersion: number,
     changed: InstallmentRecord[],
+    effects?: LoanWriteEffects,
   ): Promise<void> {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [this.loanUpdate(loan, expectedVersion), ...this.installmentPuts(changed)],
+          TransactItems: [
+            this.loanUpdate(loan, expectedVersion),
+            ...this.installmentPuts(changed),
+            ...(effects ? this.effectWrites(loan, effects) : []),
+          ],
         }),
       );
     } catch (err) {
@@ -225,6 +260,26 @@ export class LoanRepository implements LoanStore {
       }
       throw err;
     }
+  }
+
+  /** The identity item's exposure for this loan and the outbox events, written in the loan's transaction. */
+  private effectWrites(loan: LoanRecord, effects: LoanWriteEffects) {
+    return [
+      ...(effects.exposure === undefined ? [] : [this.exposureUpdate(loan, effects.exposure)]),
+      ...effects.events.map((e) => outboxPut(this.tableName, e)),
+    ];
+  }
+
+  private exposureUpdate(loan: LoanRecord, exposure: LoanExposure | null) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.identity(loan.identityHash),
+        UpdateExpression: exposure ? 'SET #loan = :exposure, kind = :kind' : 'REMOVE #loan',
+        ExpressionAttributeNames: { '#loan': keys.identityLoanAttribute(loan.loanId) },
+        ...(exposure ? { ExpressionAttributeValues: { ':exposure': exposure, ':kind': 'identity' } } : {}),
+      },
+    };
   }
 
   private installmentPuts(installments: InstallmentRecord[]) {

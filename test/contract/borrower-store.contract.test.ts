@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
+import { exposureOf } from '#shared/lending/exposure.ts';
 import type { ContactPreferences } from '#shared/ports/records.ts';
+import { loanFixture } from '../fixtures/loans.ts';
 import { borrowerFixture } from './fixtures.ts';
 import { type Target, targets, unique, useStores } from './targets.ts';
 
@@ -112,49 +115,43 @@ function borrowerStoreContract(target: Target): void {
   });
 
   describe('identity status', () => {
-    it('is empty for a person never marked', async () => {
+    it('is empty for a person with no loan', async () => {
       const who = unique('person');
-      expect(await borrowers().identityStatus(who)).toEqual({
-        identityHash: who,
-        overdueLoanIds: [],
-        hardshipLoanIds: [],
-      });
+      expect(await borrowers().identityStatus(who)).toEqual({ identityHash: who, loans: {} });
     });
 
-    it('marks and clears overdue loans idempotently, sorted by loan id', async () => {
+    it('holds each loan’s exposure as the loan writes left it, and none once repaid', async () => {
       const who = unique('person');
-      await borrowers().setOverdue(who, 'loan-b', true);
-      await borrowers().setOverdue(who, 'loan-b', true);
-      await borrowers().setOverdue(who, 'loan-a', true);
-      expect((await borrowers().identityStatus(who)).overdueLoanIds).toEqual(['loan-a', 'loan-b']);
-      await borrowers().setOverdue(who, 'loan-b', false);
-      await borrowers().setOverdue(who, 'loan-b', false);
-      await borrowers().setOverdue(who, 'loan-c', false);
-      expect(await borrowers().identityStatus(who)).toEqual({
-        identityHash: who,
-        overdueLoanIds: ['loan-a'],
-        hardshipLoanIds: [],
+      const a = loanFixture({ loanId: unique('loan-a'), identityHash: who });
+      const b = loanFixture({ loanId: unique('loan-b'), identityHash: who, partnerId: 'p-other' });
+      await stores().loans.book(a.loan, a.installments, {
+        exposure: exposureOf(a.loan, a.installments),
+        events: [],
       });
+      await stores().loans.book(b.loan, b.installments, {
+        exposure: exposureOf(b.loan, b.installments),
+        events: [],
+      });
+      const status = await borrowers().identityStatus(who);
+      expect(Object.keys(status.loans).sort()).toEqual([a.loan.loanId, b.loan.loanId].sort());
+      expect(status.loans[b.loan.loanId]?.partnerId).toBe('p-other');
+      expect(status.loans[a.loan.loanId]?.unpaid.map((u) => u.dueDate)).toEqual(
+        a.installments.map((i) => i.dueDate),
+      );
+
+      await stores().loans.saveInstallments(a.loan, a.loan.version, [], { exposure: null, events: [] });
+      expect(Object.keys((await borrowers().identityStatus(who)).loans)).toEqual([b.loan.loanId]);
     });
 
-    it('keeps hardship apart from overdue', async () => {
+    it('is left as it was by a loan write that fails its version check', async () => {
       const who = unique('person');
-      await borrowers().setHardship(who, 'loan-h', true);
-      await borrowers().setHardship(who, 'loan-h', true);
-      await borrowers().setOverdue(who, 'loan-o', true);
-      expect(await borrowers().identityStatus(who)).toEqual({
-        identityHash: who,
-        overdueLoanIds: ['loan-o'],
-        hardshipLoanIds: ['loan-h'],
-      });
-      await borrowers().setHardship(who, 'loan-h', false);
-      expect((await borrowers().identityStatus(who)).hardshipLoanIds).toEqual([]);
-      await borrowers().setOverdue(who, 'loan-o', false);
-      expect(await borrowers().identityStatus(who)).toEqual({
-        identityHash: who,
-        overdueLoanIds: [],
-        hardshipLoanIds: [],
-      });
+      const a = loanFixture({ loanId: unique('loan'), identityHash: who });
+      const exposure = exposureOf(a.loan, a.installments);
+      await stores().loans.book(a.loan, a.installments, { exposure, events: [] });
+      await expect(
+        stores().loans.saveInstallments(a.loan, a.loan.version + 5, [], { exposure: null, events: [] }),
+      ).rejects.toThrow(LoanVersionConflict);
+      expect((await borrowers().identityStatus(who)).loans[a.loan.loanId]).toEqual(exposure);
     });
   });
 
@@ -163,8 +160,14 @@ function borrowerStoreContract(target: Target): void {
       const who = unique('person');
       const b = borrowerFixture({ borrowerId: unique('u'), identityHash: who });
       await borrowers().upsert(b);
-      await borrowers().setOverdue(who, 'loan-elsewhere', true);
-      const status = { identityHash: who, overdueLoanIds: ['loan-elsewhere'], hardshipLoanIds: [] };
+      const elsewhere = loanFixture({
+        loanId: unique('loan-elsewhere'),
+        identityHash: who,
+        partnerId: 'p-other',
+      });
+      const exposure = exposureOf(elsewhere.loan, elsewhere.installments);
+      await stores().loans.book(elsewhere.loan, elsewhere.installments, { exposure, events: [] });
+      const status = { identityHash: who, loans: { [elsewhere.loan.loanId]: exposure } };
       expect(await borrowers().scoringView(who, b.partnerId, b.borrowerId)).toEqual({ borrower: b, status });
       expect(await borrowers().scoringView(who, 'p-other', b.borrowerId)).toEqual({
         borrower: undefined,

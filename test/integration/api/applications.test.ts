@@ -94,28 +94,41 @@ describe('POST /v1/applications', () => {
 });
 
 describe('the overdue gate across partners', () => {
-  it('declines at partner B a person who is overdue on a loan at partner A', async () => {
+  it('declines at partner B from 00:00 on D+1 with no sweep run, and approves once partner A’s payment commits', async () => {
     const idNumber = '110101199003071233';
+    api.clock.set(new Date('2027-03-01T02:00:00.000Z'));
     const atA = await api.request('POST', '/v1/applications', { body: withId(idNumber, 'a-person') });
     expect(atA.body.decision).toBe('approve');
-    // Partner A's loan to this person falls overdue.
-    const identity = api.stack.deps.keys.hashIdentity(idNumber);
-    await api.stack.deps.repos.borrowers.setOverdue(identity, 'loan-at-a', true);
-
-    const atB = await api.request('POST', '/v1/applications', {
-      body: withId(idNumber, 'b-person'),
-      apiKey: PARTNER_B.apiKey,
+    const booked = await api.request('POST', '/v1/loans', {
+      body: { applicationId: atA.body.applicationId },
     });
-    expect(atB.status).toBe(201);
-    expect(atB.body.decision).toBe('decline');
-    expect(atB.body.reasons[0].code).toBe('OVERDUE_EXISTING');
+    expect(booked.status).toBe(201);
+    const first = booked.body.installments[0];
+    const askAtB = () =>
+      api.request('POST', '/v1/applications', {
+        body: withId(idNumber, 'b-person'),
+        apiKey: PARTNER_B.apiKey,
+      });
 
-    await api.stack.deps.repos.borrowers.setOverdue(identity, 'loan-at-a', false);
-    const cured = await api.request('POST', '/v1/applications', {
-      body: withId(idNumber, 'b-person'),
-      apiKey: PARTNER_B.apiKey,
+    // 23:59 on the due date in Shanghai: not yet overdue.
+    api.clock.set(new Date(`${first.dueDate}T15:59:00.000Z`));
+    expect((await askAtB()).body.decision).toBe('approve');
+    // 00:00:30 on D+1: overdue at once, nothing but the identity item read.
+    api.clock.set(new Date(`${first.dueDate}T16:00:30.000Z`));
+    const declined = await askAtB();
+    expect(declined.body.decision).toBe('decline');
+    expect(declined.body.reasons[0].code).toBe('OVERDUE_EXISTING');
+
+    const paid = await api.request('POST', `/v1/loans/${booked.body.loanId}/payments`, {
+      // A day's penalty may have accrued: a little more than the installment, the rest goes forward.
+      body: {
+        paymentId: 'pay-gate-1',
+        amount: first.outstanding.total + 10_000,
+        paidAt: api.clock.now().toISOString(),
+      },
     });
-    expect(cured.body.decision).toBe('approve');
+    expect(paid.status).toBe(201);
+    expect((await askAtB()).body.decision).toBe('approve');
   });
 });
 

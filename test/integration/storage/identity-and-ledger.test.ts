@@ -33,34 +33,6 @@ function borrower(partnerId: string, borrowerId: string, identityHash: string): 
 }
 
 describe('borrower identity across partners', () => {
-  it('sees a loan overdue at partner A when partner B looks up the same identity hash', async () => {
-    await repos.borrowers.upsert(borrower('partner-a', 'a-7', 'same-person'));
-    await repos.borrowers.upsert(borrower('partner-b', 'b-9', 'same-person'));
-    await repos.borrowers.setOverdue('same-person', 'loan-at-a', true);
-
-    const fromB = await repos.borrowers.get('partner-b', 'b-9');
-    expect(fromB?.identityHash).toBe('same-person');
-    expect((await repos.borrowers.identityStatus('same-person')).overdueLoanIds).toEqual(['loan-at-a']);
-    expect((await repos.borrowers.identityStatus('someone-else')).overdueLoanIds).toEqual([]);
-  });
-
-  it("reads the partner's borrower and the identity status together for scoring", async () => {
-    await repos.borrowers.upsert(borrower('partner-a', 'view-1', 'viewed'));
-    await repos.borrowers.setOverdue('viewed', 'loan-v', true);
-    const named = await repos.borrowers.scoringView('viewed', 'partner-a', 'view-1');
-    expect(named.borrower?.borrowerId).toBe('view-1');
-    expect(named.status.overdueLoanIds).toEqual(['loan-v']);
-    // Another partner's id for the same person is not this partner's borrower.
-    const elsewhere = await repos.borrowers.scoringView('viewed', 'partner-b', 'view-1');
-    expect(elsewhere.borrower).toBeUndefined();
-    expect(elsewhere.status.overdueLoanIds).toEqual(['loan-v']);
-    const unknown = await repos.borrowers.scoringView('nobody', 'partner-a');
-    expect(unknown).toEqual({
-      borrower: undefined,
-      status: { identityHash: 'nobody', overdueLoanIds: [], hardshipLoanIds: [] },
-    });
-  });
-
   it('stores a decision with its borrower in one transaction, and a second put of it changes nothing', async () => {
     const app: ApplicationRecord = {
       applicationId: 'app-tx-1',
@@ -90,15 +62,6 @@ describe('borrower identity across partners', () => {
     ).rejects.toBeInstanceOf(ApplicationExists);
     expect((await repos.applications.get('app-tx-1'))?.decision).toBe('approve');
     expect((await repos.borrowers.get('partner-a', 'tx-1'))?.phoneEncrypted).toBe('enc:phone');
-  });
-
-  it('clears the overdue mark on cure, and marking twice counts once', async () => {
-    await repos.borrowers.setOverdue('twice', 'l1', true);
-    await repos.borrowers.setOverdue('twice', 'l1', true);
-    await repos.borrowers.setOverdue('twice', 'l2', true);
-    expect((await repos.borrowers.identityStatus('twice')).overdueLoanIds).toEqual(['l1', 'l2']);
-    await repos.borrowers.setOverdue('twice', 'l1', false);
-    expect((await repos.borrowers.identityStatus('twice')).overdueLoanIds).toEqual(['l2']);
   });
 
   it('keeps preferences already set when the borrower is upserted again', async () => {

@@ -72,13 +72,13 @@ export interface Harness {
 
 export function harness(now: Date, overrides: { rules?: Rules } = {}): Harness {
   const r = overrides.rules ?? rules;
-  const stores = createInMemoryStores(r);
+  const events = new RecordingEventBus();
+  const stores = createInMemoryStores(r, events);
   const clock = new ManualClock(now);
   const workflow = new FakeWorkflow();
   const contactQueue = new RecordingContactQueue();
   const taskQueue = new RecordingTaskQueue();
   const log = new RecordingContactLog();
-  const events = new RecordingEventBus();
   const deps: EscalationDeps = {
     repos: stores,
     workflow,

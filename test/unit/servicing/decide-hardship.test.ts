@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { DeferralTooLong, LifetimeDeferralExceeded, LoanNotActive } from '#shared/errors/domain-errors.ts';
 import { addDays } from '#shared/lending/calendar.ts';
+import { exposureOf, isOverdue, isUnderHardship, type LoanExposure } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { LoanWithInstallments } from '#shared/ports/records.ts';
 import type { HardshipRequest } from '#shared/schemas/servicing.ts';
@@ -224,21 +225,26 @@ describe('decideHardship: auto-grant', () => {
   });
 });
 
-describe('decideHardship: overdueAfter', () => {
-  it('is false when the new dates leave nothing past due', () => {
+describe('decideHardship: the person’s exposure after a grant', () => {
+  const overdueAfter = (d: ReturnType<typeof decideHardship>) =>
+    isOverdue(exposureOf(d.loan, d.installments) as LoanExposure, '2027-07-01', rules);
+
+  it('is not overdue when the new dates leave nothing past due', () => {
     // 21 days past due; 30 days move the 2027-06-10 installment to 2027-07-10.
-    expect(decideHardship(loan(), ask(30), 'hs-1', at('2027-07-01'), rules).overdueAfter).toBe(false);
+    expect(overdueAfter(decideHardship(loan(), ask(30), 'hs-1', at('2027-07-01'), rules))).toBe(false);
   });
 
-  it('is true when an installment is still past due on its new date', () => {
+  it('is still overdue when an installment is past due on its new date', () => {
     // 10 days move it only to 2027-06-20, still before 2027-07-01.
-    expect(decideHardship(loan(), ask(10), 'hs-1', at('2027-07-01'), rules).overdueAfter).toBe(true);
+    expect(overdueAfter(decideHardship(loan(), ask(10), 'hs-1', at('2027-07-01'), rules))).toBe(true);
   });
 
-  it('is false for a referral even when the loan is past due', () => {
-    const d = decideHardship(loan(), ask(10, 'other'), 'hs-1', at('2027-07-01'), rules);
-    expect(d.plan.status).toBe('referred');
-    expect(d.overdueAfter).toBe(false);
+  it('carries the plan’s pause, which refers new applications while it lasts', () => {
+    const d = decideHardship(loan(), ask(30), 'hs-1', at('2027-07-01'), rules);
+    const exposure = exposureOf(d.loan, d.installments) as LoanExposure;
+    expect(exposure.hardship).toEqual({ startsOn: d.plan.startsOn, endsOn: d.plan.endsOn });
+    expect(isUnderHardship(exposure, '2027-07-01')).toBe(true);
+    expect(isUnderHardship(exposure, addDays(d.plan.endsOn as string, 1))).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import { defaultRules } from '#shared/config/rules.ts';
 import { PaymentIdConflict } from '#shared/errors/domain-errors.ts';
 import { isPaid, outstanding } from '#shared/lending/allocation.ts';
 import { addDays } from '#shared/lending/calendar.ts';
+import { isOverdue } from '#shared/lending/exposure.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { LoanWithInstallments, PaymentRecord } from '#shared/ports/records.ts';
 import type { PaymentRequest } from '#shared/schemas/servicing.ts';
@@ -282,7 +283,7 @@ describe('decidePayment: cure, payoff and credit', () => {
     // 2027-06-15: 5 days past due.
     const owed = owedOn(current, '2027-06-15')[0]?.total ?? 0;
     const d = apply(current, pay(owed, tenAm('2027-06-15')));
-    expect(d.settled).toBe('cured');
+    expect(d.exposure && isOverdue(d.exposure, '2027-06-15', rules)).toBe(false);
     expect(d.outcome).toMatchObject({ cured: true, daysPastDue: 0, loanStatus: 'active', applied: true });
     expect(d.events.map((e) => e.type)).toEqual(['PaymentReceived', 'LoanCured']);
     expect(d.events[1]).toEqual({
@@ -297,7 +298,7 @@ describe('decidePayment: cure, payoff and credit', () => {
     const current = loan();
     const owed = owedOn(current, '2027-06-11')[0]?.total ?? 0;
     const d = apply(current, pay(owed, '2027-06-10T17:00:00.000Z'));
-    expect(d.settled).toBe('cured');
+    expect(d.exposure && isOverdue(d.exposure, '2027-06-11', rules)).toBe(false);
     expect(d.events[1]?.detail.daysPastDueBefore).toBe(1);
   });
 
@@ -306,10 +307,10 @@ describe('decidePayment: cure, payoff and credit', () => {
     const owed = owedOn(current, '2027-06-15')[0]?.total ?? 0;
     const tolerance = rules.delinquency.arrearsToleranceFen;
     const within = apply(current, pay(owed - tolerance, tenAm('2027-06-15')));
-    expect(within.settled).toBe('cured');
+    expect(within.exposure && isOverdue(within.exposure, '2027-06-15', rules)).toBe(false);
     expect(within.outcome.daysPastDue).toBe(0);
     const above = apply(current, pay(owed - tolerance - 1, tenAm('2027-06-15')));
-    expect(above.settled).toBeUndefined();
+    expect(above.exposure && isOverdue(above.exposure, '2027-06-15', rules)).toBe(true);
     expect(above.outcome).toMatchObject({ cured: false, daysPastDue: 5 });
     expect(above.events.map((e) => e.type)).toEqual(['PaymentReceived']);
   });
@@ -317,29 +318,31 @@ describe('decidePayment: cure, payoff and credit', () => {
   it('does not cure a loan that was not past due', () => {
     const current = loan();
     const d = apply(current, pay(current.installments[0]?.amountDue ?? 0, tenAm('2027-06-10')));
-    expect(d.settled).toBeUndefined();
+    expect(d.exposure?.unpaid.map((u) => u.dueDate)).toEqual(
+      current.installments.slice(1).map((i) => i.dueDate),
+    );
     expect(d.outcome.cured).toBe(false);
     expect(d.events.map((e) => e.type)).toEqual(['PaymentReceived']);
     expect(d.events[0]?.detail).toMatchObject({ daysPastDueBefore: 0, daysPastDue: 0 });
   });
 
-  it("pays off the loan in full: status paid_off, settled 'paid_off', every installment dated", () => {
+  it('pays off the loan in full: status paid_off, no exposure left, every installment dated', () => {
     const current = loan();
     const owed = sum(owedOn(current, '2027-06-01').map((o) => o.total));
     const d = apply(current, pay(owed, tenAm('2027-06-01')));
     expect(d.loan.status).toBe('paid_off');
     expect(d.outcome.loanStatus).toBe('paid_off');
-    expect(d.settled).toBe('paid_off');
+    expect(d.exposure).toBeNull();
     expect(d.payment.credit).toBe(0);
     expect(d.changed).toHaveLength(3);
     expect(d.changed.every((i) => isPaid(i) && i.paidOn === '2027-06-01')).toBe(true);
   });
 
-  it("settles 'paid_off' rather than 'cured' when a late payment repays everything, LoanCured still emitted", () => {
+  it('leaves no exposure when a late payment repays everything, LoanCured still emitted', () => {
     const current = loan();
     const owed = sum(owedOn(current, '2027-06-15').map((o) => o.total));
     const d = apply(current, pay(owed, tenAm('2027-06-15')));
-    expect(d.settled).toBe('paid_off');
+    expect(d.exposure).toBeNull();
     expect(d.outcome.cured).toBe(true);
     expect(d.events.map((e) => e.type)).toEqual(['PaymentReceived', 'LoanCured']);
   });

@@ -7,6 +7,8 @@ import { SequentialIds } from '#local/sequential-ids.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import type { Language } from '#shared/config/languages.ts';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
+import { localDateOf } from '#shared/lending/calendar.ts';
+import { standingOf } from '#shared/lending/exposure.ts';
 import { newBorrowerRecord } from '#shared/origination/new-borrower.ts';
 import type { ContactQueue, ContactSender } from '#shared/ports/contact.ts';
 import type { BorrowerRecord, LoanRecord } from '#shared/ports/records.ts';
@@ -80,11 +82,13 @@ export interface Harness {
 }
 
 export function harness(now: Date, rules: Rules = defaultRules): Harness {
+  // Events committed with loan writes reach the same recording bus, as the outbox's stream would.
+  const events = new RecordingEventBus();
   return {
-    repos: createInMemoryStores(rules),
+    repos: createInMemoryStores(rules, events),
     clock: new ManualClock(now),
     ids: new SequentialIds(),
-    events: new RecordingEventBus(),
+    events,
     // No key file: keys generated in memory for this harness alone.
     keys: new LocalKeyService(),
     rules,
@@ -172,4 +176,10 @@ export async function addLoan(
     },
     new Date('2027-05-10T02:00:00.000Z'),
   );
+}
+
+/** The person's standing today on the harness clock, as the scoring gate reads it from the identity item. */
+export async function standingToday(h: Harness, identityHash: string) {
+  const status = await h.repos.borrowers.identityStatus(identityHash);
+  return standingOf(status.loans, localDateOf(h.clock.now(), h.rules.timezone), h.rules);
 }

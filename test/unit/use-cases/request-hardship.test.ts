@@ -7,7 +7,7 @@ import {
 } from '#shared/errors/domain-errors.ts';
 import { bookLoan } from '#shared/servicing/book-loan.ts';
 import { requestHardship } from '#shared/servicing/request-hardship.ts';
-import { eventsOf, type Harness, harness } from './harness.ts';
+import { eventsOf, type Harness, harness, standingToday } from './harness.ts';
 
 const IDENTITY = 'id-hash-u1';
 
@@ -75,7 +75,7 @@ describe('requestHardship', () => {
     it('sets the hardship mark on the identity status', async () => {
       const h = await withLoan('2027-06-05');
       await requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 });
-      expect((await h.repos.borrowers.identityStatus(IDENTITY)).hardshipLoanIds).toEqual(['L1']);
+      expect((await standingToday(h, IDENTITY)).hardshipLoanIds).toEqual(['L1']);
     });
 
     it('publishes HardshipGranted', async () => {
@@ -99,19 +99,17 @@ describe('requestHardship', () => {
 
     it('clears the overdue mark when the new dates leave nothing past due', async () => {
       const h = await withLoan('2027-06-15'); // installment 1 is 5 days past due
-      await h.repos.borrowers.setOverdue(IDENTITY, 'L1', true);
       await requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 });
-      const status = await h.repos.borrowers.identityStatus(IDENTITY);
+      const status = await standingToday(h, IDENTITY);
       expect(status.overdueLoanIds).toEqual([]);
       expect(status.hardshipLoanIds).toEqual(['L1']);
     });
 
     it('keeps the overdue mark when the loan is still past due on the new dates', async () => {
       const h = await withLoan('2027-06-25'); // 15 days past due; 5 days moves the date to 06-15
-      await h.repos.borrowers.setOverdue(IDENTITY, 'L1', true);
       await requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 5 });
       expect(await dueDates(h)).toEqual(['2027-06-15', '2027-07-15', '2027-08-15']);
-      expect((await h.repos.borrowers.identityStatus(IDENTITY)).overdueLoanIds).toEqual(['L1']);
+      expect((await standingToday(h, IDENTITY)).overdueLoanIds).toEqual(['L1']);
     });
   });
 
@@ -131,7 +129,7 @@ describe('requestHardship', () => {
     it('sets no hardship mark and publishes nothing', async () => {
       const h = await withLoan('2027-06-05');
       await requestHardship(h, 'p1', 'L1', { reason: 'unemployment', deferralDays: 30 });
-      expect((await h.repos.borrowers.identityStatus(IDENTITY)).hardshipLoanIds).toEqual([]);
+      expect((await standingToday(h, IDENTITY)).hardshipLoanIds).toEqual([]);
       expect(h.events.events).toEqual([]);
     });
   });
@@ -143,7 +141,7 @@ describe('requestHardship', () => {
     ).rejects.toBeInstanceOf(LoanNotFound);
     expect(await h.repos.loans.getLoan('L1')).toMatchObject({ version: 1 });
     expect((await h.repos.loans.getLoan('L1'))?.hardshipPlans).toBeUndefined();
-    expect((await h.repos.borrowers.identityStatus(IDENTITY)).hardshipLoanIds).toEqual([]);
+    expect((await standingToday(h, IDENTITY)).hardshipLoanIds).toEqual([]);
     expect(h.events.events).toEqual([]);
   });
 

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationExists, BorrowerIdentityMismatch } from '#shared/errors/domain-errors.ts';
+import { exposureOf } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { applicationIdFor } from '#shared/origination/decide-application.ts';
 import { scoreApplication } from '#shared/origination/score-application.ts';
-import { addBorrower, addLoan, applicationBody, eventsOf, type Harness, harness } from './harness.ts';
+import {
+  addBorrower,
+  addLoan,
+  applicationBody,
+  eventsOf,
+  type Harness,
+  harness,
+  standingToday,
+} from './harness.ts';
 
 /** 10:00 in Shanghai on 2027-06-01. */
 const NOW = new Date('2027-06-01T02:00:00.000Z');
@@ -25,9 +34,20 @@ async function loanUnderPlan(h: Harness, plan: Pick<HardshipPlan, 'startsOn' | '
       ...plan,
     },
   ];
-  await h.repos.loans.saveLoan({ ...loan, hardshipPlans }, loan.version);
-  await h.repos.borrowers.setHardship(person.identityHash, loan.loanId, true);
+  const planned = { ...loan, hardshipPlans };
+  const installments = (await h.repos.loans.getLoanWithInstallments(loan.loanId))?.installments ?? [];
+  // As a grant writes it: the plan on the loan and the person's exposure in one write.
+  await h.repos.loans.saveInstallments(planned, loan.version, [], {
+    exposure: exposureOf(planned, installments),
+    events: [],
+  });
   return person.identityHash;
+}
+
+/** A loan of the fixture applicant's at partner p2 whose first installment fell due before NOW, unpaid. */
+async function overdueElsewhere(h: Harness): Promise<void> {
+  const person = await addBorrower(h, { partnerId: 'p2', borrowerId: 'late', idNumber: ID_NUMBER });
+  await addLoan(h, 'L-elsewhere', person, { disbursedOn: '2027-03-20' });
 }
 
 describe('scoreApplication', () => {
@@ -98,7 +118,7 @@ describe('scoreApplication', () => {
 
   it('declines a person the identity status marks overdue on a loan at another partner', async () => {
     const h = harness(NOW);
-    await h.repos.borrowers.setOverdue(h.keys.hashIdentity(ID_NUMBER), 'L-elsewhere', true);
+    await overdueElsewhere(h);
     const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('decline');
     expect(decision.reasons.map((r) => r.code)).toContain('OVERDUE_EXISTING');
@@ -111,15 +131,15 @@ describe('scoreApplication', () => {
     const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('refer');
     expect(decision.reasons.map((r) => r.code)).toContain('HARDSHIP_ACTIVE');
-    expect((await h.repos.borrowers.identityStatus(identityHash)).hardshipLoanIds).toEqual(['L-p2']);
+    expect((await standingToday(h, identityHash)).hardshipLoanIds).toEqual(['L-p2']);
   });
 
-  it('clears a hardship mark whose plan has ended, and decides as if there were none', async () => {
+  it('decides as if there were no plan once the plan has ended', async () => {
     const h = harness(NOW);
     const identityHash = await loanUnderPlan(h, { startsOn: '2027-04-01', endsOn: '2027-04-30' });
     const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('approve');
-    expect((await h.repos.borrowers.identityStatus(identityHash)).hardshipLoanIds).toEqual([]);
+    expect((await standingToday(h, identityHash)).hardshipLoanIds).toEqual([]);
   });
 
   it('refuses a borrower id registered with another ID number, and stores nothing', async () => {
@@ -169,7 +189,7 @@ describe('scoreApplication', () => {
       const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
       h.clock.advance(60_000);
       // Even a body that would now decide otherwise: the key names the decision already made.
-      await h.repos.borrowers.setOverdue(h.keys.hashIdentity(ID_NUMBER), 'L-elsewhere', true);
+      await overdueElsewhere(h);
       const retry = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
       expect(retry).toEqual(first);
       expect((await h.repos.applications.get(first.applicationId))?.createdAt).toBe(NOW.toISOString());
