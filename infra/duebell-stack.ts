@@ -12,6 +12,7 @@ import { DuebellData, grantTableReadWrite } from './constructs/data.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { DuebellEvents } from './constructs/event-bus.ts';
 import { DuebellFunction } from './constructs/node-function.ts';
+import { OutboxPublisher } from './constructs/outbox-publisher.ts';
 import { PartnerApi, type PartnerConfig } from './constructs/partner-api.ts';
 
 export interface DuebellStackProps extends StackProps {
@@ -47,6 +48,7 @@ export class DuebellStack extends Stack {
   readonly dailySweep: DailySweep;
   readonly dailyAgeing: DailyAgeing;
   readonly opsTopic: Topic;
+  readonly outbox: OutboxPublisher;
 
   constructor(scope: Construct, id: string, props: DuebellStackProps = {}) {
     super(scope, id, props);
@@ -93,6 +95,13 @@ export class DuebellStack extends Stack {
 
     this.opsTopic = new Topic(this, 'OpsAlarms', { enforceSSL: true, masterKey: this.data.fieldKey });
     const shared = { ...environment, PARTNERS: this.api.partnerDirectory };
+    this.outbox = new OutboxPublisher(this, 'Outbox', {
+      entry: entry('outbox-publisher'),
+      table: this.data.table,
+      bus: events.bus,
+      environment: { RULES: environment.RULES },
+      opsTopic: this.opsTopic,
+    });
     this.contactQueue = new ContactQueue(this, 'ContactQueue', {
       senderEntry: entry('send-contact'),
       inboundSmsEntry: entry('inbound-sms'),
@@ -116,8 +125,8 @@ export class DuebellStack extends Stack {
     });
     this.dailySweep = new DailySweep(this, 'DailySweep', {
       entry: entry('sweep'),
+      sliceEntry: entry('sweep-slice'),
       table: this.data.table,
-      bus: events.bus,
       contactQueue: this.contactQueue.queue,
       stateMachine: this.escalation.stateMachine,
       environment: shared,

@@ -11,6 +11,11 @@ export interface LocalGatewayOptions {
   /** Known API key values → the key id the gateway would report. */
   apiKeys: Map<string, string>;
   maxBodyBytes: number;
+  /**
+   * Runs after a handler answered and before the answer is sent: the local stack drains the table's
+   * outbox there, so a client that got its answer finds the events already published.
+   */
+  afterHandler?: () => Promise<unknown>;
 }
 
 interface CompiledRoute {
@@ -127,6 +132,7 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       });
       const result = await route.handler(event, plainContext);
+      await options.afterHandler?.();
       send(result.statusCode, result.headers ?? {}, result.body);
     } catch (err) {
       const answer =

@@ -7,11 +7,13 @@ import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
 import { loanRoutes } from '#functions/loans/routes.ts';
 import { openApiRoutes } from '#functions/openapi/routes.ts';
+import { createOutboxPublisherHandler } from '#functions/outbox-publisher/outbox-publisher-handler.ts';
 import { paymentRoutes } from '#functions/payments/routes.ts';
 import { preferenceRoutes } from '#functions/preferences/routes.ts';
-import { createLocalGateway } from '#local/api-gateway-server.ts';
+import { createLocalGateway, plainContext } from '#local/api-gateway-server.ts';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
+import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
@@ -23,6 +25,8 @@ import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerEntry } from '#shared/ports/partner-directory.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
+import { OutboxEventBus } from '#shared/storage/outbox.ts';
 import { type AppDeps, buildAppDeps } from '#shared/wiring/app-deps.ts';
 
 export const LOCAL_TABLE = 'duebell';
@@ -59,7 +63,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   deps: AppDeps;
+  /** What the outbox publisher put on the bus (after each request's answer, or `drainEvents`). */
   events: RecordingEventBus;
+  /** Publishes what the table's outbox holds that has not gone out yet. */
+  drainEvents(): Promise<number>;
   dynamodbEndpoint: string;
   stop(): Promise<void>;
 }
@@ -75,16 +82,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const rules = options.rules ?? defaultRules;
   const events = options.events ?? new RecordingEventBus();
   const partners = options.partners.map((p) => ({ ...p, apiKeyId: `local-${p.partnerId}` }));
+  const logger = options.logger ?? createLogger({ logLevel: 'WARN' });
+  // As on AWS: functions write events to the table's outbox, and the stream publisher (the same
+  // handler) puts them on the bus, here the recording one.
+  const publisher = createOutboxPublisherHandler({ bus: events, logger });
+  const outbox = new OutboxStream(client, tableName, (event) => publisher(event, plainContext));
   const deps = buildAppDeps({
     dynamodb: client,
     tableName,
     rules,
     keys: options.keys ?? LocalKeyService.fromFile('.local/keys.json'),
-    events,
+    events: new OutboxEventBus(documentClient(client), tableName),
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
     partners: new StaticPartnerDirectory(partners),
-    logger: options.logger ?? createLogger({ logLevel: 'WARN' }),
+    logger,
   });
   const server = createLocalGateway({
     routes: {
@@ -97,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     apiKeys: new Map(partners.map((p) => [p.apiKey ?? '', p.apiKeyId])),
     maxBodyBytes: rules.api.maxBodyBytes,
+    afterHandler: () => outbox.drain(),
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(options.port ?? 3000, host, resolve));
@@ -105,10 +118,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: `http://${host}:${port}`,
     deps,
     events,
+    drainEvents: () => outbox.drain(),
     dynamodbEndpoint: endpoint,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      outbox.close();
       client.destroy();
       await dynamo?.stop();
     },

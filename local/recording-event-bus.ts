@@ -11,7 +11,10 @@ export class RecordingEventBus implements EventBus {
     for (const e of events) {
       this.events.push(e);
       if (this.jsonlPath)
-        appendFileSync(this.jsonlPath, `${JSON.stringify({ at: e.at, type: e.type, ...e.detail })}\n`);
+        appendFileSync(
+          this.jsonlPath,
+          `${JSON.stringify({ ...('id' in e ? { id: e.id } : {}), at: e.at, type: e.type, ...e.detail })}\n`,
+        );
     }
   }
 }

@@ -1,24 +1,25 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
 import { dailySchedule } from './daily-schedule.ts';
 import { grantTableReadWrite } from './data.ts';
 import { DuebellFunction } from './node-function.ts';
+import { opsAlarm } from './ops-alarm.ts';
 
 export interface DailySweepProps {
-  /** Path of the sweep's handler module (`functions/sweep/handler.ts`). */
+  /** Path of the coordinator's handler module (`functions/sweep/handler.ts`). */
   readonly entry: string;
-  /** The table the sweep reads the due-date index of and marks overdue people in. */
+  /** Path of the slice worker's handler module (`functions/sweep-slice/handler.ts`). */
+  readonly sliceEntry: string;
+  /** The table: the due-date index, the slices' checkpoints, and the outbox the events go to. */
   readonly table: Table;
-  /** The bus the sweep publishes `InstallmentDueSoon` and `InstallmentOverdue` on. */
-  readonly bus: IEventBus;
   /** The queue the sweep puts contact jobs on (`ContactQueue.queue`). */
   readonly contactQueue: IQueue;
   /**
@@ -26,7 +27,7 @@ export interface DailySweepProps {
    * `STATE_MACHINE_ARN` is added to the environment.
    */
   readonly stateMachine: IStateMachine;
-  /** Environment every function shares (table, bus, partners, rules); `CONTACT_QUEUE_URL` is added. */
+  /** Environment every function shares (table, partners, rules); the queue URLs are added. */
   readonly environment: Record<string, string>;
   /** Where the schedule's DLQ alarm and the sweep's error alarm go. */
   readonly opsTopic: ITopic;
@@ -42,33 +43,67 @@ export interface DailySweepProps {
   readonly timeZone?: string;
 }
 
+/** The slice worker's timeout: its lease (`sweepSliceLeaseSeconds`) and budget are shorter. */
+export const SWEEP_SLICE_TIMEOUT_SECONDS = 90;
+
 /**
- * The daily reminder sweep: EventBridge Scheduler invokes the sweep function once a day at `sweepAt` in
- * the lender's time zone, retrying for two hours before the event goes to a DLQ; ops are alarmed when the
- * sweep cannot be invoked or fails. The sweep queues contact jobs and starts escalation episodes.
+ * The daily reminder sweep. EventBridge Scheduler invokes the coordinator once a day at `sweepAt` in the
+ * lender's time zone (retrying for two hours before the event goes to a DLQ); the coordinator queues one
+ * slice per (date, stage, shard) on the slice queue, and slice workers page through them with a
+ * checkpoint, under a lease shorter than their timeout. A slice that fails is delivered again and
+ * resumes from its checkpoint; after 10 deliveries it rests in the slice DLQ. Ops are alarmed when the
+ * coordinator cannot be invoked or fails, and at the first slice in the DLQ.
  */
 export class DailySweep extends Construct {
+  /** The coordinator. */
   readonly sweep: NodejsFunction;
+  readonly sliceWorker: NodejsFunction;
+  readonly sliceQueue: Queue;
+  readonly sliceDeadLetters: Queue;
   readonly schedule: Schedule;
   /** Where invocations land that the scheduler gave up on. */
   readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: DailySweepProps) {
     super(scope, id);
+    const queueDefaults = { enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED } as const;
+    this.sliceDeadLetters = new Queue(this, 'SliceDeadLetters', {
+      ...queueDefaults,
+      retentionPeriod: Duration.days(14),
+    });
+    this.sliceQueue = new Queue(this, 'Slices', {
+      ...queueDefaults,
+      // Twice the worker's timeout: a slice is never delivered again while an invocation still works it.
+      visibilityTimeout: Duration.seconds(2 * SWEEP_SLICE_TIMEOUT_SECONDS),
+      deadLetterQueue: { queue: this.sliceDeadLetters, maxReceiveCount: 10 },
+    });
+
     this.sweep = new DuebellFunction(this, 'sweep-fn', {
       entry: props.entry,
+      environment: { ...props.environment, SLICE_QUEUE_URL: this.sliceQueue.queueUrl },
+      timeout: Duration.minutes(1),
+    }).function;
+    grantTableReadWrite(props.table, this.sweep);
+    this.sliceQueue.grantSendMessages(this.sweep);
+
+    this.sliceWorker = new DuebellFunction(this, 'sweep-slice-fn', {
+      entry: props.sliceEntry,
       environment: {
         ...props.environment,
+        SLICE_QUEUE_URL: this.sliceQueue.queueUrl,
         CONTACT_QUEUE_URL: props.contactQueue.queueUrl,
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(SWEEP_SLICE_TIMEOUT_SECONDS),
       memorySize: 1024,
     }).function;
-    grantTableReadWrite(props.table, this.sweep);
-    props.bus.grantPutEventsTo(this.sweep);
-    props.contactQueue.grantSendMessages(this.sweep);
-    props.stateMachine.grantStartExecution(this.sweep);
+    grantTableReadWrite(props.table, this.sliceWorker);
+    props.contactQueue.grantSendMessages(this.sliceWorker);
+    this.sliceQueue.grantSendMessages(this.sliceWorker);
+    props.stateMachine.grantStartExecution(this.sliceWorker);
+    this.sliceWorker.addEventSource(
+      new SqsEventSource(this.sliceQueue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
 
     const daily = dailySchedule(this, {
       target: this.sweep,
@@ -79,5 +114,10 @@ export class DailySweep extends Construct {
     });
     this.schedule = daily.schedule;
     this.deadLetters = daily.deadLetters;
+    opsAlarm(this, 'SliceDeadLettersAlarm', {
+      description: 'A sweep slice failed 10 times: its reminders are not queued. Redrive the slice DLQ.',
+      metric: this.sliceDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      opsTopic: props.opsTopic,
+    });
   }
 }

@@ -4,6 +4,7 @@ import {
   BillingMode,
   type CfnTable,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -74,6 +75,7 @@ export class DuebellData extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: def.timeToLiveAttribute,
+      stream: StreamViewType[def.stream],
     });
     for (const i of def.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -9,7 +9,7 @@ import { InMemoryDueInstallmentStore } from './in-memory-due-installment-store.t
 import { InMemoryIdempotencyRecords } from './in-memory-idempotency-records.ts';
 import { InMemoryJobContextStore } from './in-memory-job-context-store.ts';
 import { InMemoryLoanStore } from './in-memory-loan-store.ts';
-import { InMemorySweepRunStore } from './in-memory-sweep-run-store.ts';
+import { InMemorySweepSliceStore } from './in-memory-sweep-slice-store.ts';
 import { InMemoryTaskStore } from './in-memory-task-store.ts';
 
 /** Every store port in memory, wired to read each other as the repositories share one table. */
@@ -19,7 +19,7 @@ export interface InMemoryStores extends Stores {
   loans: InMemoryLoanStore;
   dueIndex: InMemoryDueInstallmentStore;
   contacts: InMemoryContactLedger;
-  sweepRuns: InMemorySweepRunStore;
+  sweepSlices: InMemorySweepSliceStore;
   jobContext: InMemoryJobContextStore;
   ageing: InMemoryAgeingIndex;
   tasks: InMemoryTaskStore;
@@ -41,9 +41,9 @@ export function createInMemoryStores(
     applications,
     borrowers,
     loans,
-    dueIndex: new InMemoryDueInstallmentStore(loans),
+    dueIndex: new InMemoryDueInstallmentStore(loans, rules.schedule.dueIndexShards),
     contacts,
-    sweepRuns: new InMemorySweepRunStore(),
+    sweepSlices: new InMemorySweepSliceStore(),
     jobContext: new InMemoryJobContextStore(borrowers, loans, contacts),
     ageing: new InMemoryAgeingIndex(loans),
     tasks: new InMemoryTaskStore(),

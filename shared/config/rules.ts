@@ -149,8 +149,17 @@ export const rulesSchema = z.object({
       weeklyCapFromOffsetDays: z.number().int().default(4),
       /** A sender holds a claim this long; after it, a retry may claim and send again. */
       claimLeaseSeconds: z.number().int().positive().default(30),
-      /** A sweep run of a business date holds it this long; after it, a retry may take the run over. */
-      sweepLeaseSeconds: z.number().int().positive().default(600),
+      /**
+       * A sweep slice is held this long by the invocation working it, renewed after each page; a slice
+       * whose holder died is taken over once it runs out. Shorter than the slice function's timeout (90 s).
+       */
+      sweepSliceLeaseSeconds: z.number().int().positive().default(75),
+      /** Work a slice invocation does before it hands the rest of its slice on (the function times out at 90 s). */
+      sweepSliceBudgetSeconds: z.number().int().positive().default(60),
+      /** Due-index items a slice reads a page (its jobs are queued and its checkpoint stored after each). */
+      sweepPageSize: z.number().int().min(10).max(1000).default(200),
+      /** How many missed business dates the next sweep catches up (overdue stages sent; missed pre-due ones recorded). */
+      sweepCatchUpDays: z.number().int().min(0).max(31).default(7),
       /** Sender Lambdas working the queue at once: keeps sends under the SMS sender's rate. */
       senderMaxConcurrency: z.number().int().min(2).max(1000).default(5),
       smsSenderId: z.string().max(11).default('Duebell'),

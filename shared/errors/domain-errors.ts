@@ -120,3 +120,11 @@ export class ApplicationExists extends DomainError {
 export class LoanAlreadyExists extends DomainError {
   readonly code = 'loan_exists';
 }
+/** Another invocation took the sweep slice over (this one's lease ran out): stop, queue nothing more. */
+export class SliceLeaseLost extends DomainError {
+  readonly code = 'slice_lease_lost';
+}
+/** Another invocation holds the sweep slice under a live lease: deliver the slice again later. */
+export class SliceBusy extends DomainError {
+  readonly code = 'slice_busy';
+}

@@ -208,6 +208,27 @@ export type BeginResult =
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
 
+/** One page of one due-index shard; `next` (opaque) names where the next page starts, absent after the last. */
+export interface DuePage {
+  installments: InstallmentRecord[];
+  next?: string;
+  consumedReadUnits: number;
+}
+
+/** What a sweep slice has done so far (kept with its checkpoint). */
+export interface SliceCounts {
+  pages: number;
+  installments: number;
+  jobs: number;
+  readUnits: number;
+}
+
+export type SliceBegin =
+  | { kind: 'started'; checkpoint?: string; counts: SliceCounts }
+  | { kind: 'done'; counts: SliceCounts }
+  /** Another invocation holds the slice under a live lease. */
+  | { kind: 'busy'; leaseUntil: string };
+
 export interface DueInstallments {
   installments: InstallmentRecord[];
   /** Read units the queries consumed, as DynamoDB reported them. */

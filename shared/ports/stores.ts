@@ -9,6 +9,7 @@ import type {
   ContactKey,
   ContactPreferences,
   DueInstallments,
+  DuePage,
   IdempotencyRecord,
   IdentityStatus,
   InstallmentRecord,
@@ -18,6 +19,8 @@ import type {
   LoanWithInstallments,
   LoanWriteEffects,
   PaymentRecord,
+  SliceBegin,
+  SliceCounts,
   SlotReservation,
   StoredResponse,
 } from './records.ts';
@@ -110,6 +113,12 @@ export interface LoanStore {
 export interface DueInstallmentStore {
   /** Unpaid installments due on a date, found without reading the rest of the book. */
   findDueInstallments(dueDate: LocalDate): Promise<DueInstallments>;
+  /**
+   * Up to about `limit` installments of one shard due on a date, after `after` (a page's `next`), in
+   * borrower order. A page never ends inside one borrower's installments (unless that borrower alone
+   * fills it), so each borrower's reminders are planned from one page.
+   */
+  findDuePage(dueDate: LocalDate, shard: number, after: string | undefined, limit: number): Promise<DuePage>;
 }
 
 export interface ContactLedger {
@@ -150,10 +159,33 @@ export interface TaskStore {
   markHandedOver(loanId: string, taskId: string, at: string): Promise<void>;
 }
 
-export interface SweepRunStore {
-  /** Starts the run of a business date, or says it is `done` or `running` under a live lease. */
-  begin(businessDate: string, now: Date, leaseSeconds: number): Promise<'started' | 'done' | 'running'>;
-  complete(businessDate: string, summary: Record<string, number>): Promise<void>;
+/**
+ * Sweep slices: one invocation at a time holds a slice under a lease (shorter than the invocation's
+ * timeout), pages through it, and stores a checkpoint after each page's jobs are queued; an invocation
+ * that died is taken over from its checkpoint once the lease runs out; a finished slice stays done.
+ */
+export interface SweepSliceStore {
+  begin(
+    businessDate: string,
+    sliceId: string,
+    owner: string,
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<SliceBegin>;
+  /** Throws `SliceLeaseLost` when another invocation has taken the slice over. */
+  checkpoint(
+    businessDate: string,
+    sliceId: string,
+    owner: string,
+    next: string | undefined,
+    counts: SliceCounts,
+    leaseUntil: Date,
+  ): Promise<void>;
+  complete(businessDate: string, sliceId: string, owner: string, counts: SliceCounts): Promise<void>;
+  /** The last business date a sweep was started for. */
+  lastSweptDate(): Promise<LocalDate | undefined>;
+  /** Moves the cursor forward to `businessDate` (never back). */
+  advanceCursor(businessDate: LocalDate): Promise<void>;
 }
 
 export interface JobContextStore {
@@ -181,7 +213,7 @@ export interface Stores {
   loans: LoanStore;
   dueIndex: DueInstallmentStore;
   contacts: ContactLedger;
-  sweepRuns: SweepRunStore;
+  sweepSlices: SweepSliceStore;
   jobContext: JobContextStore;
   ageing: AgeingIndex;
   tasks: TaskStore;

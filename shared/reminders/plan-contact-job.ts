@@ -30,7 +30,7 @@ export type JobPlan =
       kind: 'suppress';
       borrower: BorrowerRecord;
       items: LiveItem[];
-      reason: SuppressionReason | 'no_address';
+      reason: SuppressionReason | 'no_address' | 'missed_window';
     }
   | { kind: 'defer'; borrower: BorrowerRecord; items: LiveItem[]; until: Date }
   | {
@@ -91,6 +91,10 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
     return [{ key, amount: outstanding(inst).total, dueDate: inst.dueDate }];
   });
   if (items.length === 0) return { kind: 'nothing' };
+  // A pre-due reminder is for its day: delivered after it (a missed sweep caught up, a long delay), it
+  // is recorded as suppressed rather than sent late, and never silently dropped.
+  if (job.episode === undefined && job.offsetDays <= 0 && today > job.businessDate)
+    return { kind: 'suppress', borrower, items, reason: 'missed_window' };
 
   const address = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
   if (!address) return { kind: 'suppress', borrower, items, reason: 'no_address' };

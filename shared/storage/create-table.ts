@@ -18,6 +18,7 @@ export async function createTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
         AttributeDefinitions: attributeDefinitions(def).map((a) => ({
           AttributeName: a.name,
           AttributeType: a.type,

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalDate } from '#shared/lending/types.ts';
-import type { DueInstallments, InstallmentRecord } from '#shared/ports/records.ts';
+import type { DueInstallments, DuePage, InstallmentRecord } from '#shared/ports/records.ts';
 import type { DueInstallmentStore } from '#shared/ports/stores.ts';
-import { dueShardKey, recordOf } from './keys.ts';
+import { dueShardKey, dueSortOwner, recordOf } from './keys.ts';
 import { DUE_INDEX } from './table-definition.ts';
 
 /**
@@ -26,6 +26,42 @@ export class DueIndexRepository implements DueInstallmentStore {
         a.loanId === b.loanId ? a.installmentNo - b.installmentNo : a.loanId < b.loanId ? -1 : 1,
       );
     return { installments, consumedReadUnits: perShard.reduce((sum, s) => sum + s.units, 0) };
+  }
+
+  async findDuePage(
+    dueDate: LocalDate,
+    shard: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<DuePage> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'dueShard = :shard',
+        ExpressionAttributeValues: { ':shard': dueShardKey(dueDate, shard) },
+        ReturnConsumedCapacity: 'TOTAL',
+        Limit: limit,
+        ExclusiveStartKey: after ? (JSON.parse(after) as Record<string, unknown>) : undefined,
+      }),
+    );
+    let items = out.Items ?? [];
+    let last = out.LastEvaluatedKey;
+    // More follow: hold back the last borrower's installments for the next page (it starts with them).
+    if (last && items.length > 0) {
+      const owner = dueSortOwner(String(items.at(-1)?.dueSort));
+      const kept = items.filter((i) => dueSortOwner(String(i.dueSort)) !== owner);
+      if (kept.length > 0) {
+        items = kept;
+        const end = kept.at(-1) as Record<string, unknown>;
+        last = { pk: end.pk, sk: end.sk, dueShard: end.dueShard, dueSort: end.dueSort };
+      }
+    }
+    return {
+      installments: items.map((i) => recordOf<InstallmentRecord>(i)),
+      ...(last ? { next: JSON.stringify(last) } : {}),
+      consumedReadUnits: out.ConsumedCapacity?.CapacityUnits ?? 0,
+    };
   }
 
   private async queryShard(shardKey: string): Promise<{ items: InstallmentRecord[]; units: number }> {

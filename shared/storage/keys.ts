@@ -54,8 +54,13 @@ export const keys = {
   task: (loanId: string, taskId: string): ItemKey => ({ pk: `LOAN#${loanId}`, sk: `TASK#${taskId}` }),
   /** The daily ageing run of one business date. */
   ageingRun: (businessDate: string): ItemKey => ({ pk: `AGEING#${businessDate}`, sk: 'RUN' }),
-  /** The daily sweep of one business date (runs at most once to completion). */
-  sweepRun: (businessDate: string): ItemKey => ({ pk: `SWEEP#${businessDate}`, sk: 'RUN' }),
+  /** One slice of a business date's sweep: its lease, its checkpoint and what it did. */
+  sweepSlice: (businessDate: string, sliceId: string): ItemKey => ({
+    pk: `SWEEP#${businessDate}`,
+    sk: `SLICE#${sliceId}`,
+  }),
+  /** The last business date the daily sweep was started for (a missed day is caught up from it). */
+  sweepCursor: { pk: 'SWEEP#CURSOR', sk: 'CURSOR' } as ItemKey,
   /** Inbound SMS: which borrowers use this phone number (by HMAC). */
   phone: (phoneHash: string, partnerId: string, borrowerId: string): ItemKey => ({
     pk: `PHONE#${phoneHash}`,
@@ -79,9 +84,26 @@ export function shardOf(id: string, shards: number): number {
   return h % shards;
 }
 
-/** The due-index attributes of an unpaid installment (omitted once paid, which keeps the index sparse). */
-export function dueIndexKey(dueDate: LocalDate, loanId: string, installmentNo: number, shards: number) {
-  return { dueShard: `${dueDate}#${shardOf(loanId, shards)}`, dueSort: `${loanId}#${pad(installmentNo)}` };
+/**
+ * The due-index attributes of an unpaid installment (omitted once paid, which keeps the index sparse).
+ * Sharded and sorted by the borrower (partner and borrower id), so everything one borrower owes on a date
+ * sits together in one shard: a sweep slice pages through a shard and never splits a borrower's
+ * reminders between two messages.
+ */
+export function dueIndexKey(
+  inst: { dueDate: LocalDate; partnerId: string; borrowerId: string; loanId: string; installmentNo: number },
+  shards: number,
+) {
+  const owner = `${inst.partnerId}#${inst.borrowerId}`;
+  return {
+    dueShard: `${inst.dueDate}#${shardOf(owner, shards)}`,
+    dueSort: `${owner}#${inst.loanId}#${pad(inst.installmentNo)}`,
+  };
+}
+
+/** The borrower part of a due-index sort key: what a page must not split. */
+export function dueSortOwner(dueSort: string): string {
+  return dueSort.split('#').slice(0, 2).join('#');
 }
 
 /** The ageing-index attributes of an active loan with something unpaid (omitted otherwise: the index stays sparse). */

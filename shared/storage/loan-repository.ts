@@ -52,8 +52,7 @@ export class LoanRepository implements LoanStore {
       kind: 'installment',
       ...inst,
     };
-    if (!isPaid(inst))
-      Object.assign(item, dueIndexKey(inst.dueDate, inst.loanId, inst.installmentNo, this.dueIndexShards));
+    if (!isPaid(inst)) Object.assign(item, dueIndexKey(inst, this.dueIndexShards));
     return item;
   }
 

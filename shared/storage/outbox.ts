@@ -1,4 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import { type DomainEvent, eventIdOf, type PublishedEvent } from '#shared/schemas/events.ts';
 import { keys } from './keys.ts';
@@ -26,6 +28,23 @@ export function outboxPut(tableName: string, event: DomainEvent) {
 /** The event an outbox item holds (what the stream publisher reads from a NewImage). */
 export function eventOfOutboxItem(item: Record<string, unknown>): PublishedEvent | undefined {
   return item.kind === 'outbox' ? (item.event as PublishedEvent) : undefined;
+}
+
+/**
+ * The events a batch of stream records carries, in stream order, each with the record it came from:
+ * inserted outbox items only (a MODIFY is a retried write of an event already out; a REMOVE its expiry).
+ */
+export function outboxEventsOf(
+  records: readonly DynamoDBRecord[],
+): { record: DynamoDBRecord; event: PublishedEvent }[] {
+  const found: { record: DynamoDBRecord; event: PublishedEvent }[] = [];
+  for (const record of records) {
+    const image = record.dynamodb?.NewImage;
+    if (record.eventName !== 'INSERT' || !image) continue;
+    const event = eventOfOutboxItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
+    if (event) found.push({ record, event });
+  }
+  return found;
 }
 
 /**

@@ -9,7 +9,7 @@ import { documentClient } from './document-client.ts';
 import { DueIndexRepository } from './due-index-repository.ts';
 import { JobContextRepository } from './job-context-repository.ts';
 import { LoanRepository } from './loan-repository.ts';
-import { SweepRunRepository } from './sweep-run-repository.ts';
+import { SweepSliceRepository } from './sweep-slice-repository.ts';
 import { TaskRepository } from './task-repository.ts';
 
 /** The DynamoDB implementations of every store port (`Stores`), with what tests and loaders use beyond them. */
@@ -19,7 +19,7 @@ export interface Repositories extends Stores {
   loans: LoanRepository;
   dueIndex: DueIndexRepository;
   contacts: ContactLedgerRepository;
-  sweepRuns: SweepRunRepository;
+  sweepSlices: SweepSliceRepository;
   jobContext: JobContextRepository;
   ageing: AgeingIndexRepository;
   tasks: TaskRepository;
@@ -41,7 +41,7 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
     ),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts,
-    sweepRuns: new SweepRunRepository(db, tableName),
+    sweepSlices: new SweepSliceRepository(db, tableName),
     jobContext: new JobContextRepository(db, tableName, contacts),
     ageing: new AgeingIndexRepository(db, tableName, rules.collection.ageingIndexShards),
     tasks: new TaskRepository(db, tableName),

@@ -23,6 +23,8 @@ export interface TableDefinition {
   sortKey: KeyAttribute;
   globalSecondaryIndexes: IndexDefinition[];
   timeToLiveAttribute: string;
+  /** The table's stream: the outbox publisher reads new items from it. */
+  stream: 'NEW_IMAGE';
 }
 
 export const DUE_INDEX = 'due-date';
@@ -51,6 +53,8 @@ export const tableDefinition: TableDefinition = {
     },
   ],
   timeToLiveAttribute: 'expiresAt',
+  // New images only: the outbox publisher needs the inserted event, nothing before it.
+  stream: 'NEW_IMAGE',
 };
 
 /** Attribute definitions for CreateTable: every key attribute of the table and its indexes, once. */

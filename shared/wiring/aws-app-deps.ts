@@ -10,12 +10,13 @@ import { StaticPartnerDirectory } from '#shared/adapters/static-partner-director
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadRules } from '#shared/config/rules.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
+import { OutboxEventBus } from '#shared/storage/outbox.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
 
 /** The environment a function is deployed with; read once, failing fast at cold start. */
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
-  EVENT_BUS_NAME: z.string().min(1),
   /** Only functions that hash IDs or encrypt contact data are given these (least privilege). */
   FIELD_KEY_ID: z.string().min(1).optional(),
   IDENTITY_HMAC_SECRET_ARN: z.string().min(1).optional(),
@@ -25,9 +26,20 @@ const envSchema = z.object({
   RULES: z.string().default('{}'),
 });
 
+/** The bus the outbox publisher puts events on (no other function is given it). */
+export function eventBusFromEnv(environment: NodeJS.ProcessEnv = process.env): EventBridgeBus {
+  const { EVENT_BUS_NAME } = z.object({ EVENT_BUS_NAME: z.string().min(1) }).parse(environment);
+  return new EventBridgeBus(new EventBridgeClient({}), EVENT_BUS_NAME);
+}
+
 /** The queue between the sweep and the sender, given to both. */
 export function contactQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
   return z.object({ CONTACT_QUEUE_URL: z.string().url() }).parse(environment).CONTACT_QUEUE_URL;
+}
+
+/** The queue between the sweep's coordinator and its slice workers. */
+export function sliceQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
+  return z.object({ SLICE_QUEUE_URL: z.string().url() }).parse(environment).SLICE_QUEUE_URL;
 }
 
 /** The escalation's state machine, given to the functions that start episodes. */
@@ -72,12 +84,14 @@ export function partnerDirectoryFromEnv(
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const env = envSchema.parse(environment);
   const tracer = new Tracer();
+  const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   return buildAppDeps({
-    dynamodb: tracer.captureAWSv3Client(new DynamoDBClient({})),
+    dynamodb,
     tableName: env.TABLE_NAME,
     rules: loadRules(JSON.parse(env.RULES)),
     keys: await keyService(env.FIELD_KEY_ID, env.IDENTITY_HMAC_SECRET_ARN),
-    events: new EventBridgeBus(tracer.captureAWSv3Client(new EventBridgeClient({})), env.EVENT_BUS_NAME),
+    // Every event goes through the table's outbox; only the stream publisher talks to EventBridge.
+    events: new OutboxEventBus(documentClient(dynamodb), env.TABLE_NAME),
     metrics: new Metrics(),
     tracer,
     clock: systemClock,

@@ -1,7 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -21,7 +20,6 @@ import {
 
 function sweepIn(stack: Stack, props: Partial<DailySweepProps> = {}) {
   const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
-  const bus = new EventBus(stack, 'Bus');
   const contactQueue = new Queue(stack, 'ContactQueue');
   const stateMachine = new StateMachine(stack, 'Ladder', {
     definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Rung')),
@@ -29,15 +27,15 @@ function sweepIn(stack: Stack, props: Partial<DailySweepProps> = {}) {
   const opsTopic = new Topic(stack, 'Ops');
   const sweep = new DailySweep(stack, 'DailySweep', {
     entry: handlerEntry('sweep'),
+    sliceEntry: handlerEntry('sweep-slice'),
     table,
-    bus,
     contactQueue,
     stateMachine,
     environment: { TABLE_NAME: 'the-table', RULES: '{}' },
     opsTopic,
     ...props,
   });
-  return { sweep, table, bus, contactQueue, stateMachine, opsTopic };
+  return { sweep, table, contactQueue, stateMachine, opsTopic };
 }
 
 describe('DailySweep with its defaults', () => {
@@ -101,44 +99,81 @@ describe('DailySweep with its defaults', () => {
     });
   });
 
-  it('runs the sweep for up to 5 minutes with 1 GB, given the shared environment, the contact queue and the state machine', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 300,
-      MemorySize: 1024,
-      Runtime: 'nodejs24.x',
-    });
+  it('runs the coordinator for a minute with the slice queue, and the slice worker for 90 s with 1 GB', () => {
     expect(environmentOf(template, parts.sweep.sweep)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'duebell',
       POWERTOOLS_METRICS_NAMESPACE: 'Duebell',
       TABLE_NAME: 'the-table',
       RULES: '{}',
+      SLICE_QUEUE_URL: ref(parts.sweep.sliceQueue),
+    });
+    expect(environmentOf(template, parts.sweep.sliceWorker)).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'duebell',
+      POWERTOOLS_METRICS_NAMESPACE: 'Duebell',
+      TABLE_NAME: 'the-table',
+      RULES: '{}',
+      SLICE_QUEUE_URL: ref(parts.sweep.sliceQueue),
       CONTACT_QUEUE_URL: ref(parts.contactQueue),
       STATE_MACHINE_ARN: ref(parts.stateMachine),
     });
+    const fn = (f: typeof parts.sweep.sweep) => template.toJSON().Resources[logicalId(f)].Properties;
+    expect(fn(parts.sweep.sweep)).toMatchObject({ Timeout: 60, Runtime: 'nodejs24.x' });
+    expect(fn(parts.sweep.sliceWorker)).toMatchObject({ Timeout: 90, MemorySize: 1024 });
   });
 
-  it('lets the sweep queue jobs, publish events, use the table and start episodes, and hold no key or sender', () => {
-    const sweep = parts.sweep.sweep;
-    expect(actionsOn(template, sweep, arnOf(parts.contactQueue))).toEqual([
+  it('holds a slice under a lease shorter than the worker’s timeout, and its budget shorter still', () => {
+    const timeout = template.toJSON().Resources[logicalId(parts.sweep.sliceWorker)].Properties.Timeout;
+    expect(defaultRules.contact.sweepSliceLeaseSeconds).toBeLessThan(timeout);
+    expect(defaultRules.contact.sweepSliceBudgetSeconds).toBeLessThan(
+      defaultRules.contact.sweepSliceLeaseSeconds,
+    );
+  });
+
+  it('delivers slices one at a time, again after twice the worker’s timeout, 10 times before the slice DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: arnOf(parts.sweep.sliceQueue),
+    });
+    expect(template.toJSON().Resources[logicalId(parts.sweep.sliceQueue)].Properties).toMatchObject({
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: arnOf(parts.sweep.sliceDeadLetters), maxReceiveCount: 10 },
+    });
+  });
+
+  it('lets the coordinator queue slices and the workers queue jobs and start episodes; neither holds a key or a sender', () => {
+    const { sweep, sliceWorker, sliceQueue } = parts.sweep;
+    expect(actionsOn(template, sweep, arnOf(sliceQueue))).toEqual([
       'sqs:SendMessage',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
     ]);
-    expect(actionsOn(template, sweep, arnOf(parts.bus))).toEqual(['events:PutEvents']);
-    expect(actionsOn(template, sweep, ref(parts.stateMachine))).toEqual(['states:StartExecution']);
-    expect(actionsOf(template, sweep).filter((a) => a.startsWith('states:'))).toEqual([
-      'states:StartExecution',
+    expect(actionsOn(template, sliceWorker, arnOf(parts.contactQueue))).toEqual([
+      'sqs:SendMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
     ]);
-    expect(actionsOf(template, sweep)).toEqual(
-      expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']),
-    );
-    for (const action of ['sns:Publish', 'ses:SendEmail', 'kms:Decrypt', 'secretsmanager:GetSecretValue']) {
-      expect(actionsOf(template, sweep)).not.toContain(action);
+    expect(actionsOn(template, sliceWorker, ref(parts.stateMachine))).toEqual(['states:StartExecution']);
+    expect(actionsOf(template, sweep).filter((a) => a.startsWith('states:'))).toEqual([]);
+    for (const fn of [sweep, sliceWorker]) {
+      expect(actionsOf(template, fn)).toEqual(
+        expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']),
+      );
+      for (const action of [
+        'events:PutEvents',
+        'sns:Publish',
+        'ses:SendEmail',
+        'kms:Decrypt',
+        'secretsmanager:GetSecretValue',
+      ]) {
+        expect(actionsOf(template, fn)).not.toContain(action);
+      }
     }
   });
 
-  it('alarms ops at the first invocation in the DLQ and at the first sweep error', () => {
+  it('alarms ops at the first invocation in the DLQ, the first coordinator error and the first slice in the slice DLQ', () => {
     const common = {
       Threshold: 1,
       EvaluationPeriods: 1,
@@ -146,7 +181,17 @@ describe('DailySweep with its defaults', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [ref(parts.opsTopic)],
     };
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...common,
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(parts.sweep.sliceDeadLetters), 'QueueName'] },
+        },
+      ],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ...common,
       Namespace: 'AWS/SQS',

@@ -111,6 +111,7 @@ describe('DuebellData with its options', () => {
         },
       ],
       timeToLiveAttribute: 'ttl',
+      stream: 'NEW_IMAGE',
     };
     new DuebellData(stack, 'Data', { tableName: 'duebell-test', definition });
     Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {

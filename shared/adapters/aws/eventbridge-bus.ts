@@ -22,7 +22,8 @@ export class EventBridgeBus implements EventBus {
         Source: EVENT_SOURCE,
         DetailType: e.type,
         Time: new Date(e.at),
-        Detail: JSON.stringify(e.detail),
+        // The id lets consumers drop a repeat (the stream delivers at least once).
+        Detail: JSON.stringify('id' in e ? { id: e.id, ...e.detail } : e.detail),
       }));
       for (let attempt = 0; attempt < 2 && entries.length > 0; attempt++) {
         const out = await this.client.send(new PutEventsCommand({ Entries: entries }));

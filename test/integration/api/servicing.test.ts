@@ -10,7 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-async function approvedApplication(body: object = application): Promise<string> {
+// A fresh person each time by default: a loan booked earlier and left unpaid makes its person overdue
+// as the clock moves on, and the gate would decline them.
+async function approvedApplication(body: object = anotherPerson()): Promise<string> {
   const res = await api.request('POST', '/v1/applications', { body });
   expect(res.body.decision).toBe('approve');
   return res.body.applicationId;
@@ -30,7 +32,7 @@ function anotherPerson(): object {
 
 async function bookedLoan(
   extra: object = {},
-  applicant: object = application,
+  applicant: object = anotherPerson(),
 ): Promise<{ loanId: string; body: ApiResponse['body'] }> {
   const applicationId = await approvedApplication(applicant);
   const res = await api.request('POST', '/v1/loans', { body: { applicationId, ...extra } });
@@ -308,7 +310,7 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
   };
 
   it('stores preferences for the next contact decision', async () => {
-    await approvedApplication();
+    await approvedApplication(application);
     const res = await api.request('PUT', '/v1/borrowers/alpha-user-42/contact-preferences', { body: prefs });
     expect(res.status).toBe(200);
     const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');

@@ -162,18 +162,6 @@ describe('sweepReminders', () => {
     expect(h.queue.jobs.map((j) => j.stage)).toEqual(['D-1', 'D0', 'D0']);
   });
 
-  it('leaves a date to the run holding its lease, and takes it over once the lease has run out', async () => {
-    const { h } = await oneLoan('2027-06-10');
-    await h.repos.sweepRuns.begin('2027-06-10', h.clock.now(), h.rules.contact.sweepLeaseSeconds);
-    const meanwhile = await sweepReminders(h, '2027-06-10');
-    expect(meanwhile.status).toBe('running-elsewhere');
-    expect(h.queue.jobs).toEqual([]);
-    expect(h.events.events).toEqual([]);
-    h.clock.advance(h.rules.contact.sweepLeaseSeconds * 1000 + 1000);
-    const takeover = await sweepReminders(h, '2027-06-10');
-    expect(takeover).toMatchObject({ status: 'swept', jobs: 2 });
-  });
-
   it('with a workflow, starts the escalation of a loan whose grace ended yesterday, named by its episode', async () => {
     const { h } = await oneLoan('2027-06-14'); // 4 days past due: grace (3 days) ended yesterday
     const workflow = new RecordingWorkflow();
