@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processContactJobs, type SenderDeps } from '#shared/reminders/send-contact.ts';
@@ -8,6 +8,14 @@ import { type ContactJob, contactJobSchema } from '#shared/schemas/contact-job.t
 
 /** SQS caps a message's invisibility at 12 hours; a longer deferral is simply deferred again. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
+/** SQS caps a message's delay at 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
+
+/** A throttled job's delay: 30 s doubling per throttle, up to SQS's 15 minutes, with jitter. */
+export function throttleDelaySeconds(throttled: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_DELAY_SECONDS, 30 * 2 ** throttled);
+  return Math.max(1, Math.min(MAX_DELAY_SECONDS, Math.round(base * (0.75 + random() * 0.5))));
+}
 
 export interface SendContactHandlerDeps extends SenderDeps {
   sqs: SQSClient;
@@ -18,7 +26,9 @@ export interface SendContactHandlerDeps extends SenderDeps {
 /**
  * One job per SQS record, the batch read and claimed together. A job to send later (window closed) is
  * hidden until then and reported as a batch-item failure so SQS keeps it; a failed send is reported the
- * same way and retried with backoff.
+ * same way and retried with backoff. A job the carrier throttled goes back as a new message delayed by
+ * a growing backoff, and this delivery is acknowledged: a throttle storm of any length does not use up
+ * the receive count (ChangeMessageVisibility would not reset it), so nothing reaches the DLQ for it.
  */
 export function createSendContactHandler(deps: SendContactHandlerDeps) {
   return middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -46,6 +56,16 @@ export function createSendContactHandler(deps: SendContactHandlerDeps) {
           }),
         );
         failures.push({ itemIdentifier: record.messageId });
+      } else if (outcome.kind === 'throttled') {
+        const job = (valid[i] as { job: ContactJob }).job;
+        const throttled = (job.throttled ?? 0) + 1;
+        await deps.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: deps.queueUrl,
+            MessageBody: JSON.stringify({ ...job, throttled }),
+            DelaySeconds: throttleDelaySeconds(throttled - 1),
+          }),
+        );
       } else if (outcome.kind === 'failed') {
         deps.logger.warn('contact job failed; SQS will retry', {
           errorName: (outcome.error as Error)?.name,

@@ -22,17 +22,41 @@ export interface SenderDeps {
   partners: PartnerDirectory;
   clock: Clock;
   rules: Rules;
-  /** Fault injection (simulation only): called after the carrier accepted, before the ledger records it. */
-  afterCarrierAccept?: (job: ContactJob) => void;
+  /**
+   * Waits for the carrier's rate: each invocation's share of `smsPerSecond` / `emailPerSecond` (on AWS,
+   * a token bucket per container; none locally, where the simulated carrier has no rate).
+   */
+  pace?: (channel: 'sms' | 'email') => Promise<void>;
+  /** Fault injection (simulation only): called at each step of a send; throwing there is a crash. */
+  atStep?: (step: SendStep, job: ContactJob) => void;
+}
+
+/** The steps of a send a process can die between (the simulator's `death=` fault). */
+export type SendStep = 'before-claim' | 'before-carrier' | 'before-ledger' | 'after-ledger';
+
+/** Error names the carriers (SNS, SES, the local one) use for "too many requests, slow down". */
+const THROTTLE_ERRORS = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'CarrierThrottled',
+]);
+
+export function isCarrierThrottle(err: unknown): boolean {
+  return THROTTLE_ERRORS.has((err as Error)?.name);
 }
 
 /**
  * `done`: nothing more to do for this job. `retry-at`: deliver the job again then (window closed, or a
- * live claim). `failed`: a transient failure (the queue retries with backoff).
+ * live claim). `throttled`: the carrier asked to slow down (the job goes back, no claim left failed).
+ * `failed`: a transient failure (the queue retries with backoff).
  */
 export type JobOutcome =
   | { kind: 'done'; sent: number }
   | { kind: 'retry-at'; at: Date }
+  /** The carrier throttled: the claims are freed, and the job goes back with a growing delay. */
+  | { kind: 'throttled' }
   | { kind: 'failed'; error: unknown };
 
 /** DynamoDB's limit on the items of one TransactWriteItems. */
@@ -75,6 +99,7 @@ export async function processContactJobs(
       prepared.push({ kind: 'outcome', outcome: { kind: 'failed', error } });
     }
   }
+  for (const p of prepared) if (p.kind === 'send') deps.atStep?.('before-claim', p.job);
   const preclaimed = await claimTogether(deps, prepared);
   const outcomes: JobOutcome[] = [];
   for (const p of prepared) {
@@ -198,6 +223,8 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
   }
 
   const message = render(deps, job, plan.borrower.preferences.language, claimed);
+  deps.atStep?.('before-carrier', job);
+  await deps.pace?.(job.channel);
   let messageId: string;
   try {
     messageId =
@@ -210,13 +237,16 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
             rules.contact.emailFrom,
           );
   } catch (err) {
+    // The claim is freed either way (leaseUntil now): the job's next delivery claims it again.
     for (const it of claimed)
       await deps.repos.contacts.markFailed(it.key, now, (err as Error).name || 'SendFailed');
+    if (isCarrierThrottle(err)) return { kind: 'throttled' };
     throw err;
   }
-  deps.afterCarrierAccept?.(job);
+  deps.atStep?.('before-ledger', job);
   for (const it of claimed) await deps.repos.contacts.markSent(it.key, now, messageId);
-  await deps.log.record(claimed.map((it) => line(it, 'sent')));
+  await deps.log.record(claimed.map((it) => ({ ...line(it, 'sent'), messageId })));
+  deps.atStep?.('after-ledger', job);
   return { kind: 'done', sent: claimed.length };
 }
 

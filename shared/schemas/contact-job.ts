@@ -15,6 +15,8 @@ export const contactJobSchema = z.object({
     .min(1),
   /** A rung's message: the escalation episode it belongs to (absent for reminders). */
   episode: z.number().int().positive().optional(),
+  /** How many times the carrier has throttled this job so far (its backoff grows with it). */
+  throttled: z.number().int().min(0).optional(),
 });
 export type ContactJob = z.infer<typeof contactJobSchema>;
 
@@ -31,4 +33,6 @@ export interface ContactLine {
   language: Language;
   status: 'sent' | 'deferred' | 'suppressed';
   reason?: string;
+  /** The carrier's id of the message a sent line went out in: one message may cover several loans. */
+  messageId?: string;
 }
