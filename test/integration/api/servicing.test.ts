@@ -304,7 +304,12 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
     language: 'en',
     timezone: 'America/New_York',
     optOut: ['sms'],
-    consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+    consents: {
+      contactBySms: true,
+      contactByEmail: true,
+      shareWithCollectionAgencies: false,
+      sensitiveData: true,
+    },
   };
 
   it('stores preferences for the next contact decision', async () => {
@@ -313,6 +318,32 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
     expect(res.status).toBe(200);
     const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
     expect(stored?.preferences).toEqual(prefs);
+  });
+
+  it('changes every consent flag', async () => {
+    await approvedApplication();
+    const flags = ['contactBySms', 'contactByEmail', 'shareWithCollectionAgencies', 'sensitiveData'] as const;
+    for (const value of [false, true]) {
+      const consents = Object.fromEntries(flags.map((f) => [f, value]));
+      const res = await api.request('PUT', '/v1/borrowers/alpha-user-42/contact-preferences', {
+        body: { ...prefs, consents },
+      });
+      expect([res.status, res.body.consents]).toEqual([200, consents]);
+      const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
+      expect(stored?.preferences.consents).toEqual(consents);
+    }
+  });
+
+  it('refuses preferences without a consent flag with 400 naming it, and changes nothing', async () => {
+    await approvedApplication();
+    const before = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
+    const { contactByEmail: _omit, ...consents } = prefs.consents;
+    const res = await api.request('PUT', '/v1/borrowers/alpha-user-42/contact-preferences', {
+      body: { ...prefs, consents },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['consents.contactByEmail']);
+    expect(await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42')).toEqual(before);
   });
 
   it('refuses unknown time zones and channels with the field path', async () => {

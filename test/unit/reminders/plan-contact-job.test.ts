@@ -30,7 +30,12 @@ function borrower(over: Partial<BorrowerRecord> = {}, prefs: Partial<BorrowerRec
       language: 'zh-CN',
       timezone: 'Asia/Shanghai',
       optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      consents: {
+        contactBySms: true,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+      },
       ...prefs,
     },
     createdAt: '2027-05-01T00:00:00.000Z',
