@@ -30,7 +30,12 @@ export async function seedPortfolio(
         timezone: b.timezone ?? portfolio.timezone ?? deps.rules.timezone,
         optOut: b.optOut ?? [],
         // A book's borrower without consents is one whose consents the lender attests were all given.
-        consents: b.consents ?? { sensitiveData: true, shareWithCollectionAgencies: true },
+        consents: b.consents ?? {
+          contactBySms: true,
+          contactByEmail: true,
+          shareWithCollectionAgencies: true,
+          sensitiveData: true,
+        },
       },
       at,
     );

@@ -121,7 +121,12 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
         language: 'zh-CN',
         timezone: 'Asia/Shanghai',
         optOut: ['email'],
-        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+        consents: {
+          contactBySms: true,
+          contactByEmail: true,
+          shareWithCollectionAgencies: false,
+          sensitiveData: true,
+        },
       },
     }),
   );

@@ -31,5 +31,11 @@ export function sampleApplication(borrowerId = `app-user-${randomInt(0, 1_000_00
       creditHistoryMonths: 52,
     },
     request: { amount: 800_000, termMonths: 6, repaymentMethod: 'equal_installment' },
+    consents: {
+      contactBySms: true,
+      contactByEmail: true,
+      shareWithCollectionAgencies: false,
+      sensitiveData: true,
+    },
   };
 }

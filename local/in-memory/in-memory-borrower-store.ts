@@ -21,16 +21,18 @@ export class InMemoryBorrowerStore implements BorrowerStore {
   /**
    * The effect of an upsert, for a store that commits it together with its own write: every field the
    * borrower has is set (fields it lacks are left as stored), preferences and `createdAt` only when
-   * none are stored; the phone lookup is added, and the previous number's dropped when it changed.
+   * none are stored — given the record as it was, the consents are the new record's; the phone lookup
+   * is added, and the previous number's dropped when it changed.
    */
   applyUpsert(borrower: BorrowerRecord, previous?: BorrowerRecord): void {
     const id = borrowerId(borrower.partnerId, borrower.borrowerId);
     const current = this.borrowers.get(id);
     const { preferences, createdAt, ...rest } = stored(borrower);
+    const kept = current && previous ? { ...current.preferences, consents: preferences.consents } : undefined;
     this.borrowers.set(id, {
       ...current,
       ...rest,
-      preferences: current?.preferences ?? preferences,
+      preferences: kept ?? current?.preferences ?? preferences,
       createdAt: current?.createdAt ?? createdAt,
     } as BorrowerRecord);
     if (borrower.phoneHash) {

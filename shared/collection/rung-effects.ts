@@ -1,9 +1,11 @@
 import type { Rules } from '#shared/config/rules.ts';
+import { consentsTo } from '#shared/contact/policy.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import type { InstallmentState } from '#shared/lending/types.ts';
+import type { Consents } from '#shared/ports/records.ts';
 import { type Rung, usableChannels } from './ladder.ts';
 
-/** Who a rung acts on: ids only, and the borrower's channel preferences and sharing consent. */
+/** Who a rung acts on: ids only, and the borrower's channel preferences and consents. */
 export interface RungParty {
   loanId: string;
   partnerId: string;
@@ -11,7 +13,8 @@ export interface RungParty {
   episode: number;
   /** Channels the borrower opted out of or has no address on. */
   unavailable: readonly string[];
-  shareWithCollectionAgencies: boolean;
+  /** What the borrower consented to (all false when no borrower is on record: nothing is assumed). */
+  consents: Pick<Consents, 'contactBySms' | 'contactByEmail' | 'shareWithCollectionAgencies'>;
 }
 
 export interface RungMessage {
@@ -23,15 +26,16 @@ export interface RungTask {
   taskId: string;
   type: 'agent_call' | 'legal_review' | 'legal_referral' | 'internal_legal_review';
   queue: string;
-  reason: 'rung' | 'all_channels_opted_out';
+  reason: 'rung' | 'all_channels_opted_out' | 'no_consent';
 }
 
 /**
- * What a rung does for a person: its messages on the channels the borrower allows and can be reached on
- * (none once the loan is non-performing, or when the rung is replayed late), or an agent task when no
- * channel of the rung is left; its own task — an agent call, or legal review / referral, which goes to the
- * outside legal queue only with the borrower's consent to share with collection agencies and is an
- * internal review for the lender's own staff otherwise.
+ * What a rung does for a person: its messages on the channels the borrower consented to, did not opt out
+ * of and can be reached on (none once the loan is non-performing, or when the rung is replayed late), or
+ * an agent task when no channel of the rung is left — `no_consent` when a channel of the rung lacks
+ * consent, `all_channels_opted_out` otherwise; its own task — an agent call, or legal review / referral,
+ * which goes to the outside legal queue only with the borrower's consent to share with collection
+ * agencies and is an internal review for the lender's own staff otherwise.
  */
 export function rungEffects(
   rung: Rung,
@@ -45,14 +49,15 @@ export function rungEffects(
   const messages: RungMessage[] = [];
   const tasks: RungTask[] = [];
   if (sendMessages && !nonPerforming && rung.channels.length > 0) {
-    const channels = usableChannels(rung, party.unavailable);
+    const unconsented = rung.channels.filter((ch) => !consentsTo(ch, party.consents));
+    const channels = usableChannels(rung, [...party.unavailable, ...unconsented]);
     for (const channel of channels) messages.push({ jobId: `${base}-${channel}`, channel });
     if (channels.length === 0) {
       tasks.push({
         taskId: `${base}-agent`,
         type: 'agent_call',
         queue: c.agentQueueName,
-        reason: 'all_channels_opted_out',
+        reason: unconsented.length > 0 ? 'no_consent' : 'all_channels_opted_out',
       });
     }
   }
@@ -60,7 +65,7 @@ export function rungEffects(
     tasks.push({ taskId: `${base}-task`, type: 'agent_call', queue: c.agentQueueName, reason: 'rung' });
   } else if (rung.task) {
     tasks.push(
-      party.shareWithCollectionAgencies
+      party.consents.shareWithCollectionAgencies
         ? { taskId: `${base}-task`, type: rung.task, queue: c.legalQueueName, reason: 'rung' }
         : { taskId: `${base}-task`, type: 'internal_legal_review', queue: c.agentQueueName, reason: 'rung' },
     );

@@ -1,10 +1,20 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, minuteOfDay, toZoned } from '#shared/lending/calendar.ts';
+import type { Consents } from '#shared/ports/records.ts';
 import type { Channel } from './stages.ts';
+
+/** The consents that decide whether a channel may be used at all. */
+export type ChannelConsents = Pick<Consents, 'contactBySms' | 'contactByEmail'>;
+
+/** Did the person consent to contact on this channel? Without consent a channel is never used. */
+export function consentsTo(channel: Channel, consents: ChannelConsents): boolean {
+  return channel === 'sms' ? consents.contactBySms : consents.contactByEmail;
+}
 
 /** What the contact rules need to know about the borrower at the moment of contact. */
 export interface ContactState {
   timezone: string;
+  consents: ChannelConsents;
   optOut: readonly Channel[];
   /** Messages already sent (or reserved) on this channel in the borrower's local day of `now`. */
   sentTodayOnChannel: number;
@@ -12,7 +22,7 @@ export interface ContactState {
   sentLast7DaysByLoan: Readonly<Record<string, number>>;
 }
 
-export type SuppressionReason = 'opted_out' | 'daily_cap' | 'weekly_cap';
+export type SuppressionReason = 'no_consent' | 'opted_out' | 'daily_cap' | 'weekly_cap';
 
 export type ContactDecision =
   | { status: 'send'; loanIds: string[]; suppressedLoanIds: string[] }
@@ -34,9 +44,10 @@ export function nextWindowStart(now: Date, timezone: string, rules: Rules): Date
 }
 
 /**
- * The contact rules, checked before every contact: opt-out, the window (a contact outside it waits
- * for the next window, never dropped), the per-borrower daily cap per channel, and the per-loan
- * rolling 7-day cap from D+4 on (loans at that cap drop out of a consolidated message).
+ * The contact rules, checked before every contact: consent to the channel, opt-out (neither waits for the
+ * window: such a contact is suppressed), the window (a contact outside it waits for the next window,
+ * never dropped), the per-borrower daily cap per channel, and the per-loan rolling 7-day cap from D+4 on
+ * (loans at that cap drop out of a consolidated message).
  */
 export function decideContact(
   request: { channel: Channel; offsetDays: number; loanIds: readonly string[] },
@@ -45,6 +56,7 @@ export function decideContact(
   rules: Rules,
 ): ContactDecision {
   const c = rules.contact;
+  if (!consentsTo(request.channel, state.consents)) return { status: 'suppressed', reason: 'no_consent' };
   if (state.optOut.includes(request.channel)) return { status: 'suppressed', reason: 'opted_out' };
   if (!inContactWindow(now, state.timezone, rules)) {
     return { status: 'deferred', until: nextWindowStart(now, state.timezone, rules) };

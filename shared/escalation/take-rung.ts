@@ -69,7 +69,7 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
           partnerId: loan.partnerId,
           borrowerId: loan.borrowerId,
           unavailable: unavailableChannels(borrower),
-          shareWithCollectionAgencies: borrower?.preferences.consents.shareWithCollectionAgencies ?? false,
+          consents: borrower?.preferences.consents ?? NO_CONSENTS,
         },
         decision.sendMessages,
         loan.nonPerformingSince !== undefined,
@@ -120,6 +120,9 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
     }
   }
 }
+
+/** A borrower not on record consented to nothing. */
+const NO_CONSENTS = { contactBySms: false, contactByEmail: false, shareWithCollectionAgencies: false };
 
 /** Channels no automated message can use: opted out, or no address to send to. */
 function unavailableChannels(borrower: BorrowerRecord | undefined): string[] {

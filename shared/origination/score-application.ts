@@ -23,8 +23,9 @@ export interface ScoringDeps {
 }
 
 /**
- * Scoring an application: read the person, decide, store the decision with the borrower (contact data encrypted), and
- * publish `ApplicationScored` — again when a retry finds the decision stored: at least once, never lost.
+ * Scoring an application: read the person, decide, store the decision with the borrower (contact data
+ * encrypted, the consents the application gives), and publish `ApplicationScored` — again when a retry
+ * finds the decision stored: at least once, never lost.
  */
 export async function scoreApplication(
   deps: ScoringDeps,
@@ -59,15 +60,12 @@ export async function scoreApplication(
     },
     deps.rules,
   );
+  // The consents are the application's own. For a borrower already stored, storing replaces theirs with
+  // these (the latest the person gave) and keeps the language, zone and opt-outs already set.
   const borrower = await newBorrowerRecord(
     deps.keys,
     { partnerId, borrowerId, ...body.applicant },
-    {
-      language,
-      timezone: deps.rules.timezone,
-      optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
-    },
+    { language, timezone: deps.rules.timezone, optOut: [], consents: body.consents },
     record.createdAt,
   );
   const stored = await storeOnce(deps, record, borrower, existing, requestKey !== undefined, now);

@@ -56,11 +56,26 @@ export interface PaymentRecord {
   appliedAt: string;
 }
 
+/**
+ * What the person consented to (PIPL Art. 14, 23, 29), each flag given explicitly: taken in the application,
+ * changed through contact preferences, never assumed.
+ */
+export interface Consents {
+  /** SMS may be sent to the person's phone. */
+  contactBySms: boolean;
+  /** Email may be sent to the person's address. */
+  contactByEmail: boolean;
+  /** Tasks may go to an outside collection agency or legal referral partner. */
+  shareWithCollectionAgencies: boolean;
+  /** Sensitive personal data (the ID number, finances) may be processed. */
+  sensitiveData: boolean;
+}
+
 export interface ContactPreferences {
   language: Language;
   timezone: string;
   optOut: ('sms' | 'email')[];
-  consents: { sensitiveData: boolean; shareWithCollectionAgencies: boolean };
+  consents: Consents;
 }
 
 export interface BorrowerRecord {
@@ -246,8 +261,11 @@ export interface CollectionTask {
   type: 'agent_call' | 'legal_review' | 'legal_referral' | 'internal_legal_review';
   /** The queue it was handed to (what the contact line shows as `to`). */
   queue: string;
-  /** Why a person: the rung's own task, or messages that no automated channel may carry. */
-  reason: 'rung' | 'all_channels_opted_out';
+  /**
+   * Why a person: the rung's own task, or messages that no automated channel may carry (`no_consent` when
+   * a channel of the rung lacks the borrower's consent, `all_channels_opted_out` otherwise).
+   */
+  reason: 'rung' | 'all_channels_opted_out' | 'no_consent';
   loanId: string;
   partnerId: string;
   borrowerId: string;

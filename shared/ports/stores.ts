@@ -36,8 +36,9 @@ export interface ApplicationStore {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
   /**
    * Stores a new decision and the applicant's borrower together: neither is kept without the other.
-   * Throws `ApplicationExists` when the id is taken. Given the borrower as it was, a changed phone
-   * number also drops the old number's lookup.
+   * Throws `ApplicationExists` when the id is taken. Given the borrower as it was (it is stored), the
+   * new record's consents replace the stored ones (an application restates them) while the other
+   * preferences already set are kept, and a changed phone number also drops the old number's lookup.
    */
   saveDecisionWithBorrower(
     app: ApplicationRecord,

@@ -54,7 +54,8 @@ export function contextKeysOf(job: ContactJob, rules: Rules): JobKeys {
 /**
  * The sender's decision for one job: drop what was paid, re-dated or paused since the sweep (and, at
  * overdue stages, what an older unpaid installment already covers) or was decided before, then apply
- * the contact rules in the borrower's zone. The daily cap is not judged here: the atomic reservation at
+ * the contact rules in the borrower's zone (a channel without the borrower's consent is suppressed with
+ * `no_consent`, whatever the window). The daily cap is not judged here: the atomic reservation at
  * claim time enforces it, which concurrent senders cannot race.
  */
 export function planContactJob(job: ContactJob, context: JobContext, now: Date, rules: Rules): JobPlan {
@@ -98,10 +99,16 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
 
   const address = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
   if (!address) return { kind: 'suppress', borrower, items, reason: 'no_address' };
-  const { timezone, optOut } = borrower.preferences;
+  const { timezone, optOut, consents } = borrower.preferences;
   const decision = decideContact(
     { channel: job.channel, offsetDays: job.offsetDays, loanIds: items.map((i) => i.key.loanId) },
-    { timezone, optOut, sentTodayOnChannel: 0, sentLast7DaysByLoan: sentLast7Days(context, now) },
+    {
+      timezone,
+      consents,
+      optOut,
+      sentTodayOnChannel: 0,
+      sentLast7DaysByLoan: sentLast7Days(context, now),
+    },
     now,
     rules,
   );

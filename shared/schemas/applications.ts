@@ -3,6 +3,7 @@ import { birthDateOfPrcId, isValidPrcId } from '#shared/identity/prc-id.ts';
 import { reasonTexts } from '#shared/scoring/reasons.ts';
 import {
   bpsSchema,
+  consentsSchema,
   e164Schema,
   externalIdSchema,
   fenSchema,
@@ -50,6 +51,11 @@ export const applicationRequestSchema = z
       amount: positiveFenSchema,
       termMonths: termMonthsSchema.meta({ description: '1 to 24 months; bullet loans 1 to 12.' }),
       repaymentMethod: repaymentMethodSchema,
+    }),
+    consents: consentsSchema.meta({
+      description:
+        "What the applicant consented to, stored with the borrower: a later application of the partner's same " +
+        'borrower replaces them, and contact preferences can change them.',
     }),
   })
   .superRefine((body, ctx) => {

@@ -45,6 +45,25 @@ export const languageSchema = z.enum(LANGUAGES);
 export const repaymentMethodSchema = z.enum(['equal_installment', 'equal_principal', 'bullet']);
 export const channelSchema = z.enum(['sms', 'email']);
 
+/** The person's consents, each an explicit boolean: none is assumed when left out. */
+export const consentsSchema = z
+  .strictObject({
+    contactBySms: z.boolean().meta({ description: 'SMS may be sent to the phone number.' }),
+    contactByEmail: z.boolean().meta({ description: 'Email may be sent to the address.' }),
+    shareWithCollectionAgencies: z.boolean().meta({
+      description: 'Collection tasks may go to an outside collection agency or legal referral partner.',
+    }),
+    sensitiveData: z
+      .boolean()
+      .meta({ description: 'Sensitive personal data (ID number, finances) may be processed.' }),
+  })
+  .meta({
+    id: 'Consents',
+    description:
+      'Separate consents (PIPL Art. 23, 29), all required: a channel without consent is never used, and ' +
+      'without consent to share no task goes to an outside agency.',
+  });
+
 export const errorSchema = z
   .object({
     error: z.string().meta({

@@ -3,6 +3,7 @@ import { isValidPrcId } from '#shared/identity/prc-id.ts';
 import {
   bpsSchema,
   channelSchema,
+  consentsSchema,
   e164Schema,
   externalIdSchema,
   instantSchema,
@@ -29,10 +30,8 @@ export const portfolioSchema = z.strictObject({
       language: languageSchema.optional(),
       timezone: timeZoneSchema.optional(),
       optOut: z.array(channelSchema).optional(),
-      /** Absent: the lender attests every consent was given. */
-      consents: z
-        .strictObject({ sensitiveData: z.boolean(), shareWithCollectionAgencies: z.boolean() })
-        .optional(),
+      /** Absent: the lender attests every consent was given; given, each flag is explicit. */
+      consents: consentsSchema.optional(),
     }),
   ),
   loans: z.array(

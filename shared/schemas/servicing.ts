@@ -2,6 +2,7 @@ import * as z from 'zod';
 import {
   bpsSchema,
   channelSchema,
+  consentsSchema,
   daysPastDueSchema,
   deferralDaysSchema,
   externalIdSchema,
@@ -67,7 +68,7 @@ const contactPreferencesShape = {
     .max(2)
     .refine((a) => new Set(a).size === a.length, 'each channel once')
     .meta({ uniqueItems: true, description: 'Channels the borrower opted out of; honoured at once.' }),
-  consents: z.strictObject({ sensitiveData: z.boolean(), shareWithCollectionAgencies: z.boolean() }),
+  consents: consentsSchema,
 };
 
 export const contactPreferencesSchema = z

@@ -38,8 +38,10 @@ export class BorrowerRepository implements BorrowerStore {
 
   /**
    * The writes of `upsert` (the borrower and its phone lookup item), for a caller that commits them in
-   * one transaction with its own. Given the record as it was, a changed phone number also drops the old
-   * number's lookup item, so a STOP from a number the borrower no longer uses does not reach them.
+   * one transaction with its own. Given the record as it was (a stored borrower: an application of it),
+   * its consents are replaced by the new record's while the other preferences are kept, and a changed
+   * phone number also drops the old number's lookup item, so a STOP from a number the borrower no
+   * longer uses does not reach them.
    */
   upsertItems(borrower: BorrowerRecord, previous?: BorrowerRecord): TransactItem[] {
     const { preferences, createdAt, ...rest } = borrower;
@@ -49,15 +51,19 @@ export class BorrowerRepository implements BorrowerStore {
       '#kind': 'kind',
     };
     const values: Record<string, unknown> = {
-      ':prefs': preferences,
       ':created': createdAt,
       ':kind': 'borrower',
     };
-    const sets = [
-      '#prefs = if_not_exists(#prefs, :prefs)',
-      '#created = if_not_exists(#created, :created)',
-      '#kind = :kind',
-    ];
+    const sets = ['#created = if_not_exists(#created, :created)', '#kind = :kind'];
+    if (previous) {
+      // Only the consents: a concurrent opt-out or preference change to the rest is not overwritten.
+      names['#consents'] = 'consents';
+      values[':consents'] = preferences.consents;
+      sets.push('#prefs.#consents = :consents');
+    } else {
+      values[':prefs'] = preferences;
+      sets.push('#prefs = if_not_exists(#prefs, :prefs)');
+    }
     for (const [i, [name, value]] of Object.entries(rest).entries()) {
       if (value === undefined) continue;
       names[`#a${i}`] = name;

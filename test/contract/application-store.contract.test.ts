@@ -5,7 +5,8 @@ import { type Target, targets, unique, useStores } from './targets.ts';
 
 /**
  * The ApplicationStore contract: a decision is stored once per id together with its borrower (neither
- * without the other), and a changed phone number's old lookup goes when the previous borrower is given.
+ * without the other); given the previous borrower, its consents are replaced and a changed phone
+ * number's old lookup goes.
  */
 function applicationStoreContract(target: Target): void {
   const stores = useStores(target);
@@ -58,6 +59,32 @@ function applicationStoreContract(target: Target): void {
     );
     const read = await stores().borrowers.get(b.partnerId, b.borrowerId);
     expect(read).toEqual({ ...refreshed, preferences: { ...b.preferences, optOut: ['sms'] } });
+  });
+
+  it('replaces the stored consents with a later decision’s, and keeps the other preferences', async () => {
+    const b = borrowerFixture({ borrowerId: unique('u') });
+    await stores().applications.saveDecisionWithBorrower(
+      applicationFixture({ applicationId: unique('app') }),
+      b,
+    );
+    await stores().borrowers.optOut(b.partnerId, b.borrowerId, 'email', '2027-05-02T00:00:00.000Z');
+    const consents = {
+      contactBySms: false,
+      contactByEmail: false,
+      shareWithCollectionAgencies: true,
+      sensitiveData: false,
+    };
+    const later = { ...b, preferences: { ...b.preferences, language: 'en' as const, consents } };
+    await stores().applications.saveDecisionWithBorrower(
+      applicationFixture({ applicationId: unique('app') }),
+      later,
+      b,
+    );
+    expect((await stores().borrowers.get(b.partnerId, b.borrowerId))?.preferences).toEqual({
+      ...b.preferences,
+      optOut: ['email'],
+      consents,
+    });
   });
 
   it('moves the phone lookup to a changed number when given the borrower as it was', async () => {

@@ -11,7 +11,12 @@ const english: ContactPreferences = {
   language: 'en',
   timezone: 'Asia/Hong_Kong',
   optOut: ['email'],
-  consents: { sensitiveData: true, shareWithCollectionAgencies: true },
+  consents: {
+    contactBySms: true,
+    contactByEmail: true,
+    shareWithCollectionAgencies: true,
+    sensitiveData: true,
+  },
 };
 
 /**

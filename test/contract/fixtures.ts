@@ -18,7 +18,12 @@ export function borrowerFixture(overrides: Partial<BorrowerRecord> & { borrowerI
       language: 'zh-CN',
       timezone: 'Asia/Shanghai',
       optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      consents: {
+        contactBySms: true,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+      },
     },
     createdAt: '2027-05-01T00:00:00.000Z',
     updatedAt: '2027-05-01T00:00:00.000Z',

@@ -163,7 +163,12 @@ export const otherRoutes: { method: string; path: string; valid: Json; optional:
       language: 'en',
       timezone: 'Asia/Shanghai',
       optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      consents: {
+        contactBySms: true,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+      },
     },
     optional: [],
   },

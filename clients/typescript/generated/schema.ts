@@ -188,6 +188,19 @@ export interface components {
                 /** @enum {string} */
                 repaymentMethod: "equal_installment" | "equal_principal" | "bullet";
             };
+            /** @description What the applicant consented to, stored with the borrower: a later application of the partner's same borrower replaces them, and contact preferences can change them. */
+            consents: components["schemas"]["Consents"];
+        };
+        /** @description Separate consents (PIPL Art. 23, 29), all required: a channel without consent is never used, and without consent to share no task goes to an outside agency. */
+        Consents: {
+            /** @description SMS may be sent to the phone number. */
+            contactBySms: boolean;
+            /** @description Email may be sent to the address. */
+            contactByEmail: boolean;
+            /** @description Collection tasks may go to an outside collection agency or legal referral partner. */
+            shareWithCollectionAgencies: boolean;
+            /** @description Sensitive personal data (ID number, finances) may be processed. */
+            sensitiveData: boolean;
         };
         BookLoanRequest: {
             applicationId: string;
@@ -232,10 +245,7 @@ export interface components {
             timezone: string;
             /** @description Channels the borrower opted out of; honoured at once. */
             optOut: ("sms" | "email")[];
-            consents: {
-                sensitiveData: boolean;
-                shareWithCollectionAgencies: boolean;
-            };
+            consents: components["schemas"]["Consents"];
         };
         Decision: {
             applicationId: string;
@@ -456,10 +466,7 @@ export interface components {
             timezone: string;
             /** @description Channels the borrower opted out of; honoured at once. */
             optOut: ("sms" | "email")[];
-            consents: {
-                sensitiveData: boolean;
-                shareWithCollectionAgencies: boolean;
-            };
+            consents: components["schemas"]["Consents"];
         };
         /** @description An OpenAPI 3.1 document: this one. */
         OpenApiDocument: {

@@ -93,6 +93,71 @@ describe('POST /v1/applications', () => {
   });
 });
 
+describe('consents', () => {
+  const FLAGS = ['contactBySms', 'contactByEmail', 'shareWithCollectionAgencies', 'sensitiveData'] as const;
+  const pathsOf = (res: { body: { issues: { path: string }[] } }) => res.body.issues.map((i) => i.path);
+
+  it('refuses an application without consents with 400 naming consents, and writes nothing', async () => {
+    const { consents: _omit, ...body } = application;
+    const before = await api.itemCount();
+    const res = await api.request('POST', '/v1/applications', { body });
+    expect(res.status).toBe(400);
+    expect(pathsOf(res)).toEqual(['consents']);
+    expect(await api.itemCount()).toBe(before);
+  });
+
+  it.each(FLAGS)('refuses an application without consents.%s with 400 naming that flag', async (flag) => {
+    const consents: Record<string, boolean> = { ...application.consents };
+    delete consents[flag];
+    const res = await api.request('POST', '/v1/applications', { body: { ...application, consents } });
+    expect(res.status).toBe(400);
+    expect(pathsOf(res)).toEqual([`consents.${flag}`]);
+  });
+
+  it('refuses a consent that is not an explicit boolean, and a flag it does not know', async () => {
+    const consents = { ...application.consents, contactBySms: 'yes', contactByEmail: null, marketing: true };
+    const res = await api.request('POST', '/v1/applications', { body: { ...application, consents } });
+    expect(res.status).toBe(400);
+    expect(pathsOf(res).sort()).toEqual(['consents', 'consents.contactByEmail', 'consents.contactBySms']);
+  });
+
+  it('stores the consents on the borrower, each as given', async () => {
+    const consents = {
+      contactBySms: false,
+      contactByEmail: true,
+      shareWithCollectionAgencies: true,
+      sensitiveData: true,
+    };
+    const body = { ...withId('110101198507160016', 'consenting'), consents };
+    expect((await api.request('POST', '/v1/applications', { body })).status).toBe(201);
+    const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'consenting');
+    expect(stored?.preferences.consents).toEqual(consents);
+  });
+
+  it("replaces a returning borrower's consents with a later application's; the PUT preferences are kept", async () => {
+    const first = withId('110101198507160016', 'returning');
+    await api.request('POST', '/v1/applications', { body: first });
+    const prefs = {
+      language: 'en',
+      timezone: 'Asia/Hong_Kong',
+      optOut: ['email'],
+      consents: { ...application.consents, contactByEmail: false },
+    };
+    await api.request('PUT', '/v1/borrowers/returning/contact-preferences', { body: prefs });
+    const consents = {
+      contactBySms: false,
+      contactByEmail: true,
+      shareWithCollectionAgencies: true,
+      sensitiveData: true,
+    };
+    expect((await api.request('POST', '/v1/applications', { body: { ...first, consents } })).status).toBe(
+      201,
+    );
+    const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'returning');
+    expect(stored?.preferences).toEqual({ ...prefs, consents });
+  });
+});
+
 describe('the overdue gate across partners', () => {
   it('declines at partner B from 00:00 on D+1 with no sweep run, and approves once partner A’s payment commits', async () => {
     const idNumber = '110101199003071233';

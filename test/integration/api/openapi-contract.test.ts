@@ -84,7 +84,12 @@ const prefs = {
   language: 'zh-CN',
   timezone: 'Asia/Shanghai',
   optOut: ['email'],
-  consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+  consents: {
+    contactBySms: true,
+    contactByEmail: true,
+    shareWithCollectionAgencies: false,
+    sensitiveData: true,
+  },
 };
 const oversized = JSON.stringify({ pad: 'x'.repeat(200 * 1024) });
 

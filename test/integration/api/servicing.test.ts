@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
+import { Outbox } from '#local/outbox.ts';
+import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
+import { processContactJobs } from '#shared/reminders/send-contact.ts';
+import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import { loanViewSchema } from '#shared/schemas/servicing.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { type ApiResponse, PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
@@ -306,7 +311,12 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
     language: 'en',
     timezone: 'America/New_York',
     optOut: ['sms'],
-    consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+    consents: {
+      contactBySms: true,
+      contactByEmail: true,
+      shareWithCollectionAgencies: false,
+      sensitiveData: true,
+    },
   };
 
   it('stores preferences for the next contact decision', async () => {
@@ -315,6 +325,74 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
     expect(res.status).toBe(200);
     const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
     expect(stored?.preferences).toEqual(prefs);
+  });
+
+  it('changes every consent flag', async () => {
+    await approvedApplication();
+    const flags = ['contactBySms', 'contactByEmail', 'shareWithCollectionAgencies', 'sensitiveData'] as const;
+    for (const value of [false, true]) {
+      const consents = Object.fromEntries(flags.map((f) => [f, value]));
+      const res = await api.request('PUT', '/v1/borrowers/alpha-user-42/contact-preferences', {
+        body: { ...prefs, consents },
+      });
+      expect([res.status, res.body.consents]).toEqual([200, consents]);
+      const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
+      expect(stored?.preferences.consents).toEqual(consents);
+    }
+  });
+
+  it('refuses preferences without a consent flag with 400 naming it, and changes nothing', async () => {
+    await approvedApplication();
+    const before = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
+    const { contactByEmail: _omit, ...consents } = prefs.consents;
+    const res = await api.request('PUT', '/v1/borrowers/alpha-user-42/contact-preferences', {
+      body: { ...prefs, consents },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['consents.contactByEmail']);
+    expect(await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42')).toEqual(before);
+  });
+
+  it('a consent withdrawn by PUT suppresses the next contact on that channel with no_consent', async () => {
+    at('2027-07-01T02:00:00.000Z');
+    const person = anotherPerson() as { borrowerId: string };
+    const { loanId } = await bookedLoan({}, person);
+    const path = `/v1/borrowers/${person.borrowerId}/contact-preferences`;
+    const withdrawn = {
+      language: 'zh-CN',
+      timezone: 'Asia/Shanghai',
+      optOut: [],
+      consents: { ...prefs.consents, contactBySms: false, contactByEmail: true },
+    };
+    expect((await api.request('PUT', path, { body: withdrawn })).status).toBe(200);
+
+    at('2027-07-29T02:00:00.000Z'); // 10:00 in Shanghai, three days before the first due date
+    const job = (channel: 'sms' | 'email'): ContactJob => ({
+      jobId: `consent-${channel}`,
+      businessDate: '2027-07-29',
+      partnerId: 'partner-a',
+      borrowerId: person.borrowerId,
+      stage: 'D-3',
+      offsetDays: -3,
+      channel,
+      items: [{ loanId, installmentNo: 1, dueDate: '2027-08-01' }],
+    });
+    const outbox = new Outbox();
+    const log = new JsonlContactLog();
+    const { deps } = api.stack;
+    const sender = { ...deps, sender: outbox, log, events: new RecordingEventBus(), clock: api.clock };
+    const outcomes = await processContactJobs(sender, [job('sms'), job('email')]);
+    expect(outcomes).toEqual([
+      { kind: 'done', sent: 0 },
+      { kind: 'done', sent: 1 },
+    ]);
+    expect(outbox.accepted.map((m) => m.channel)).toEqual(['email']);
+    expect(log.lines.map((l) => [l.channel, l.status, l.reason])).toEqual([
+      ['sms', 'suppressed', 'no_consent'],
+      ['email', 'sent', undefined],
+    ]);
+    const key = { loanId, installmentNo: 1, occurrence: '2027-08-01', stage: 'D-3', channel: 'sms' as const };
+    expect(await deps.repos.contacts.get(key)).toMatchObject({ status: 'suppressed', failure: 'no_consent' });
   });
 
   it('refuses unknown time zones and channels with the field path', async () => {

@@ -198,7 +198,12 @@ export async function escalationWorld(options: WorldOptions) {
           language: 'zh-CN',
           timezone: tz,
           optOut: [],
-          consents: { sensitiveData: true, shareWithCollectionAgencies: true },
+          consents: {
+            contactBySms: true,
+            contactByEmail: true,
+            shareWithCollectionAgencies: true,
+            sensitiveData: true,
+          },
           ...preferences,
         },
         clock.now().toISOString(),

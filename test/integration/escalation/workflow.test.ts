@@ -254,6 +254,37 @@ describe('the escalation ladder on a simulated clock', () => {
     expect(escalationEvents(w, 'L-silent')).toContain('2027-06-17 EscalationStepTaken D+7');
   }, 120_000);
 
+  it('uses no channel without consent and hands no task to the legal queue without consent to share', async () => {
+    const w = await open({ from: '2027-06-10' });
+    await w.addBorrower('email-only', {
+      consents: {
+        contactBySms: false,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+      },
+    });
+    await w.bookLoan('L-email-only', 'email-only');
+    await w.advanceTo(w.at('2027-08-10', '00:00'));
+
+    expect(rungLines(w, 'L-email-only')).toEqual([
+      '2027-06-17 D+7 email sent',
+      '2027-06-25 D+15 agent sent task.agent_call',
+      '2027-07-10 D+30 agent sent task.internal_legal_review',
+      '2027-07-10 D+30 email sent',
+      '2027-08-09 D+60 agent sent task.internal_legal_review',
+    ]);
+    const sms = w.contacts.filter((l) => l.loanId === 'L-email-only' && l.channel === 'sms');
+    expect(sms.length, 'the reminders were tried on sms').toBeGreaterThan(0);
+    expect(sms.map((l) => `${l.status} ${l.reason}`)).toEqual(sms.map(() => 'suppressed no_consent'));
+    expect(w.taskQueue.tasks.map((t) => `${t.rung} ${t.type} ${t.queue}`)).toEqual([
+      `D+15 agent_call ${agentQueueName}`,
+      `D+30 internal_legal_review ${agentQueueName}`,
+      `D+60 internal_legal_review ${agentQueueName}`,
+    ]);
+    expect(w.contacts.filter((l) => l.channel === 'legal')).toEqual([]);
+  }, 180_000);
+
   it('retries a failing step, then records the failure, fails the execution and counts EscalationStepFailed', async () => {
     class QueueUnavailable extends Error {
       override name = 'QueueUnavailable';

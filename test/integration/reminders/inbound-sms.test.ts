@@ -91,7 +91,12 @@ describe('inbound SMS', () => {
         language: 'zh-CN',
         timezone: 'Asia/Shanghai',
         optOut: [],
-        consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+        consents: {
+          contactBySms: true,
+          contactByEmail: true,
+          shareWithCollectionAgencies: false,
+          sensitiveData: true,
+        },
       },
       createdAt: '2027-06-01T00:00:00.000Z',
       updatedAt: '2027-06-01T00:00:00.000Z',

@@ -10,14 +10,14 @@ const rung = (id: string): Rung => {
   if (!found) throw new Error(`no rung ${id}`);
   return found;
 };
-const party = (over: Partial<RungParty> = {}): RungParty => ({
+const party = (over: Partial<RungParty> = {}, consents: Partial<RungParty['consents']> = {}): RungParty => ({
   loanId: 'L1',
   partnerId: 'p-demo',
   borrowerId: 'u1',
   episode: 2,
   unavailable: [],
-  shareWithCollectionAgencies: false,
   ...over,
+  consents: { contactBySms: true, contactByEmail: true, shareWithCollectionAgencies: false, ...consents },
 });
 
 describe('rungEffects: messages', () => {
@@ -49,6 +49,33 @@ describe('rungEffects: messages', () => {
     expect(tasks).toEqual([
       { taskId: 'L1-e2-D+7-agent', type: 'agent_call', queue: AGENT, reason: 'all_channels_opted_out' },
     ]);
+  });
+
+  it('leaves out a channel the borrower did not consent to, and keeps the consented one', () => {
+    const noSms = rungEffects(rung('D+7'), party({}, { contactBySms: false }), true, false, rules);
+    expect(noSms).toEqual({ messages: [{ jobId: 'L1-e2-D+7-email', channel: 'email' }], tasks: [] });
+    const noEmail = rungEffects(rung('D+7'), party({}, { contactByEmail: false }), true, false, rules);
+    expect(noEmail).toEqual({ messages: [{ jobId: 'L1-e2-D+7-sms', channel: 'sms' }], tasks: [] });
+  });
+
+  it('hands the rung to an agent with reason no_consent when no channel of it has consent', () => {
+    const none = { contactBySms: false, contactByEmail: false };
+    expect(rungEffects(rung('D+7'), party({}, none), true, false, rules)).toEqual({
+      messages: [],
+      tasks: [{ taskId: 'L1-e2-D+7-agent', type: 'agent_call', queue: AGENT, reason: 'no_consent' }],
+    });
+  });
+
+  it('names no_consent when one channel lacks consent and the other is opted out', () => {
+    const { messages, tasks } = rungEffects(
+      rung('D+7'),
+      party({ unavailable: ['email'] }, { contactBySms: false }),
+      true,
+      false,
+      rules,
+    );
+    expect(messages).toEqual([]);
+    expect(tasks.map((t) => [t.taskId, t.reason])).toEqual([['L1-e2-D+7-agent', 'no_consent']]);
   });
 
   it('sends nothing, and hands nothing over, once the loan is non-performing', () => {
@@ -90,7 +117,7 @@ describe('rungEffects: tasks', () => {
   it('sends legal review to the legal queue only with consent to share with collection agencies', () => {
     const { tasks } = rungEffects(
       rung('D+30'),
-      party({ shareWithCollectionAgencies: true }),
+      party({}, { shareWithCollectionAgencies: true }),
       true,
       false,
       rules,
@@ -103,7 +130,7 @@ describe('rungEffects: tasks', () => {
   it('sends legal referral to the legal queue only with consent to share with collection agencies', () => {
     const { tasks } = rungEffects(
       rung('D+60'),
-      party({ shareWithCollectionAgencies: true }),
+      party({}, { shareWithCollectionAgencies: true }),
       true,
       false,
       rules,

@@ -37,11 +37,59 @@ describe('contact window', () => {
   });
 });
 
+describe('consent to a channel', () => {
+  const state = (consents: ContactState['consents'], over: Partial<ContactState> = {}): ContactState => ({
+    timezone: 'Asia/Shanghai',
+    consents,
+    optOut: [],
+    sentTodayOnChannel: 0,
+    sentLast7DaysByLoan: {},
+    ...over,
+  });
+  const request = (channel: Channel) => ({ channel, offsetDays: 0, loanIds: ['L1'] });
+  /** 10:00 in Shanghai: inside the window. */
+  const inWindow = new Date('2027-06-10T02:00:00Z');
+
+  it('suppresses sms without consent to sms with no_consent, and sends email with consent to email', () => {
+    const consents = { contactBySms: false, contactByEmail: true };
+    expect(decideContact(request('sms'), state(consents), inWindow, rules)).toEqual({
+      status: 'suppressed',
+      reason: 'no_consent',
+    });
+    expect(decideContact(request('email'), state(consents), inWindow, rules).status).toBe('send');
+  });
+
+  it('suppresses email without consent to email with no_consent, and sends sms with consent to sms', () => {
+    const consents = { contactBySms: true, contactByEmail: false };
+    expect(decideContact(request('email'), state(consents), inWindow, rules)).toEqual({
+      status: 'suppressed',
+      reason: 'no_consent',
+    });
+    expect(decideContact(request('sms'), state(consents), inWindow, rules).status).toBe('send');
+  });
+
+  it('names no_consent before an opt-out, and suppresses rather than defers outside the window', () => {
+    const none = { contactBySms: false, contactByEmail: false };
+    expect(decideContact(request('sms'), state(none, { optOut: ['sms'] }), inWindow, rules)).toEqual({
+      status: 'suppressed',
+      reason: 'no_consent',
+    });
+    // 22:00 in Shanghai: the window is closed, yet nothing waits for it.
+    const late = new Date('2027-06-10T14:00:00Z');
+    expect(decideContact(request('email'), state(none), late, rules)).toEqual({
+      status: 'suppressed',
+      reason: 'no_consent',
+    });
+  });
+});
+
 interface Attempt {
   at: Date;
   tz: string;
   channel: Channel;
   optOut: Channel[];
+  /** The channels the borrower consented to be contacted on. */
+  consented: Channel[];
   loanId: string;
   offsetDays: number;
 }
@@ -59,6 +107,7 @@ function run(attempts: Attempt[]) {
     const recent = (perLoan.get(a.loanId) ?? []).filter((t) => a.at.getTime() - t.getTime() < 7 * 86_400_000);
     const state: ContactState = {
       timezone: a.tz,
+      consents: { contactBySms: a.consented.includes('sms'), contactByEmail: a.consented.includes('email') },
       optOut: a.optOut,
       sentTodayOnChannel: perDay.get(dayKey) ?? 0,
       sentLast7DaysByLoan: { [a.loanId]: recent.length },
@@ -91,12 +140,13 @@ const attempt: fc.Arbitrary<Attempt> = fc.record({
   tz: fc.constantFrom(...zones),
   channel: fc.constantFrom<Channel>('sms', 'email'),
   optOut: fc.subarray<Channel>(['sms', 'email']),
+  consented: fc.subarray<Channel>(['sms', 'email']),
   loanId: fc.constantFrom('L1', 'L2', 'L3'),
   offsetDays: fc.constantFrom(-3, -1, 0, 1, 3, 7, 15, 30),
 });
 
 describe('contact policy, for any contacts and clock', () => {
-  it('sends only inside 08:00–21:00 local, never over a cap, never on an opted-out channel, and drops no deferral', () => {
+  it('sends only inside 08:00–21:00 local, never over a cap, never on an opted-out or unconsented channel, and drops no deferral', () => {
     fc.assert(
       fc.property(fc.array(attempt, { maxLength: 60 }), (attempts) => {
         const { sent, perDay, leftover } = run(attempts);
@@ -106,6 +156,7 @@ describe('contact policy, for any contacts and clock', () => {
           expect(m).toBeGreaterThanOrEqual(8 * 60);
           expect(m).toBeLessThan(21 * 60);
           expect(s.optOut).not.toContain(s.channel);
+          expect(s.consented).toContain(s.channel);
         }
         for (const [key, count] of perDay) {
           const cap = key.endsWith('|sms')
@@ -128,7 +179,7 @@ describe('contact policy, for any contacts and clock', () => {
   it('sends a deferred contact at the opening of the next window', () => {
     fc.assert(
       fc.property(attempt, (a) => {
-        const { sent } = run([{ ...a, optOut: [] }]);
+        const { sent } = run([{ ...a, optOut: [], consented: ['sms', 'email'] }]);
         expect(sent).toHaveLength(1);
         const first = sent[0] as Attempt;
         if (first.at.getTime() !== a.at.getTime()) expect(localMinute(first.at, a.tz)).toBe(8 * 60);

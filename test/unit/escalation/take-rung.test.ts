@@ -260,11 +260,47 @@ describe('takeRung: tasks for people', () => {
     expect(h.log.lines).toMatchObject([{ channel: 'agent', reason: 'all_channels_opted_out', stage: 'D+7' }]);
   });
 
-  it('treats a borrower it cannot find as reachable on no channel', async () => {
+  it('queues no message on a channel the borrower did not consent to, and the consented one as usual', async () => {
+    const h = await onRung(at('2027-06-17'), 'D+4', {
+      borrower: borrowerRecord({}, {}, { contactBySms: false }),
+    });
+    await step(h, 'D+7');
+    expect(h.contactQueue.jobs.map((j) => [j.jobId, j.channel])).toEqual([['L1-e1-D+7-email', 'email']]);
+    expect(h.taskQueue.tasks).toEqual([]);
+  });
+
+  it('gives an agent the messages when no channel of the rung has consent, with no_consent on its line', async () => {
+    const h = await onRung(at('2027-06-17'), 'D+4', {
+      borrower: borrowerRecord({}, {}, { contactBySms: false, contactByEmail: false }),
+    });
+    await step(h, 'D+7');
+    expect(h.contactQueue.jobs).toEqual([]);
+    expect(h.taskQueue.tasks).toMatchObject([
+      { taskId: 'L1-e1-D+7-agent', type: 'agent_call', reason: 'no_consent', queue: AGENT },
+    ]);
+    expect(h.log.lines).toMatchObject([{ channel: 'agent', to: AGENT, reason: 'no_consent', stage: 'D+7' }]);
+  });
+
+  it('sends no task to the legal queue at legal review or referral without consent to share', async () => {
+    const h = await onRung(at('2027-07-10'), 'D+15', {
+      borrower: borrowerRecord({}, {}, { shareWithCollectionAgencies: false }),
+    });
+    await step(h, 'D+30');
+    h.clock.set(at('2027-08-09'));
+    await step(h, 'D+60');
+    expect(h.taskQueue.tasks.map((t) => [t.taskId, t.type, t.queue])).toEqual([
+      ['L1-e1-D+30-task', 'internal_legal_review', AGENT],
+      ['L1-e1-D+60-task', 'internal_legal_review', AGENT],
+    ]);
+    expect(h.taskQueue.tasks.filter((t) => t.queue === LEGAL)).toEqual([]);
+    expect(h.log.lines.map((l) => l.channel)).toEqual(['agent', 'agent']);
+  });
+
+  it('treats a borrower it cannot find as reachable on no channel and consenting to nothing', async () => {
     const h = await onRung(at('2027-06-17'), 'D+4', { borrower: null });
     await step(h, 'D+7');
     expect(h.contactQueue.jobs).toEqual([]);
-    expect(h.taskQueue.tasks.map((t) => t.reason)).toEqual(['all_channels_opted_out']);
+    expect(h.taskQueue.tasks.map((t) => t.reason)).toEqual(['no_consent']);
   });
 });
 

@@ -49,7 +49,12 @@ function storedBorrower(identityHash: string): BorrowerRecord {
       language: 'en',
       timezone: 'Asia/Shanghai',
       optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      consents: {
+        contactBySms: true,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+      },
     },
     createdAt: '2027-01-01T00:00:00.000Z',
     updatedAt: '2027-01-01T00:00:00.000Z',

@@ -30,7 +30,12 @@ function borrower(over: Partial<BorrowerRecord> = {}, prefs: Partial<BorrowerRec
       language: 'zh-CN',
       timezone: 'Asia/Shanghai',
       optOut: [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      consents: {
+        contactBySms: true,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+      },
       ...prefs,
     },
     createdAt: '2027-05-01T00:00:00.000Z',
@@ -325,6 +330,42 @@ describe('planContactJob: contact rules', () => {
     expect(sms.kind === 'suppress' && sms.reason).toBe('opted_out');
     expect(loansOf(sms)).toEqual(['L1']);
     expect(plan(job({ channel: 'email' }), context({ borrower: b }), D_MINUS_1).kind).toBe('send');
+  });
+
+  /** The borrower's preferences with consents changed as given (every other consent given). */
+  const consenting = (change: Partial<BorrowerRecord['preferences']['consents']>) => ({
+    consents: {
+      contactBySms: true,
+      contactByEmail: true,
+      shareWithCollectionAgencies: false,
+      sensitiveData: true,
+      ...change,
+    },
+  });
+
+  it('suppresses an sms job with no_consent without consent to sms, and sends email', () => {
+    const b = borrower({}, consenting({ contactBySms: false }));
+    const sms = plan(job(), context({ borrower: b }), D_MINUS_1);
+    expect(sms.kind === 'suppress' && sms.reason).toBe('no_consent');
+    expect(loansOf(sms)).toEqual(['L1']);
+    expect(plan(job({ channel: 'email' }), context({ borrower: b }), D_MINUS_1).kind).toBe('send');
+  });
+
+  it('suppresses an email job with no_consent without consent to email, and sends sms', () => {
+    const b = borrower({}, consenting({ contactByEmail: false }));
+    const email = plan(job({ channel: 'email' }), context({ borrower: b }), D_MINUS_1);
+    expect(email.kind === 'suppress' && email.reason).toBe('no_consent');
+    expect(loansOf(email)).toEqual(['L1']);
+    expect(plan(job(), context({ borrower: b }), D_MINUS_1).kind).toBe('send');
+  });
+
+  it('suppresses a channel without consent outside the window, and before an opt-out', () => {
+    const b = borrower(
+      {},
+      { ...consenting({ contactBySms: false }), optOut: ['sms'], timezone: 'America/New_York' },
+    );
+    const p = plan(job(), context({ borrower: b }), D_MINUS_1);
+    expect(p.kind === 'suppress' && p.reason).toBe('no_consent');
   });
 
   it('suppresses an opted-out channel outside the window rather than deferring it', () => {

@@ -11,7 +11,7 @@ import { localDateOf } from '#shared/lending/calendar.ts';
 import { standingOf } from '#shared/lending/exposure.ts';
 import { newBorrowerRecord } from '#shared/origination/new-borrower.ts';
 import type { ContactQueue, ContactSender } from '#shared/ports/contact.ts';
-import type { BorrowerRecord, LoanRecord } from '#shared/ports/records.ts';
+import type { BorrowerRecord, Consents, LoanRecord } from '#shared/ports/records.ts';
 import { type ApplicationRequest, applicationRequestSchema } from '#shared/schemas/applications.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent, DomainEventType } from '#shared/schemas/events.ts';
@@ -123,6 +123,8 @@ export interface Person {
   language?: Language;
   timezone?: string;
   optOut?: ('sms' | 'email')[];
+  /** Consents changed from the default (every one given but sharing with collection agencies). */
+  consents?: Partial<Consents>;
 }
 
 /** Stores a borrower as the seeder does: ID hashed, contact data encrypted, phone hashed for inbound SMS. */
@@ -141,7 +143,13 @@ export async function addBorrower(h: Harness, person: Person): Promise<BorrowerR
       language: person.language ?? 'zh-CN',
       timezone: person.timezone ?? h.rules.timezone,
       optOut: person.optOut ?? [],
-      consents: { sensitiveData: true, shareWithCollectionAgencies: false },
+      consents: {
+        contactBySms: true,
+        contactByEmail: true,
+        shareWithCollectionAgencies: false,
+        sensitiveData: true,
+        ...person.consents,
+      },
     },
     '2027-05-01T00:00:00.000Z',
   );

@@ -87,6 +87,48 @@ describe('scoreApplication', () => {
     ]);
   });
 
+  it('stores the consents the application gives, each as given (none assumed)', async () => {
+    const h = harness(NOW);
+    const consents = {
+      contactBySms: false,
+      contactByEmail: true,
+      shareWithCollectionAgencies: true,
+      sensitiveData: true,
+    };
+    await scoreApplication(
+      h,
+      'p1',
+      applicationBody((b) => Object.assign(b, { consents })),
+      'en',
+    );
+    expect((await h.repos.borrowers.get('p1', 'alpha-user-42'))?.preferences.consents).toEqual(consents);
+  });
+
+  it("replaces a returning borrower's consents with the later application's, keeping the other preferences", async () => {
+    const h = harness(NOW);
+    await scoreApplication(h, 'p1', applicationBody(), 'en');
+    await h.repos.borrowers.optOut('p1', 'alpha-user-42', 'email', NOW.toISOString());
+    const later = {
+      contactBySms: false,
+      contactByEmail: false,
+      shareWithCollectionAgencies: true,
+      sensitiveData: true,
+    };
+    h.clock.advance(60_000);
+    await scoreApplication(
+      h,
+      'p1',
+      applicationBody((b) => Object.assign(b, { consents: later })),
+      'zh-CN',
+    );
+    expect((await h.repos.borrowers.get('p1', 'alpha-user-42'))?.preferences).toEqual({
+      language: 'en',
+      timezone: 'Asia/Shanghai',
+      optOut: ['email'],
+      consents: later,
+    });
+  });
+
   it('assigns a borrower id when the request names none', async () => {
     const h = harness(NOW);
     const decision = await scoreApplication(

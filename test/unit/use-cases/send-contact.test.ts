@@ -229,6 +229,65 @@ describe('processContactJobs', () => {
     });
   });
 
+  describe('a channel without consent', () => {
+    it('suppresses sms without consent to sms with no_consent: ledger, contact line and event; email still goes', async () => {
+      const { h, jobs } = await swept(DUE, { person: { consents: { contactBySms: false } } });
+      await processContactJobs(h, jobs);
+      expect(h.sender.sent.map((m) => m.channel)).toEqual(['email']);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'suppressed',
+        failure: 'no_consent',
+      });
+      // Suppressions are recorded as the batch is planned, before anything is sent.
+      expect(h.log.lines.map((l) => [l.channel, l.status, l.reason])).toEqual([
+        ['sms', 'suppressed', 'no_consent'],
+        ['email', 'sent', undefined],
+      ]);
+      expect(eventsOf(h, 'ContactSuppressed').map((e) => e.detail)).toEqual([
+        expect.objectContaining({ loanId: 'L1', channel: 'sms', reason: 'no_consent' }),
+      ]);
+    });
+
+    it('suppresses email without consent to email with no_consent: ledger, contact line and event; sms still goes', async () => {
+      const { h, jobs } = await swept(DUE, { person: { consents: { contactByEmail: false } } });
+      await processContactJobs(h, jobs);
+      expect(h.sender.sent.map((m) => m.channel)).toEqual(['sms']);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'email'))).toMatchObject({
+        status: 'suppressed',
+        failure: 'no_consent',
+      });
+      expect(h.log.lines.map((l) => [l.channel, l.status, l.reason])).toEqual([
+        ['email', 'suppressed', 'no_consent'],
+        ['sms', 'sent', undefined],
+      ]);
+      expect(eventsOf(h, 'ContactSuppressed').map((e) => e.detail)).toEqual([
+        expect.objectContaining({ loanId: 'L1', channel: 'email', reason: 'no_consent' }),
+      ]);
+    });
+
+    it('follows a consent changed after the sweep: withdrawn, the queued job is suppressed; given again, the next stage goes', async () => {
+      const { h, jobs } = await swept('2027-06-07');
+      const u1 = await h.repos.borrowers.get('p1', 'u1');
+      if (!u1) throw new Error('no borrower u1');
+      const withSms = (contactBySms: boolean) => ({
+        ...u1.preferences,
+        consents: { ...u1.preferences.consents, contactBySms },
+      });
+      await h.repos.borrowers.setPreferences('p1', 'u1', withSms(false), nineAm('2027-06-07').toISOString());
+      await processContactJob(h, jobOf(jobs, 'sms'));
+      expect(h.sender.sent).toEqual([]);
+      expect(await h.repos.contacts.get(key('L1', 'D-3', 'sms'))).toMatchObject({ failure: 'no_consent' });
+
+      await h.repos.borrowers.setPreferences('p1', 'u1', withSms(true), nineAm('2027-06-08').toISOString());
+      h.clock.set(nineAm('2027-06-09'));
+      h.queue.batches.length = 0;
+      await sweepReminders(h, '2027-06-09');
+      await processContactJob(h, jobOf(h.queue.jobs, 'sms'));
+      expect(h.sender.sent.map((m) => m.channel)).toEqual(['sms']);
+      expect(await h.repos.contacts.get(key('L1', 'D-1', 'sms'))).toMatchObject({ status: 'sent' });
+    });
+  });
+
   describe('outside the contact window', () => {
     /** 22:00 in Shanghai on the due date. */
     const late = new Date('2027-06-10T14:00:00.000Z');
