@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { ContactSender } from '#shared/ports/contact.ts';
 
 export class TransientSendError extends Error {
   override name = 'TransientSendError';
+}
+
+/** The carrier's "slow down" (as SNS's Throttling): the sender backs off without failing the job. */
+export class CarrierThrottled extends Error {
+  override name = 'CarrierThrottled';
 }
 
 export interface OutboxMessage {
@@ -9,25 +15,46 @@ export interface OutboxMessage {
   channel: 'sms' | 'email';
   /** The bodies only: addresses are not kept, so the outbox holds no personal data. */
   body: string;
+  /** A digest of the address with the body: the same message to the same person twice is a repeat. */
+  fingerprint: string;
 }
 
-/** The local carrier: accepts messages into memory; `failNext` injects transient failures (like SNS throttling). */
+/**
+ * The local carrier: accepts messages into memory. `refuse` injects what a carrier does under load: a
+ * transient failure, or throttling.
+ */
 export class Outbox implements ContactSender {
   readonly accepted: OutboxMessage[] = [];
-  constructor(private readonly shouldFail: () => boolean = () => false) {}
+  constructor(
+    private readonly refuse: () => 'fail' | 'throttle' | undefined = () => undefined,
+    /** The carrier's clock: a repeat is the same message to the same person on the same day. */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  async sendSms(_to: string, body: string): Promise<string> {
-    return this.accept('sms', body);
+  async sendSms(to: string, body: string): Promise<string> {
+    return this.accept('sms', to, body);
   }
 
-  async sendEmail(_to: string, _subject: string, body: string): Promise<string> {
-    return this.accept('email', body);
+  async sendEmail(to: string, _subject: string, body: string): Promise<string> {
+    return this.accept('email', to, body);
   }
 
-  private accept(channel: 'sms' | 'email', body: string): string {
-    if (this.shouldFail()) throw new TransientSendError('carrier throttled the request');
+  /** Messages the carrier accepted more than once (same person, day and body): what a person received twice. */
+  get repeats(): number {
+    const seen = new Map<string, number>();
+    for (const m of this.accepted) seen.set(m.fingerprint, (seen.get(m.fingerprint) ?? 0) + 1);
+    return [...seen.values()].reduce((sum, n) => sum + (n - 1), 0);
+  }
+
+  private accept(channel: 'sms' | 'email', to: string, body: string): string {
+    const refusal = this.refuse();
+    if (refusal === 'fail') throw new TransientSendError('carrier failed the request');
+    if (refusal === 'throttle') throw new CarrierThrottled('carrier throttled the request');
     const messageId = `msg-${String(this.accepted.length + 1).padStart(6, '0')}`;
-    this.accepted.push({ messageId, channel, body });
+    const fingerprint = createHash('sha256')
+      .update(`${this.now().toISOString().slice(0, 10)}\u0000${channel}\u0000${to}\u0000${body}`)
+      .digest('hex');
+    this.accepted.push({ messageId, channel, body, fingerprint });
     return messageId;
   }
 }

@@ -1,23 +1,38 @@
-/** `--faults sns=0.2,crash=0.05,dup=0.1`: probabilities of each injected fault. */
+/**
+ * `--faults sns=0.2,death=0.05,redeliver=0.1,dup=0.1,throttle=0.2,bus=0.1`: how often each fault is
+ * injected (each a probability from 0 to 1).
+ */
 export interface FaultSpec {
-  /** A send the carrier refuses for now (throttling): the queue retries it. */
+  /** A send the carrier refuses for now (a transient failure): the queue delivers the job again. */
   sns: number;
-  /** The process dies after the carrier accepted a message and before the ledger recorded it. */
+  /** The sender dies between the carrier's accept and the ledger's record (the classic crash). */
   crash: number;
-  /** The scheduler delivers a day's sweep twice. */
+  /** The sender invocation dies at a random step: before the claim, between claim and carrier, between carrier and ledger, or between ledger and delete. */
+  death: number;
+  /** SQS delivers a message twice (the copies may go to two workers at once). */
+  redeliver: number;
+  /** The scheduler fires the day's sweep twice, concurrently. */
   dup: number;
+  /** Per simulated day: the carrier throttles every send for ten minutes from the sweep's hour. */
+  throttle: number;
+  /** PutEvents fails (the outbox publisher retries from the stream). */
+  bus: number;
 }
 
+const NAMES = ['sns', 'crash', 'death', 'redeliver', 'dup', 'throttle', 'bus'] as const;
+
 export function parseFaults(spec: string | undefined): FaultSpec {
-  const faults: FaultSpec = { sns: 0, crash: 0, dup: 0 };
+  const faults: FaultSpec = { sns: 0, crash: 0, death: 0, redeliver: 0, dup: 0, throttle: 0, bus: 0 };
   if (!spec) return faults;
   for (const part of spec.split(',').filter(Boolean)) {
     const [name, value] = part.split('=');
     const p = Number(value);
-    if (!(name === 'sns' || name === 'crash' || name === 'dup') || !(p >= 0 && p <= 1)) {
-      throw new Error(`--faults: "${part}" is not one of sns=P, crash=P, dup=P with 0 ≤ P ≤ 1`);
+    if (!NAMES.includes(name as (typeof NAMES)[number]) || !(p >= 0 && p <= 1)) {
+      throw new Error(
+        `--faults: "${part}" is not one of ${NAMES.map((n) => `${n}=P`).join(', ')} with 0 ≤ P ≤ 1`,
+      );
     }
-    faults[name] = p;
+    faults[name as (typeof NAMES)[number]] = p;
   }
   return faults;
 }
@@ -34,7 +49,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Thrown on purpose by fault injection between the carrier's accept and the ledger update. */
+/** Thrown on purpose by fault injection: the invocation dies there. */
 export class SimulatedCrashError extends Error {
   override name = 'SimulatedCrashError';
 }

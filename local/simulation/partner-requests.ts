@@ -2,6 +2,7 @@ import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
 import { paymentRoutes } from '#functions/payments/routes.ts';
 import { buildProxyEvent, plainContext } from '#local/api-gateway-server.ts';
+import { localDateOf } from '#shared/lending/calendar.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import type { AppDeps } from '#shared/wiring/app-deps.ts';
 
@@ -12,8 +13,28 @@ export interface ScheduledAction {
   run: () => Promise<void>;
 }
 
-/** The portfolio's payments, hardship requests and applications, sent through the partner API's handlers. */
-export function partnerRequests(deps: AppDeps, portfolio: Portfolio): ScheduledAction[] {
+/** What the partner API answered: counts by kind and status, and each request it refused. */
+export interface RequestAnswers {
+  byStatus: Record<string, number>;
+  rejected: { kind: string; id: string; status: number; error: string }[];
+}
+
+/**
+ * The portfolio's payments, hardship requests and applications, sent through the partner API's
+ * handlers; every answer is kept (a refused payment is reported, not lost). A payment dated before the
+ * simulation starts is an error in the portfolio, not something to drop.
+ */
+export function partnerRequests(
+  deps: AppDeps,
+  portfolio: Portfolio,
+  from: string,
+): { actions: ScheduledAction[]; answers: RequestAnswers } {
+  const answers: RequestAnswers = { byStatus: {}, rejected: [] };
+  const early = portfolio.payments.filter((p) => localDateOf(p.paidAt, deps.rules.timezone) < from);
+  if (early.length > 0)
+    throw new Error(
+      `${early.length} payments are dated before ${from} (first: ${early[0]?.paymentId}); book them into the loans or start earlier`,
+    );
   const routes = { ...paymentRoutes(deps), ...hardshipRoutes(deps), ...applicationRoutes(deps) };
   const call = async (
     key: keyof typeof routes,
@@ -32,7 +53,15 @@ export function partnerRequests(deps: AppDeps, portfolio: Portfolio): ScheduledA
       body: JSON.stringify(body),
       apiKeyId: `sim-${partnerId}`,
     });
-    await routes[key](event, plainContext);
+    const answer = await routes[key](event, plainContext);
+    const kind = key.split('/').at(-1) ?? key;
+    const tag = `${kind} ${answer.statusCode}`;
+    answers.byStatus[tag] = (answers.byStatus[tag] ?? 0) + 1;
+    if (answer.statusCode >= 400) {
+      const id = (body as { paymentId?: string }).paymentId ?? params?.loanId ?? partnerId;
+      const error = (JSON.parse(answer.body) as { error?: string }).error ?? 'error';
+      answers.rejected.push({ kind, id, status: answer.statusCode, error });
+    }
   };
   const partnerOf = (loanId: string) => portfolio.loans.find((l) => l.loanId === loanId)?.partnerId;
   const actions: ScheduledAction[] = [];
@@ -65,5 +94,5 @@ export function partnerRequests(deps: AppDeps, portfolio: Portfolio): ScheduledA
       run: () => call('POST /v1/applications', a.partnerId, '/v1/applications', null, a.body),
     });
   }
-  return actions;
+  return { actions, answers };
 }

@@ -2,31 +2,40 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { createOutboxPublisherHandler } from '#functions/outbox-publisher/outbox-publisher-handler.ts';
+import { createSendContactHandler } from '#functions/send-contact/send-contact-handler.ts';
+import { createSweepHandler } from '#functions/sweep/sweep-handler.ts';
+import { createSweepSliceHandler } from '#functions/sweep-slice/sweep-slice-handler.ts';
+import { plainContext } from '#local/api-gateway-server.ts';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import type { SimulatedTime } from '#local/escalation/simulated-time.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
+import { LocalQueue, localSqsClient } from '#local/local-sqs.ts';
 import { ManualClock } from '#local/manual-clock.ts';
+import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
-import { SimulatedQueue } from '#local/simulated-queue.ts';
+import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
+import { SqsSliceQueue } from '#shared/adapters/aws/sqs-slice-queue.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
-import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
+import { addDays, instantAt, localDateOf, minuteOfDay } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import { createLogger } from '#shared/observability/logger.ts';
-import type { SenderDeps } from '#shared/reminders/send-contact.ts';
-import { sweepReminders } from '#shared/reminders/sweep.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
+import { OutboxEventBus } from '#shared/storage/outbox.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
+import { deliverOnce } from './event-source.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
 import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
 import { simulatedEscalation } from './simulated-escalation.ts';
-import { drainContactQueue, faultySenderDeps, newFaultStats } from './simulated-sender.ts';
+import { faultySender, newFaultStats } from './simulated-sender.ts';
 import { type SimulationSummary, summarize } from './summary.ts';
 
 export interface SimulationOptions {
@@ -58,14 +67,50 @@ function dailySweeps(
   for (let day = 0; day < options.days; day++) {
     const date = addDays(options.from, day);
     const at = instantAt(date, minuteOfDay(rules.contact.sweepAt), rules.timezone);
+    // A duplicated schedule fires twice at once, not one after the other.
+    const twice = duplicated();
     const run = async () => {
-      await sweep(date);
+      await Promise.all(twice ? [sweep(date), sweep(date)] : [sweep(date)]);
       options.onProgress?.(day + 1, options.days);
     };
     actions.push({ at, order: 0, run });
-    if (duplicated()) actions.push({ at, order: 1, run: () => sweep(date).then(() => undefined) });
   }
   return actions;
+}
+
+/** The queues and their consumers, as Lambda's event sources work them. */
+interface EventSources {
+  clock: ManualClock;
+  time: SimulatedTime;
+  sources: {
+    queue: LocalQueue;
+    handler: Parameters<typeof deliverOnce>[1];
+    batchSize: number;
+    concurrency: number;
+  }[];
+  /** Publishes what the outbox holds (the stream publisher), after each step. */
+  drainEvents: () => Promise<unknown>;
+}
+
+/** Delivers every message visible by `until`, earliest first, moving the clock to each delivery. */
+async function deliverUntil(world: EventSources, until: number): Promise<void> {
+  for (;;) {
+    let next: { source: EventSources['sources'][number]; at: number } | undefined;
+    for (const source of world.sources) {
+      const at = source.queue.nextVisibleAt();
+      if (at !== undefined && at <= until && (!next || at < next.at)) next = { source, at };
+    }
+    if (!next) return;
+    if (next.at > world.clock.now().getTime()) world.clock.set(new Date(next.at));
+    const delivered = await deliverOnce(
+      next.source.queue,
+      next.source.handler,
+      world.clock.now().getTime(),
+      next.source,
+    );
+    await world.drainEvents();
+    if (delivered === 0) return;
+  }
 }
 
 /**
@@ -75,25 +120,28 @@ function dailySweeps(
 async function runInTimeOrder(
   actions: ScheduledAction[],
   period: { start: Date; end: Date },
-  world: { clock: ManualClock; queue: SimulatedQueue; senderDeps: SenderDeps; time: SimulatedTime },
+  world: EventSources,
 ): Promise<void> {
-  const { clock, queue, senderDeps, time } = world;
+  const { clock, time } = world;
   const runUntil = async (until: Date) => {
     for (let wake = time.nextWakeAt(); wake !== undefined && wake <= until.getTime(); ) {
-      await drainContactQueue(queue, clock, senderDeps, new Date(wake));
+      await deliverUntil(world, wake);
+      clock.set(new Date(Math.max(wake, clock.now().getTime())));
       await time.wakeNext();
+      await world.drainEvents();
       wake = time.nextWakeAt();
     }
-    await drainContactQueue(queue, clock, senderDeps, until);
+    await deliverUntil(world, until.getTime());
   };
   const inRange = actions
     .filter((a) => a.at.getTime() >= period.start.getTime() && a.at.getTime() < period.end.getTime())
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
   for (const action of inRange) {
     await runUntil(action.at);
-    clock.set(action.at);
+    clock.set(new Date(Math.max(action.at.getTime(), clock.now().getTime())));
     await action.run();
     await time.settle();
+    await world.drainEvents();
   }
   await runUntil(new Date(period.end.getTime() - 1));
   clock.set(period.end);
@@ -152,42 +200,116 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const events = new RecordingEventBus(options.outDir ? join(options.outDir, 'events.jsonl') : undefined);
   const contactLog = new JsonlContactLog(options.outDir ? join(options.outDir, 'contacts.jsonl') : undefined);
   const partnerEntries = options.portfolio.partners.map((p) => ({ ...p, apiKeyId: `sim-${p.partnerId}` }));
+  const logger = createLogger({ serviceName: 'duebell-simulate', logLevel: 'SILENT' });
+  const stats = newFaultStats();
+  // As on AWS: every function writes events to the table's outbox; the stream publisher puts them on the
+  // bus (here the recording one, failing at `bus=`), retrying from the stream what the bus refused.
+  const bus = {
+    publish: async (batch: Parameters<RecordingEventBus['publish']>[0]) => {
+      if (faults.bus > 0 && random() < faults.bus) {
+        stats.busFailures++;
+        throw Object.assign(new Error('PutEvents failed'), { name: 'EventBridgePutEventsError' });
+      }
+      await events.publish(batch);
+    },
+  };
+  const publisher = createOutboxPublisherHandler({ bus, logger });
+  const outbox = new OutboxStream(client, tableName, (event) => publisher(event, plainContext));
   const deps = buildAppDeps({
     dynamodb: client,
     tableName,
     rules,
     keys: new LocalKeyService(),
-    events,
+    events: new OutboxEventBus(documentClient(client), tableName),
     clock,
     ids: new SequentialIds(options.seed),
     partners: new StaticPartnerDirectory(partnerEntries),
-    logger: createLogger({ serviceName: 'duebell-simulate', logLevel: 'SILENT' }),
+    logger,
   });
-  const queue = new SimulatedQueue(() => clock.now());
-  const stats = newFaultStats();
-  const senderDeps = faultySenderDeps(deps, contactLog, faults, random, stats);
-  const escalation = simulatedEscalation(deps, queue, contactLog, clock);
-  const sweepDeps = { ...deps, queue, workflow: escalation.escalationDeps.workflow };
+
+  // The queues as CDK configures them: contact jobs (60 s visibility, 10 receives) and sweep slices (180 s).
+  const redeliver = () => faults.redeliver > 0 && random() < faults.redeliver;
+  const now = () => clock.now();
+  const contactQueue = new LocalQueue('local://contact-jobs', now, {
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 10,
+    duplicate: redeliver,
+  });
+  const sliceQueue = new LocalQueue('local://sweep-slices', now, {
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 10,
+    duplicate: redeliver,
+  });
+  const sqs = localSqsClient([contactQueue, sliceQueue]);
+  const jobs = new SqsContactQueue(sqs, contactQueue.url);
+  const slices = new SqsSliceQueue(sqs, sliceQueue.url);
+
+  // `throttle=`: on a day drawn at that rate, the carrier throttles every send for ten minutes from the sweep.
+  const throttledDays = new Set<string>();
+  for (let day = 0; day < options.days; day++)
+    if (faults.throttle > 0 && random() < faults.throttle) throttledDays.add(addDays(options.from, day));
+  const throttling = () => {
+    const t = clock.now();
+    const date = localDateOf(t, tz);
+    const from = instantAt(date, minuteOfDay(rules.contact.sweepAt), tz).getTime();
+    return throttledDays.has(date) && t.getTime() >= from && t.getTime() < from + 10 * 60_000;
+  };
+  const senderDeps = faultySender(deps, contactLog, faults, random, stats, throttling);
+  const escalation = simulatedEscalation(deps, jobs, contactLog, clock);
+  const sender = createSendContactHandler({ ...senderDeps, sqs, queueUrl: contactQueue.url, logger });
+  const sliceWorker = createSweepSliceHandler({
+    ...deps,
+    queue: jobs,
+    slices,
+    workflow: escalation.escalationDeps.workflow,
+    logger,
+  });
+  const coordinator = createSweepHandler({ ...deps, slices });
+
+  // One worker at a time keeps a seed's run byte-identical; with `redeliver=`, two workers run at once,
+  // so the copies of a message can be worked concurrently, as SQS can deliver them.
+  const workers = faults.redeliver > 0 ? 2 : 1;
 
   await seedPortfolio(deps, options.portfolio, clock.now());
+  await outbox.drain();
 
   const actions = dailySweeps(
     options,
     rules,
-    (date) => sweepReminders(sweepDeps, date),
+    (date) => coordinator({ businessDate: date }, plainContext),
     () => {
       if (!(faults.dup > 0 && random() < faults.dup)) return false;
       stats.duplicateSweeps++;
       return true;
     },
   );
-  actions.push(...partnerRequests(deps, options.portfolio));
+  const requests = partnerRequests(deps, options.portfolio, options.from);
+  actions.push(...requests.actions);
   actions.push(...dailyAgeing(options, rules, escalation.age));
-  await runInTimeOrder(actions, { start, end }, { clock, queue, senderDeps, time: escalation.time });
+  await runInTimeOrder(
+    actions,
+    { start, end },
+    {
+      clock,
+      time: escalation.time,
+      sources: [
+        {
+          queue: sliceQueue,
+          handler: (e) => sliceWorker(e, plainContext),
+          batchSize: 1,
+          concurrency: workers,
+        },
+        { queue: contactQueue, handler: (e) => sender(e, plainContext), batchSize: 10, concurrency: workers },
+      ],
+      drainEvents: () => outbox.drain(),
+    },
+  );
   const waitingAtEnd = escalation.time.waiting;
   await escalation.time.close();
+  // What the bus refused is retried from the stream until it goes out.
+  for (let i = 0; i < 100 && (await outbox.drain()) > 0; i++);
+  outbox.close();
 
-  const carrierDuplicates = [...stats.carrierAccepts.values()].reduce((sum, n) => sum + (n - 1), 0);
   const summary = await summarize({
     deps,
     portfolio: options.portfolio,
@@ -197,11 +319,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     endDate: addDays(options.from, options.days),
     faults: {
       snsFailures: stats.snsFailures,
-      crashes: stats.crashes,
+      crashes: Object.values(stats.deaths).reduce((a, b) => a + b, 0),
+      deaths: stats.deaths,
       duplicateSweeps: stats.duplicateSweeps,
-      deadLetters: queue.deadLetters.length,
+      redelivered: contactQueue.duplicated + sliceQueue.duplicated,
+      throttled: stats.throttled,
+      busFailures: stats.busFailures,
+      deadLetters: contactQueue.deadLetters.length + sliceQueue.deadLetters.length,
     },
-    carrierDuplicates,
+    carrierDuplicates: senderDeps.sender.repeats,
+    requests: requests.answers,
   });
   if (options.keepTables) summary.tables = [tableName];
   summary.escalation = {

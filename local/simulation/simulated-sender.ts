@@ -1,8 +1,9 @@
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ContactLog } from '#shared/ports/contact.ts';
-import { processContactJobs, type SenderDeps } from '#shared/reminders/send-contact.ts';
+import { processContactJobs, type SenderDeps, type SendStep } from '#shared/reminders/send-contact.ts';
 import { Outbox } from '../outbox.ts';
 import type { QueuedMessage, SimulatedQueue } from '../simulated-queue.ts';
+import { invocation } from './event-source.ts';
 import { type FaultSpec, SimulatedCrashError } from './faults.ts';
 
 /** SQS visibility timeout and the backoff of a failed delivery, in simulated seconds. */
@@ -11,8 +12,9 @@ const VISIBILITY_SECONDS = 60;
 const SQS_BATCH = 10;
 
 /**
- * Works the queue as the sender's event source would, up to `until` on the simulated clock: batches as
- * SQS delivers them, a deferred job hidden until its window, a failed one back after its backoff.
+ * Works a simple queue with the sender use case, up to `until` (the escalation test world, which has
+ * no SQS semantics to exercise): batches, a deferred job hidden until its window, a failed one back
+ * after a growing backoff.
  */
 export async function drainContactQueue(
   queue: SimulatedQueue,
@@ -31,9 +33,9 @@ export async function drainContactQueue(
     for (const [i, outcome] of outcomes.entries()) {
       const message = received.messages[i] as QueuedMessage;
       if (outcome.kind === 'retry-at') queue.retryAt(message, outcome.at);
-      else if (outcome.kind === 'failed') {
-        const err = outcome.error as Error;
-        if (!(err instanceof SimulatedCrashError) && err.name !== 'TransientSendError') throw err;
+      else if (outcome.kind === 'failed' || outcome.kind === 'throttled') {
+        const err = outcome.kind === 'failed' ? (outcome.error as Error) : undefined;
+        if (err && !(err instanceof SimulatedCrashError) && err.name !== 'TransientSendError') throw err;
         queue.retryAt(
           message,
           new Date(clock.now().getTime() + VISIBILITY_SECONDS * 1000 * message.receives),
@@ -45,42 +47,65 @@ export async function drainContactQueue(
 
 export interface FaultStats {
   snsFailures: number;
-  crashes: number;
+  throttled: number;
+  /** Invocations killed (`crash=` and `death=`), by the step they died at. */
+  deaths: Record<string, number>;
   duplicateSweeps: number;
-  /** Carrier accepts per job: more than one is a repeat the carrier delivered. */
-  carrierAccepts: Map<string, number>;
+  busFailures: number;
 }
 
 export const newFaultStats = (): FaultStats => ({
   snsFailures: 0,
-  crashes: 0,
+  throttled: 0,
+  deaths: {},
   duplicateSweeps: 0,
-  carrierAccepts: new Map(),
+  busFailures: 0,
 });
 
-/** The sender's dependencies with the carrier behind the outbox and the faults of `--faults` injected. */
-export function faultySenderDeps<D extends Omit<SenderDeps, 'sender' | 'log' | 'afterCarrierAccept'>>(
+const STEPS: SendStep[] = ['before-claim', 'before-carrier', 'before-ledger', 'after-ledger'];
+
+/**
+ * The sender's faults: the carrier behind the outbox (transient failures at `sns=`, throttling in the
+ * windows `throttling(now)` names) and deaths: `crash=` between the carrier and the ledger, `death=`
+ * at a step drawn at random. A death kills the invocation it happens in (every later step of it throws
+ * too), so the event source redelivers its whole batch.
+ */
+export function faultySender<D extends Omit<SenderDeps, 'sender' | 'log' | 'atStep'>>(
   deps: D,
   log: ContactLog,
   faults: FaultSpec,
   random: () => number,
   stats: FaultStats,
+  throttling: () => boolean = () => false,
 ): D & SenderDeps & { sender: Outbox } {
-  const sender = new Outbox(() => {
-    const fail = faults.sns > 0 && random() < faults.sns;
-    if (fail) stats.snsFailures++;
-    return fail;
-  });
+  const sender = new Outbox(
+    () => {
+      if (throttling()) {
+        stats.throttled++;
+        return 'throttle';
+      }
+      if (faults.sns > 0 && random() < faults.sns) {
+        stats.snsFailures++;
+        return 'fail';
+      }
+      return undefined;
+    },
+    () => deps.clock.now(),
+  );
+  const dieAt = (step: SendStep) => {
+    stats.deaths[step] = (stats.deaths[step] ?? 0) + 1;
+    const current = invocation.getStore();
+    if (current) current.dead = true;
+    throw new SimulatedCrashError(`died ${step}`);
+  };
   return {
     ...deps,
     sender,
     log,
-    afterCarrierAccept: (job: { jobId: string }) => {
-      stats.carrierAccepts.set(job.jobId, (stats.carrierAccepts.get(job.jobId) ?? 0) + 1);
-      if (faults.crash > 0 && random() < faults.crash) {
-        stats.crashes++;
-        throw new SimulatedCrashError(`crashed before recording ${job.jobId}`);
-      }
+    atStep: (step) => {
+      if (invocation.getStore()?.dead) throw new SimulatedCrashError('the invocation is dead');
+      if (step === 'before-ledger' && faults.crash > 0 && random() < faults.crash) dieAt(step);
+      if (faults.death > 0 && random() < faults.death / STEPS.length) dieAt(step);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import type { AppDeps } from '#shared/wiring/app-deps.ts';
+import type { RequestAnswers } from './partner-requests.ts';
 
 export interface SimulationSummary {
   period: { from: LocalDate; to: LocalDate };
@@ -20,7 +21,22 @@ export interface SimulationSummary {
   amounts: { due: number; paid: number; overdue: number; recovered: number };
   /** Messages the carrier accepted twice (a crash between its accept and the ledger update). */
   carrierDuplicates: number;
-  faults: { snsFailures: number; crashes: number; duplicateSweeps: number; deadLetters: number };
+  faults: {
+    snsFailures: number;
+    /** Sender invocations killed, in all and by the step they died at. */
+    crashes: number;
+    deaths: Record<string, number>;
+    duplicateSweeps: number;
+    /** Messages SQS delivered twice (`redeliver=`). */
+    redelivered: number;
+    /** Sends the carrier throttled (`throttle=`). */
+    throttled: number;
+    /** PutEvents calls that failed (`bus=`); the outbox published those events later. */
+    busFailures: number;
+    deadLetters: number;
+  };
+  /** The partner's requests (payments, hardship, applications) by answer; rejected ones are listed. */
+  requests: RequestAnswers;
   /** The tables the run left at the given endpoint (absent when it ran on its own DynamoDB Local). */
   tables?: string[];
   /** The ladder: workflows started (one per episode), failed, still waiting at the end; tasks for people. */
@@ -48,6 +64,7 @@ export async function summarize(input: {
   endDate: LocalDate;
   faults: SimulationSummary['faults'];
   carrierDuplicates: number;
+  requests: RequestAnswers;
 }): Promise<SimulationSummary> {
   const { deps } = input;
   // The balances as of the last simulated day.
@@ -81,5 +98,6 @@ export async function summarize(input: {
     amounts: { due, paid, overdue, recovered },
     carrierDuplicates: input.carrierDuplicates,
     faults: input.faults,
+    requests: input.requests,
   };
 }

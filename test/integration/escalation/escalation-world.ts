@@ -1,18 +1,20 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createAgeingHandler } from '#functions/ageing/ageing-handler.ts';
 import { createEscalationStepHandler } from '#functions/escalation-step/escalation-step-handler.ts';
+import { createOutboxPublisherHandler } from '#functions/outbox-publisher/outbox-publisher-handler.ts';
 import { plainContext } from '#local/api-gateway-server.ts';
 import { LocalEscalationWorkflow } from '#local/escalation/local-workflow.ts';
 import { SimulatedTime } from '#local/escalation/simulated-time.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
+import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { RecordingTaskQueue } from '#local/recording-task-queue.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
 import { SimulatedQueue } from '#local/simulated-queue.ts';
 import { parseFaults, seededRandom } from '#local/simulation/faults.ts';
-import { drainContactQueue, faultySenderDeps, newFaultStats } from '#local/simulation/simulated-sender.ts';
+import { drainContactQueue, faultySender, newFaultStats } from '#local/simulation/simulated-sender.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import type { EscalationDeps } from '#shared/escalation/escalation-deps.ts';
@@ -92,8 +94,11 @@ export async function escalationWorld(options: WorldOptions) {
     partners: new StaticPartnerDirectory([{ partnerId: PARTNER, name: 'Demo Loans', apiKeyId: 'k1' }]),
     logger: createLogger({ serviceName: 'duebell-test', logLevel: 'SILENT' }),
   });
+  // Loan writes commit their events to the table's outbox: the stream publisher brings them to `events`.
+  const publisher = createOutboxPublisherHandler({ bus: events, logger: deps.logger });
+  const outbox = new OutboxStream(table.client, table.tableName, (e) => publisher(e, plainContext));
   const queue = new SimulatedQueue(() => clock.now());
-  const senderDeps = faultySenderDeps(deps, contactLog, parseFaults(''), seededRandom(1), newFaultStats());
+  const senderDeps = faultySender(deps, contactLog, parseFaults(''), seededRandom(1), newFaultStats());
 
   const time = new SimulatedTime(clock);
   const taskQueue = new RecordingTaskQueue();
@@ -150,6 +155,7 @@ export async function escalationWorld(options: WorldOptions) {
       wake = time.nextWakeAt();
     }
     await drainContactQueue(queue, clock, senderDeps, until);
+    await outbox.drain();
   };
 
   const world = {
