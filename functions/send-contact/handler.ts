@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
+import { intervalPacer } from '#shared/adapters/interval-pacer.ts';
 import { awsAppDeps, contactQueueUrlFromEnv } from '#shared/wiring/aws-app-deps.ts';
 import { createSendContactHandler } from './send-contact-handler.ts';
 
@@ -14,5 +15,10 @@ export const handler = createSendContactHandler({
   sender: new SnsSesSender(traced(new SNSClient({})), traced(new SESv2Client({}))),
   log: new LoggedContactLog(deps.logger, deps.metrics),
   sqs: traced(new SQSClient({})),
+  // This container's share of the carriers' rates (the event source runs at most senderMaxConcurrency).
+  pace: intervalPacer({
+    sms: deps.rules.contact.smsPerSecond / deps.rules.contact.senderMaxConcurrency,
+    email: deps.rules.contact.emailPerSecond / deps.rules.contact.senderMaxConcurrency,
+  }),
   queueUrl: contactQueueUrlFromEnv(),
 });

@@ -160,8 +160,12 @@ export const rulesSchema = z.object({
       sweepPageSize: z.number().int().min(10).max(1000).default(200),
       /** How many missed business dates the next sweep catches up (overdue stages sent; missed pre-due ones recorded). */
       sweepCatchUpDays: z.number().int().min(0).max(31).default(7),
-      /** Sender Lambdas working the queue at once: keeps sends under the SMS sender's rate. */
+      /** Sender Lambdas working the queue at once: each paces to its share of the carriers' rates below. */
       senderMaxConcurrency: z.number().int().min(2).max(1000).default(5),
+      /** What all senders together may send: the SMS carrier's rate (SNS's default account rate is 20/s). */
+      smsPerSecond: z.number().positive().default(20),
+      /** The email carrier's rate (SES's default sending rate is 14/s). */
+      emailPerSecond: z.number().positive().default(14),
       smsSenderId: z.string().max(11).default('Duebell'),
       emailFrom: z.string().default('reminders@duebell.example'),
     })
