@@ -15,7 +15,7 @@ export interface OutboxMessage {
   channel: 'sms' | 'email';
   /** The bodies only: addresses are not kept, so the outbox holds no personal data. */
   body: string;
-  /** A digest of the address with the body: the same message to the same person twice is a repeat. */
+  /** What the message was sent for (the sender's job, when the caller names it): the same twice is a repeat. */
   fingerprint: string;
 }
 
@@ -27,8 +27,11 @@ export class Outbox implements ContactSender {
   readonly accepted: OutboxMessage[] = [];
   constructor(
     private readonly refuse: () => 'fail' | 'throttle' | undefined = () => undefined,
-    /** The carrier's clock: a repeat is the same message to the same person on the same day. */
-    private readonly now: () => Date = () => new Date(),
+    /**
+     * Names what is being sent (the simulator passes the job the sender is on): two accepts for one job
+     * are a repeat. Without it, the same body to the same address on one UTC day counts as one.
+     */
+    private readonly sending?: () => string | undefined,
   ) {}
 
   async sendSms(to: string, body: string): Promise<string> {
@@ -39,7 +42,7 @@ export class Outbox implements ContactSender {
     return this.accept('email', to, body);
   }
 
-  /** Messages the carrier accepted more than once (same person, day and body): what a person received twice. */
+  /** Messages the carrier accepted more than once for the same thing: what a person received twice. */
   get repeats(): number {
     const seen = new Map<string, number>();
     for (const m of this.accepted) seen.set(m.fingerprint, (seen.get(m.fingerprint) ?? 0) + 1);
@@ -51,9 +54,11 @@ export class Outbox implements ContactSender {
     if (refusal === 'fail') throw new TransientSendError('carrier failed the request');
     if (refusal === 'throttle') throw new CarrierThrottled('carrier throttled the request');
     const messageId = `msg-${String(this.accepted.length + 1).padStart(6, '0')}`;
-    const fingerprint = createHash('sha256')
-      .update(`${this.now().toISOString().slice(0, 10)}\u0000${channel}\u0000${to}\u0000${body}`)
-      .digest('hex');
+    const fingerprint =
+      this.sending?.() ??
+      createHash('sha256')
+        .update(`${new Date().toISOString().slice(0, 10)}\u0000${channel}\u0000${to}\u0000${body}`)
+        .digest('hex');
     this.accepted.push({ messageId, channel, body, fingerprint });
     return messageId;
   }

@@ -5,7 +5,7 @@ import type { LocalQueue } from '#local/local-sqs.ts';
 type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 /** The invocation a piece of code runs in (fault injection kills that one alone). */
-export const invocation = new AsyncLocalStorage<{ id: number; dead: boolean }>();
+export const invocation = new AsyncLocalStorage<{ id: number; dead: boolean; sending?: string }>();
 let invocations = 0;
 
 /**

@@ -90,8 +90,10 @@ export function faultySender<D extends Omit<SenderDeps, 'sender' | 'log' | 'atSt
       }
       return undefined;
     },
-    () => deps.clock.now(),
+    // The job the invocation is sending (jobs go out one after another within an invocation).
+    () => invocation.getStore()?.sending ?? lastSending,
   );
+  let lastSending: string | undefined;
   const dieAt = (step: SendStep) => {
     stats.deaths[step] = (stats.deaths[step] ?? 0) + 1;
     const current = invocation.getStore();
@@ -102,8 +104,14 @@ export function faultySender<D extends Omit<SenderDeps, 'sender' | 'log' | 'atSt
     ...deps,
     sender,
     log,
-    atStep: (step) => {
-      if (invocation.getStore()?.dead) throw new SimulatedCrashError('the invocation is dead');
+    atStep: (step, job) => {
+      const current = invocation.getStore();
+      if (current?.dead) throw new SimulatedCrashError('the invocation is dead');
+      if (step === 'before-carrier') {
+        // A channel of a job goes out once: a second accept of it is a repeat at the carrier.
+        lastSending = `${job.jobId}|${job.channel}`;
+        if (current) current.sending = lastSending;
+      }
       if (step === 'before-ledger' && faults.crash > 0 && random() < faults.crash) dieAt(step);
       if (faults.death > 0 && random() < faults.death / STEPS.length) dieAt(step);
     },
