@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { loadRules } from '#shared/config/rules.ts';
+import { SliceBusy } from '#shared/errors/domain-errors.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import type { EscalationInput, EscalationWorkflow } from '#shared/ports/escalation.ts';
+import { slicesOf } from '#shared/reminders/start-sweep.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
+import { runSweepSlice } from '#shared/reminders/sweep-slice.ts';
+import { type SweepSlice, sliceIdOf } from '#shared/schemas/sweep-slice.ts';
 import { applyPayment } from '#shared/servicing/apply-payment.ts';
+import { dueIndexKey } from '#shared/storage/keys.ts';
 import { addBorrower, addLoan, type Harness, harness, nineAm, standingToday } from './harness.ts';
 
 /** Job ids with the loans each job covers, in the order they were queued. */
@@ -16,6 +22,17 @@ async function oneLoan(businessDate: string) {
   await addLoan(h, 'L1', u1);
   h.events.events.length = 0; // LoanBooked is not what these tests look at
   return { h, u1 };
+}
+
+/** The D0 slice of the date the harness clock is on, in the due-index shard of the loan's borrower. */
+function d0SliceOf(h: Harness, loanId: string): SweepSlice {
+  const date = h.clock.now().toISOString().slice(0, 10);
+  const inst = [...h.repos.loans.allInstallments()].find((i) => i.loanId === loanId);
+  if (!inst) throw new Error(`${loanId} has no installment`);
+  const shard = Number(dueIndexKey(inst, h.rules.schedule.dueIndexShards).dueShard.split('#')[1]);
+  const slice = slicesOf(date, h.rules).find((s) => s.stage === 'D0' && s.shard === shard);
+  if (!slice) throw new Error('no D0 slice');
+  return slice;
 }
 
 class RecordingWorkflow implements EscalationWorkflow {
@@ -62,7 +79,8 @@ describe('sweepReminders', () => {
     await addLoan(h, 'L3', u2);
     await addLoan(h, 'L4', u1, { disbursedOn: '2027-05-11' }); // due 06-11: D-1 today
     const result = await sweepReminders(h, '2027-06-10');
-    expect(queued(h)).toEqual([
+    // Queued slice by slice (stage, then shard): what matters is which job holds what.
+    expect(queued(h).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1))).toEqual([
       ['2027-06-10|p1|u1|D-1|sms', ['L4#1']],
       ['2027-06-10|p1|u1|D0|email', ['L1#1']],
       ['2027-06-10|p1|u1|D0|sms', ['L1#1']],
@@ -71,11 +89,18 @@ describe('sweepReminders', () => {
       ['2027-06-10|p2|u1|D0|email', ['L2#1']],
       ['2027-06-10|p2|u1|D0|sms', ['L2#1']],
     ]);
-    expect(result).toEqual({ status: 'swept', installments: 4, jobs: 7, readUnits: 0 });
+    expect(result).toEqual({
+      status: 'swept',
+      installments: 4,
+      jobs: 7,
+      readUnits: 0,
+      slices: slicesOf('2027-06-10', h.rules).length,
+    });
   });
 
   it('queues the jobs in batches of at most 10', async () => {
-    const h = harness(nineAm('2027-06-09'));
+    // One due-index shard: the eleven borrowers are on one page of one slice.
+    const h = harness(nineAm('2027-06-09'), loadRules({ schedule: { dueIndexShards: 1 } }));
     for (let n = 10; n < 21; n++) {
       const b = await addBorrower(h, { borrowerId: `u${n}` });
       await addLoan(h, `L${n}`, b);
@@ -149,7 +174,13 @@ describe('sweepReminders', () => {
     const published = h.events.events.length;
     h.clock.advance(3_600_000);
     const again = await sweepReminders(h, '2027-06-10');
-    expect(again).toEqual({ status: 'already-done', installments: 0, jobs: 0, readUnits: 0 });
+    expect(again).toEqual({
+      status: 'already-done',
+      installments: 0,
+      jobs: 0,
+      readUnits: 0,
+      slices: slicesOf('2027-06-10', h.rules).length,
+    });
     expect(h.queue.batches).toHaveLength(batches);
     expect(h.events.events).toHaveLength(published);
   });
@@ -160,6 +191,60 @@ describe('sweepReminders', () => {
     h.clock.set(nineAm('2027-06-10'));
     expect((await sweepReminders(h, '2027-06-10')).status).toBe('swept');
     expect(h.queue.jobs.map((j) => j.stage)).toEqual(['D-1', 'D0', 'D0']);
+  });
+
+  it('takes over a slice whose holder died once its lease has run out, and finishes it', async () => {
+    const { h } = await oneLoan('2027-06-10');
+    const slice = d0SliceOf(h, 'L1');
+    // Another invocation began the slice and died before its first page.
+    const died = await h.repos.sweepSlices.begin(
+      slice.businessDate,
+      sliceIdOf(slice),
+      'dead-invocation',
+      h.clock.now(),
+      h.rules.contact.sweepSliceLeaseSeconds,
+    );
+    expect(died.kind).toBe('started');
+    h.clock.advance(h.rules.contact.sweepSliceLeaseSeconds * 1000 + 1000);
+    const result = await sweepReminders(h, '2027-06-10');
+    expect(result).toMatchObject({ status: 'swept', installments: 1, jobs: 2 });
+    expect(queued(h)).toEqual([
+      ['2027-06-10|p1|u1|D0|email', ['L1#1']],
+      ['2027-06-10|p1|u1|D0|sms', ['L1#1']],
+    ]);
+    const after = await h.repos.sweepSlices.begin(
+      slice.businessDate,
+      sliceIdOf(slice),
+      'later',
+      h.clock.now(),
+      h.rules.contact.sweepSliceLeaseSeconds,
+    );
+    expect(after).toEqual({ kind: 'done', counts: { pages: 1, installments: 1, jobs: 2, readUnits: 0 } });
+  });
+
+  it('leaves a slice to the invocation holding its live lease: SliceBusy, nothing queued or published', async () => {
+    const { h } = await oneLoan('2027-06-10');
+    const slice = d0SliceOf(h, 'L1');
+    await h.repos.sweepSlices.begin(
+      slice.businessDate,
+      sliceIdOf(slice),
+      'live-invocation',
+      h.clock.now(),
+      h.rules.contact.sweepSliceLeaseSeconds,
+    );
+    h.clock.advance(h.rules.contact.sweepSliceLeaseSeconds * 1000 - 1000); // the lease has a second left
+    const slices: SweepSlice[] = [];
+    const run = runSweepSlice(
+      { ...h, slices: { enqueue: async (more) => void slices.push(...more) } },
+      slice,
+      { owner: 'second-invocation', spent: () => false },
+    );
+    await expect(run).rejects.toBeInstanceOf(SliceBusy);
+    // The whole day's sweep in one process meets the same slice and stops there too.
+    await expect(sweepReminders(h, '2027-06-10')).rejects.toBeInstanceOf(SliceBusy);
+    expect(h.queue.jobs).toEqual([]);
+    expect(h.events.events).toEqual([]);
+    expect(slices).toEqual([]);
   });
 
   it('with a workflow, starts the escalation of a loan whose grace ended yesterday, named by its episode', async () => {
