@@ -31,7 +31,12 @@ export interface DomainEvent {
  * same fact (a sweep redone, a step replayed) names the same event and the outbox keeps it once.
  */
 export function eventIdOf(event: Pick<DomainEvent, 'type' | 'detail'>): string {
-  return `evt-${createHash('sha256').update(event.type).update('\u0000').update(JSON.stringify(event.detail)).digest('hex').slice(0, 32)}`;
+  // Keys in sorted order: the id depends on the fact, not on the order a detail was built in (a consumer
+  // can recompute it from what it received).
+  const detail = JSON.stringify(
+    Object.fromEntries(Object.entries(event.detail).sort(([a], [b]) => (a < b ? -1 : 1))),
+  );
+  return `evt-${createHash('sha256').update(event.type).update('\u0000').update(detail).digest('hex').slice(0, 32)}`;
 }
 
 /** An event as it leaves Duebell: the domain event with its id. */
