@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
+import { portfolioSchema } from '#shared/schemas/portfolio.ts';
 import { reminderPortfolio } from '../../fixtures/reminder-portfolio.ts';
 import { checkCompliance } from '../../support/compliance.ts';
 
@@ -68,4 +70,37 @@ describe('a run under production faults sends what a fault-free run sends, once'
     expect(f.duplicateSweeps).toBeGreaterThan(0);
     expect(sentKeys(faulty)).toEqual(sentKeys(clean));
   }, 300_000);
+});
+
+describe('the held example portfolio with every fault at once', () => {
+  // The specification's own example book, beside the project (../shared/examples).
+  const example = portfolioSchema.parse(
+    JSON.parse(
+      readFileSync(new URL('../../../../shared/examples/portfolio-small.json', import.meta.url), 'utf8'),
+    ),
+  );
+  const run = (faults: string, seed: number) =>
+    runSimulation({
+      portfolio: example,
+      from: '2027-05-01',
+      days: 90,
+      faults: parseFaults(faults),
+      seed,
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+    });
+
+  it('sends what the fault-free run sends, keeps every rule, and reports the refused application', async () => {
+    const [calm, stormy] = await Promise.all([
+      run('', 1),
+      run('sns=0.1,crash=0.05,death=0.1,redeliver=0.2,dup=0.2,throttle=0.3,bus=0.2', 7),
+    ]);
+    expect(sentKeys(stormy)).toEqual(sentKeys(calm));
+    expect(sentKeys(calm).length).toBeGreaterThan(0);
+    expect(paymentIds(stormy)).toEqual(paymentIds(calm));
+    expect(new Set(eventIds(stormy)).size).toBe(eventIds(stormy).length);
+    expect(checkCompliance(stormy.contacts, example)).toEqual([]);
+    expect(stormy.summary.faults.deadLetters).toBe(0);
+    // The example's application has no consents: the API refuses it, and the summary says so.
+    expect(calm.summary.requests.rejected.map((r) => [r.kind, r.status])).toEqual([['applications', 400]]);
+  }, 600_000);
 });
