@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation } from '#local/simulation/run-simulation.ts';
-import { defaultRules } from '#shared/config/rules.ts';
+import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
-import { addDays, instantAt, localDateOf, toZoned } from '#shared/lending/calendar.ts';
+import { addDays, instantAt, localDateOf } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { checkCompliance } from '../../support/compliance.ts';
 
 const FROM = '2027-03-01';
 const zones = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'Europe/London'];
@@ -15,6 +16,15 @@ const borrowerArb = fc.record({
   timezone: fc.constantFrom(...zones),
   optOut: fc.subarray(['sms', 'email'] as const),
   hasEmail: fc.boolean(),
+  consents: fc.option(
+    fc.record({
+      contactBySms: fc.boolean(),
+      contactByEmail: fc.boolean(),
+      shareWithCollectionAgencies: fc.boolean(),
+      sensitiveData: fc.constant(true),
+    }),
+    { nil: undefined },
+  ),
   loans: fc.array(
     fc.record({
       disbursedDay: fc.integer({ min: 0, max: 20 }),
@@ -50,6 +60,7 @@ function portfolioOf(borrowers: BorrowerSpec[]): Portfolio {
       idNumber: withCheckChar(`31010419900101${String(i).padStart(3, '0')}`),
       timezone: b.timezone,
       optOut: [...b.optOut],
+      ...(b.consents ? { consents: b.consents } : {}),
     });
     b.loans.forEach((l, j) => {
       const loan = {
@@ -66,7 +77,9 @@ function portfolioOf(borrowers: BorrowerSpec[]): Portfolio {
       if (l.payOffset !== undefined) {
         const first = buildSchedule(loan, defaultRules)[0];
         if (!first) return;
-        const paidAt = instantAt(addDays(first.dueDate, l.payOffset), 14 * 60, 'Asia/Shanghai');
+        // Never before the run starts (a payment before --from is an error in a portfolio).
+        const paidOn = addDays(first.dueDate, l.payOffset);
+        const paidAt = instantAt(paidOn < FROM ? FROM : paidOn, 14 * 60, 'Asia/Shanghai');
         p.payments.push({
           paymentId: `pay-${i}-${j}`,
           loanId: loan.loanId,
@@ -79,44 +92,39 @@ function portfolioOf(borrowers: BorrowerSpec[]): Portfolio {
   return p;
 }
 
+/** One due-index shard: a small book needs no spread, and the runs stay quick enough for 100 of them. */
+const smallBookRules = loadRules({ schedule: { dueIndexShards: 1 } });
+const faultMixes = [
+  '',
+  'sns=0.1,crash=0.05,dup=0.1',
+  'death=0.1,redeliver=0.2',
+  'throttle=0.5,bus=0.2,dup=0.3',
+  'death=0.05,redeliver=0.1,throttle=0.3,bus=0.1,dup=0.2,sns=0.1',
+];
+
 describe('compliance in any simulation', () => {
-  it('never contacts outside 08:00–21:00 local, over a daily cap, on an opted-out channel, or after the installment was paid', async () => {
+  it('keeps every collection rule, counted per message in the borrower zone, over 100 generated books under faults', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(borrowerArb, { minLength: 1, maxLength: 4 }),
+        fc.array(borrowerArb, { minLength: 1, maxLength: 3 }),
         fc.integer({ min: 1, max: 1000 }),
-        async (borrowers, seed) => {
+        fc.constantFrom(...faultMixes),
+        async (borrowers, seed, faults) => {
           const portfolio = portfolioOf(borrowers);
           const result = await runSimulation({
             portfolio,
             from: FROM,
-            days: 40,
-            faults: parseFaults('sns=0.1,crash=0.05,dup=0.1'),
+            days: 24,
+            faults: parseFaults(faults),
             seed,
+            rules: smallBookRules,
             dynamodbEndpoint: inject('dynamodbEndpoint'),
           });
+          expect(checkCompliance(result.contacts, portfolio, smallBookRules)).toEqual([]);
           const sent = result.contacts.filter(
             (c) => c.status === 'sent' && (c.channel === 'sms' || c.channel === 'email'),
           );
-          // Tasks for people are not messages: the desk calls within the window; here, the daily cap.
-          const agentTasks = new Map<string, number>();
-          for (const c of result.contacts.filter((c) => c.channel === 'agent' && c.status === 'sent')) {
-            const key = `${c.borrowerId}|${c.at.slice(0, 10)}`;
-            agentTasks.set(key, (agentTasks.get(key) ?? 0) + 1);
-          }
-          for (const count of agentTasks.values())
-            expect(count).toBeLessThanOrEqual(defaultRules.contact.maxAgentTasksPerBorrowerPerDay);
-          const perDay = new Map<string, Set<string>>();
           for (const c of sent) {
-            const b = portfolio.borrowers.find((x) => x.borrowerId === c.borrowerId);
-            const tz = b?.timezone ?? 'Asia/Shanghai';
-            const local = toZoned(c.at, tz);
-            expect(local.minuteOfDay).toBeGreaterThanOrEqual(8 * 60);
-            expect(local.minuteOfDay).toBeLessThan(21 * 60);
-            expect(b?.optOut ?? []).not.toContain(c.channel);
-            // One message may list several loans: count distinct instants per person, day and channel.
-            const key = `${c.borrowerId}|${local.date}|${c.channel}`;
-            perDay.set(key, (perDay.get(key) ?? new Set()).add(c.at));
             const payment = portfolio.payments.find((p) => p.loanId === c.loanId);
             const loan = portfolio.loans.find((l) => l.loanId === c.loanId);
             const first = loan ? buildSchedule(loan, defaultRules)[0] : undefined;
@@ -131,17 +139,12 @@ describe('compliance in any simulation', () => {
             }
             expect(localDateOf(c.at, 'Asia/Shanghai') >= FROM).toBe(true);
           }
-          for (const [key, instants] of perDay) {
-            const cap = key.endsWith('|sms')
-              ? defaultRules.contact.maxSmsPerBorrowerPerDay
-              : defaultRules.contact.maxEmailsPerBorrowerPerDay;
-            expect(instants.size).toBeLessThanOrEqual(cap);
-          }
           const keys = sent.map((c) => `${c.loanId}#${c.installmentNo}#${c.stage}#${c.channel}`);
           expect(new Set(keys).size).toBe(keys.length);
+          expect(result.summary.faults.deadLetters).toBe(0);
         },
       ),
-      { numRuns: 6, seed: 2027 },
+      { numRuns: Number(process.env.COMPLIANCE_RUNS ?? 100), seed: 2027 },
     );
-  }, 300_000);
+  }, 1_800_000);
 });
