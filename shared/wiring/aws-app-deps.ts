@@ -9,6 +9,7 @@ import { randomIds } from '#shared/adapters/random-ids.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadRules } from '#shared/config/rules.ts';
+import { MeteredEventBus } from '#shared/observability/metered-event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
 
@@ -72,13 +73,16 @@ export function partnerDirectoryFromEnv(
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const env = envSchema.parse(environment);
   const tracer = new Tracer();
+  const metrics = new Metrics();
+  const bus = new EventBridgeBus(tracer.captureAWSv3Client(new EventBridgeClient({})), env.EVENT_BUS_NAME);
   return buildAppDeps({
     dynamodb: tracer.captureAWSv3Client(new DynamoDBClient({})),
     tableName: env.TABLE_NAME,
     rules: loadRules(JSON.parse(env.RULES)),
     keys: await keyService(env.FIELD_KEY_ID, env.IDENTITY_HMAC_SECRET_ARN),
-    events: new EventBridgeBus(tracer.captureAWSv3Client(new EventBridgeClient({})), env.EVENT_BUS_NAME),
-    metrics: new Metrics(),
+    // Every published domain event is also counted (DomainEvents by type, rungs, payment amounts).
+    events: new MeteredEventBus(bus, metrics),
+    metrics,
     tracer,
     clock: systemClock,
     ids: randomIds,
