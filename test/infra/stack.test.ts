@@ -7,16 +7,19 @@ import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { routeTable } from '#shared/http/route-table.ts';
 import { buildApp } from '../../infra/app.ts';
 import { ladderStateNames } from '../../infra/constructs/escalation-definition.ts';
+import { dashboardRows } from '../../infra/constructs/ops-dashboard.ts';
 import type { DuebellStack } from '../../infra/duebell-stack.ts';
 import {
   actionsOf,
   actionsOn,
   arnOf,
+  dashboardWidgets,
   definitionOf,
   environmentOf,
   logicalId,
   ref,
   skipBundling,
+  widgetsByRow,
 } from './bare-stack.ts';
 
 /** Overrides of a deployment, each reaching a different construct. */
@@ -183,15 +186,52 @@ describe('wiring', () => {
     });
   });
 
-  it('sends every alarm to the ops topic, encrypted with the field key', () => {
+  it('sends every alarm to the ops topic, encrypted with the topics’ key (not the field key)', () => {
     expect(template.toJSON().Resources[logicalId(stack.opsTopic)].Properties).toEqual({
-      KmsMasterKeyId: arnOf(stack.data.fieldKey),
+      KmsMasterKeyId: arnOf(stack.opsTopics.key),
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // contact DLQ; sweep and ageing: schedule DLQ and errors each; escalation: two task DLQs, failed and
-    // timed-out executions, failed steps, open episodes.
-    expect(alarms).toHaveLength(11);
+    // timed-out executions, failed steps, open episodes; ops: API 5xx, sender errors, carrier failure
+    // rate, SMS spend, missed sweep.
+    expect(alarms).toHaveLength(16);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(stack.opsTopic)]);
+  });
+
+  it('encrypts the inbound SMS topic with the same key, which CloudWatch and the SMS service may use', () => {
+    expect(template.toJSON().Resources[logicalId(stack.contactQueue.inboundTopic)].Properties).toEqual({
+      KmsMasterKeyId: arnOf(stack.opsTopics.key),
+    });
+    const statements = template.toJSON().Resources[logicalId(stack.opsTopics.key)].Properties.KeyPolicy
+      .Statement as { Principal: { Service?: string[] }; Action: string[] }[];
+    const services = statements.find((s) => s.Principal.Service);
+    expect(services?.Principal.Service).toEqual([
+      'cloudwatch.amazonaws.com',
+      'sms-voice.amazonaws.com',
+      'sns.amazonaws.com',
+    ]);
+    expect(services?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    // The field key (phone numbers, emails) lets no service principal in.
+    const fieldKeyStatements = template.toJSON().Resources[logicalId(stack.data.fieldKey)].Properties
+      .KeyPolicy.Statement as { Principal: { Service?: unknown } }[];
+    expect(fieldKeyStatements.filter((s) => s.Principal.Service)).toEqual([]);
+  });
+
+  it('draws the ops dashboard: its five rows, each function, DLQ and route of the stack', () => {
+    const rows = widgetsByRow(dashboardWidgets(template, stack.dashboard.dashboard));
+    expect(Object.keys(rows)).toEqual([...dashboardRows]);
+    const metricsIn = (row: string, title: string) =>
+      rows[row]?.find((w) => w.properties.title === title)?.properties.metrics ?? [];
+    expect(metricsIn('Platform', 'Lambda errors')).toHaveLength(Object.keys(routeTable).length + 5);
+    expect(metricsIn('Platform', 'Dead-letter queues: messages waiting')).toHaveLength(5);
+    expect(metricsIn('API', 'Latency p99 by route (ms)')).toHaveLength(
+      Object.values(routeTable).flat().length,
+    );
+    // The deployment's ladder (three rungs here).
+    expect(metricsIn('Escalation and desk', 'Rungs taken')).toHaveLength(3);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ MetricsEnabled: true })]),
+    });
   });
 });
 
