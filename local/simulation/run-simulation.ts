@@ -23,6 +23,7 @@ import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
+import { DailySnapshots } from './daily-snapshot.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
 import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
 import { simulatedEscalation } from './simulated-escalation.ts';
@@ -35,7 +36,7 @@ export interface SimulationOptions {
   days: number;
   faults: FaultSpec;
   seed: number;
-  /** Writes contacts.jsonl, events.jsonl and summary.json here when given. */
+  /** Writes contacts.jsonl, events.jsonl, ageing.jsonl and summary.json here when given. */
   outDir?: string;
   dynamodbEndpoint?: string;
   /** Leave the run's table at `dynamodbEndpoint` for inspection, named in summary.json (the CLI does). */
@@ -143,7 +144,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
-    for (const f of ['contacts.jsonl', 'events.jsonl', 'summary.json'])
+    for (const f of ['contacts.jsonl', 'events.jsonl', 'ageing.jsonl', 'summary.json'])
       rmSync(join(options.outDir, f), { force: true });
   }
   const start = instantAt(options.from, 0, tz);
@@ -182,7 +183,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
   );
   actions.push(...partnerRequests(deps, options.portfolio));
-  actions.push(...dailyAgeing(options, rules, escalation.age));
+  // The loans past due each day, right after the ageing job (ageing.jsonl, for duebell report).
+  const snapshots = new DailySnapshots(
+    deps,
+    options.outDir ? join(options.outDir, 'ageing.jsonl') : undefined,
+  );
+  actions.push(
+    ...dailyAgeing(options, rules, (date) => escalation.age(date).then(() => snapshots.take(date))),
+  );
   await runInTimeOrder(actions, { start, end }, { clock, queue, senderDeps, time: escalation.time });
   const waitingAtEnd = escalation.time.waiting;
   await escalation.time.close();
