@@ -1,72 +1,107 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { demoBook } from '#local/demo-book.ts';
 import { demoPartners, startLocalStack } from '#local/local-stack.ts';
-import { seedPortfolio } from '#local/seed-portfolio.ts';
+import { renderTerminal } from '#local/report/render-terminal.ts';
+import { buildRunReport } from '#local/report/run-report.ts';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation } from '#local/simulation/run-simulation.ts';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
+import { writeReportPage } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const fen = (n: number) => `¥${(n / 100).toFixed(2)}`;
+const FROM = '2027-05-01';
+const SEED = 1;
+
+/** `[#########-----------] day 27/60` on a terminal; a line every 10 days elsewhere. */
+function progress(day: number, days: number): void {
+  if (process.stdout.isTTY) {
+    const width = 30;
+    const done = Math.round((width * day) / days);
+    process.stdout.write(`\r  [${'#'.repeat(done)}${'-'.repeat(width - done)}] day ${day}/${days}`);
+    if (day === days) process.stdout.write('\n');
+  } else if (day % 10 === 0 || day === days) console.log(`  simulated ${day}/${days} days`);
+}
 
 /**
- * `npm start`: DynamoDB Local, the table, the demo portfolio booked, one application scored over
- * HTTP, 60 simulated days of reminders, then the API keeps serving until Ctrl-C (`--exit` stops after the demo).
+ * `npm start`: DynamoDB Local, the partner API on :3000 (keys printed) over the demo book's table, the
+ * seeded demo book simulated for 60 days through the same handlers with a progress bar, one application
+ * scored over HTTP, then the ops report in the terminal and as an HTML page; the API keeps serving the
+ * simulated book until Ctrl-C (`--exit` stops after the report).
  */
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', default: '3000' }, exit: { type: 'boolean', default: false } },
+    options: {
+      port: { type: 'string', default: '3000' },
+      exit: { type: 'boolean', default: false },
+      loans: { type: 'string', default: '100' },
+      days: { type: 'string', default: '60' },
+      out: { type: 'string', default: '.local/demo-run' },
+      html: { type: 'string' },
+    },
+    strict: true,
   });
-  const portfolio = portfolioSchema.parse(
-    JSON.parse(readFileSync(join(here, 'demo/portfolio.json'), 'utf8')),
-  );
+  const started = performance.now();
+  const days = Number(values.days);
+  const loans = Number(values.loans);
+  const out = values.out;
+  const htmlPath = values.html ?? join(out, 'report.html');
+  const book = portfolioSchema.parse(demoBook({ from: FROM, loans, seed: SEED }));
   const partners = demoPartners();
   console.log('starting DynamoDB Local (in memory) and the partner API …');
-  const stack = await startLocalStack({ port: Number(values.port), partners });
+  // The API serves the table the simulation leaves (named by its inputs): the demo book as simulated.
+  const tableName = `duebell-sim-${FROM}-${days}d-seed${SEED}`;
+  const stack = await startLocalStack({ port: Number(values.port), partners, tableName });
   try {
-    const seeded = await seedPortfolio(stack.deps, portfolio, stack.deps.clock.now());
-    console.log(`seeded the demo portfolio: ${seeded.borrowers} borrowers, ${seeded.loans} loans booked`);
-    for (const l of portfolio.loans) {
-      const read = await stack.deps.repos.loans.getLoanWithInstallments(l.loanId);
-      const rows = read?.installments.map((i) => `${i.dueDate} ${fen(i.amountDue)}`).join(', ');
-      console.log(
-        `  ${l.loanId} ${l.repaymentMethod.padEnd(17)} ${fen(l.principal)} @ ${l.aprBps / 100}%: ${rows}`,
-      );
-    }
-    const demoKey = partners[0]?.apiKey ?? '';
-    for (const app of portfolio.applications) {
-      const res = await fetch(`${stack.url}/v1/applications`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': demoKey },
-        body: JSON.stringify(app.body),
-      });
-      const decision = (await res.json()) as Record<string, unknown>;
-      console.log(`scored an application over HTTP → ${res.status}`, JSON.stringify(decision));
-    }
-    console.log('simulating the demo portfolio for 60 days (2027-05-01 on) through the same handlers …');
-    const run = await runSimulation({
-      portfolio,
-      from: '2027-05-01',
-      days: 60,
-      faults: parseFaults(undefined),
-      seed: 1,
-      outDir: '.local/demo-run',
-      dynamodbEndpoint: stack.dynamodbEndpoint,
-    });
-    const s = run.summary;
-    console.log(
-      `  contacts by status ${JSON.stringify(s.contacts.byStatus)}, by stage ${JSON.stringify(s.contacts.byStage)}`,
-    );
-    console.log(
-      `  loans by bucket ${JSON.stringify(s.loansByBucket)}; amounts (fen) ${JSON.stringify(s.amounts)}`,
-    );
-    console.log('  files: .local/demo-run/contacts.jsonl, events.jsonl, summary.json');
-    console.log('demo partner API keys (send as x-api-key):');
-    for (const p of partners) console.log(`  ${p.partnerId.padEnd(10)} ${p.apiKey}`);
+    const printKeys = () => {
+      console.log('demo partner API keys (send as x-api-key):');
+      for (const p of partners) console.log(`  ${p.partnerId.padEnd(10)} ${p.apiKey}`);
+      console.log('  (no ops keys yet: the ops API under /v1/ops/ comes with the collection desk)');
+    };
+    printKeys();
     console.log(`listening on ${stack.url}  (OpenAPI: ${stack.url}/v1/openapi.json)`);
+    console.log(
+      `seeding the demo book (${book.borrowers.length} borrowers, ${book.loans.length} loans, ${book.payments.length} payments, ` +
+        `${book.applications.length} applications) and simulating ${days} days from ${FROM} through the same handlers …`,
+    );
+    await runSimulation({
+      portfolio: book,
+      from: FROM,
+      days,
+      faults: parseFaults(undefined),
+      seed: SEED,
+      outDir: out,
+      dynamodbEndpoint: stack.dynamodbEndpoint,
+      keepTables: true,
+      onProgress: progress,
+    });
+
+    const { body } = JSON.parse(readFileSync(join(here, 'demo/portfolio.json'), 'utf8')).applications[0];
+    const res = await fetch(`${stack.url}/v1/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': partners[0]?.apiKey ?? '' },
+      body: JSON.stringify(body),
+    });
+    const decision = (await res.json()) as { decision?: string; grade?: string; score?: number };
+    console.log(
+      `scored one more application over HTTP → ${res.status} ${decision.decision} (grade ${decision.grade}, score ${decision.score})`,
+    );
+
+    const report = buildRunReport(out, book.timezone);
+    console.log('');
+    process.stdout.write(renderTerminal(report));
+    writeReportPage(report, htmlPath);
+    console.log(`\nops report page: ${resolve(htmlPath)} (self-contained, opens offline)`);
+    console.log(`run files: ${resolve(out)}/ (contacts.jsonl, events.jsonl, ageing.jsonl, summary.json)`);
+    console.log(
+      `demo done in ${((performance.now() - started) / 1000).toFixed(0)} s; the API serves the simulated book ` +
+        `(e.g. GET /v1/loans/${book.loans[0]?.loanId}) from table ${tableName}`,
+    );
+    printKeys();
+    console.log(`listening on ${stack.url}`);
   } catch (err) {
     await stack.stop();
     throw err;

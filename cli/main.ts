@@ -1,4 +1,5 @@
 import { demoCommand } from './demo.ts';
+import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -6,6 +7,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
   demo: demoCommand,
   simulate: simulateCommand,
+  report: reportCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import type { FunctionName } from '#shared/http/route-table.ts';
@@ -12,6 +12,9 @@ import { DuebellData, grantTableReadWrite } from './constructs/data.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { DuebellEvents } from './constructs/event-bus.ts';
 import { DuebellFunction } from './constructs/node-function.ts';
+import { OpsAlarms } from './constructs/ops-alarms.ts';
+import { OpsDashboard } from './constructs/ops-dashboard.ts';
+import { OpsTopic } from './constructs/ops-topic.ts';
 import { OutboxPublisher } from './constructs/outbox-publisher.ts';
 import { PartnerApi, type PartnerConfig } from './constructs/partner-api.ts';
 
@@ -31,6 +34,11 @@ export interface DuebellStackProps extends StackProps {
    * @default - any SES identity of the account in this region
    */
   readonly emailIdentityArn?: string;
+  /**
+   * The account's monthly SMS spend limit in USD (SNS `MonthlySpendLimit`): alarmed at 80 %.
+   * @default 1 - the limit SNS gives a new account
+   */
+  readonly smsMonthlySpendLimitUsd?: number;
 }
 
 const entry = (fn: string) => fileURLToPath(new URL(`../functions/${fn}/handler.ts`, import.meta.url));
@@ -49,6 +57,9 @@ export class DuebellStack extends Stack {
   readonly dailyAgeing: DailyAgeing;
   readonly opsTopic: Topic;
   readonly outbox: OutboxPublisher;
+  readonly opsTopics: OpsTopic;
+  readonly opsAlarms: OpsAlarms;
+  readonly dashboard: OpsDashboard;
 
   constructor(scope: Construct, id: string, props: DuebellStackProps = {}) {
     super(scope, id, props);
@@ -93,7 +104,9 @@ export class DuebellStack extends Stack {
     });
     for (const fn of Object.values(this.functions)) fn.addEnvironment('PARTNERS', this.api.partnerDirectory);
 
-    this.opsTopic = new Topic(this, 'OpsAlarms', { enforceSSL: true, masterKey: this.data.fieldKey });
+    // Encrypted with the topics' own key, whose policy lets CloudWatch and the SMS service publish.
+    this.opsTopics = new OpsTopic(this, 'OpsAlarms');
+    this.opsTopic = this.opsTopics.topic;
     const shared = { ...environment, PARTNERS: this.api.partnerDirectory };
     this.outbox = new OutboxPublisher(this, 'Outbox', {
       entry: entry('outbox-publisher'),
@@ -108,12 +121,14 @@ export class DuebellStack extends Stack {
       table: this.data.table,
       bus: events.bus,
       fieldKey: this.data.fieldKey,
+      topicKey: this.opsTopics.key,
       identityHmacSecret: this.data.identityHmacSecret,
       environment: shared,
       opsTopic: this.opsTopic,
       senderMaxConcurrency: rules.contact.senderMaxConcurrency,
       emailIdentityArn: props.emailIdentityArn,
     });
+    this.opsTopics.allowSmsReplies(this.contactQueue.inboundTopic);
     this.escalation = new Escalation(this, 'Escalation', {
       entry: entry('escalation-step'),
       table: this.data.table,
@@ -143,6 +158,42 @@ export class DuebellStack extends Stack {
       opsTopic: this.opsTopic,
       ageingAt: rules.collection.ageingAt,
       timeZone: rules.timezone,
+    });
+    this.opsAlarms = new OpsAlarms(this, 'OpsAlarmsExtra', {
+      opsTopic: this.opsTopic,
+      api: this.api.api,
+      sender: this.contactQueue.sender,
+      smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
+      outboxPublisher: this.outbox.publisher,
+    });
+    this.dashboard = new OpsDashboard(this, 'OpsDashboard', {
+      rules,
+      api: this.api.api,
+      apiFunctions: this.functions,
+      functions: {
+        ...this.functions,
+        'send-contact': this.contactQueue.sender,
+        'inbound-sms': this.contactQueue.inboundSms,
+        sweep: this.dailySweep.sweep,
+        'sweep-slice': this.dailySweep.sliceWorker,
+        'outbox-publisher': this.outbox.publisher,
+        ageing: this.dailyAgeing.ageing,
+        'escalation-step': this.escalation.stepFunction,
+      },
+      deadLetterQueues: {
+        contact: this.contactQueue.deadLetters,
+        'agent tasks': this.escalation.agentDeadLetters,
+        'legal tasks': this.escalation.legalDeadLetters,
+        'sweep schedule': this.dailySweep.deadLetters,
+        'sweep slices': this.dailySweep.sliceDeadLetters,
+        outbox: this.outbox.deadLetters,
+        'ageing schedule': this.dailyAgeing.deadLetters,
+      },
+      taskQueues: { agent: this.escalation.agentQueue, legal: this.escalation.legalQueue },
+      stateMachine: this.escalation.stateMachine,
+      smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
+      alarms: Object.values(this.opsAlarms.alarms),
+      outboxPublisher: this.outbox.publisher,
     });
   }
 }

@@ -1,5 +1,12 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { createLogger } from '#shared/observability/logger.ts';
 import { eventBusFromEnv } from '#shared/wiring/aws-app-deps.ts';
 import { createOutboxPublisherHandler } from './outbox-publisher-handler.ts';
 
-export const handler = createOutboxPublisherHandler({ bus: eventBusFromEnv(), logger: createLogger() });
+const metrics = new Metrics();
+
+export const handler = createOutboxPublisherHandler({
+  bus: eventBusFromEnv(metrics),
+  logger: createLogger(),
+}).use(logMetrics(metrics));

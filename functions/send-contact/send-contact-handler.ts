@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { countBy } from '#shared/observability/metrics.ts';
 import { processContactJobs, type SenderDeps } from '#shared/reminders/send-contact.ts';
 import { parseJsonOrUndefined } from '#shared/schemas/common.ts';
 import { type ContactJob, contactJobSchema } from '#shared/schemas/contact-job.ts';
@@ -21,6 +23,8 @@ export interface SendContactHandlerDeps extends SenderDeps {
   sqs: SQSClient;
   queueUrl: string;
   logger: Logger;
+  /** `MessagesSent` and `ContactJobsFailed` by channel: the carrier failure rate's two sides. */
+  metrics?: Metrics;
 }
 
 /**
@@ -45,7 +49,12 @@ export function createSendContactHandler(deps: SendContactHandlerDeps) {
       valid.map((v) => v.job),
     );
     for (const [i, outcome] of outcomes.entries()) {
-      const { record } = valid[i] as { record: SQSRecord };
+      const { record, job } = valid[i] as { record: SQSRecord; job: ContactJob };
+      if (outcome.kind === 'done' && outcome.sent > 0)
+        countBy(deps.metrics, 'MessagesSent', { channel: job.channel });
+      if (outcome.kind === 'failed') countBy(deps.metrics, 'ContactJobsFailed', { channel: job.channel });
+      if (outcome.kind === 'throttled')
+        countBy(deps.metrics, 'ContactJobsThrottled', { channel: job.channel });
       if (outcome.kind === 'retry-at') {
         const seconds = Math.ceil((outcome.at.getTime() - deps.clock.now().getTime()) / 1000);
         await deps.sqs.send(
@@ -57,7 +66,6 @@ export function createSendContactHandler(deps: SendContactHandlerDeps) {
         );
         failures.push({ itemIdentifier: record.messageId });
       } else if (outcome.kind === 'throttled') {
-        const job = (valid[i] as { job: ContactJob }).job;
         const throttled = (job.throttled ?? 0) + 1;
         await deps.sqs.send(
           new SendMessageCommand({

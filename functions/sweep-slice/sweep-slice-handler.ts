@@ -1,13 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SliceBusy, SliceLeaseLost } from '#shared/errors/domain-errors.ts';
+import { recordBy } from '#shared/observability/metrics.ts';
 import { runSweepSlice, type SweepSliceDeps } from '#shared/reminders/sweep-slice.ts';
 import { parseJsonOrUndefined } from '#shared/schemas/common.ts';
 import { sweepSliceSchema } from '#shared/schemas/sweep-slice.ts';
 
 export interface SweepSliceHandlerDeps extends SweepSliceDeps {
   logger: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -33,6 +36,10 @@ export function createSweepSliceHandler(deps: SweepSliceHandlerDeps) {
           spent: () => Date.now() - started > budgetMs,
         });
         deps.logger.info('sweep slice', { slice: parsed.data, status: result.status, ...result.counts });
+        recordBy(deps.metrics, 'SweepSlices', MetricUnit.Count, 1, { status: result.status });
+        recordBy(deps.metrics, 'SweepInstallments', MetricUnit.Count, result.counts.installments);
+        recordBy(deps.metrics, 'SweepJobs', MetricUnit.Count, result.counts.jobs);
+        recordBy(deps.metrics, 'SweepDuration', MetricUnit.Milliseconds, Date.now() - started);
       } catch (err) {
         const expected = err instanceof SliceBusy || err instanceof SliceLeaseLost;
         deps.logger[expected ? 'info' : 'error']('sweep slice not finished; SQS delivers it again', {

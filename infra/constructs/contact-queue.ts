@@ -23,8 +23,10 @@ export interface ContactQueueProps {
   readonly table: Table;
   /** The bus the sender publishes `ContactSuppressed` and its other events on. */
   readonly bus: IEventBus;
-  /** The key the sender decrypts phone numbers and emails with; it also encrypts the inbound SMS topic. */
+  /** The key the sender decrypts phone numbers and emails with. */
   readonly fieldKey: IKey;
+  /** The key the inbound SMS topic is encrypted with: its policy must let the SMS service use it (`OpsTopic.key`). */
+  readonly topicKey: IKey;
   /** The HMAC key inbound SMS hashes the replying number with. */
   readonly identityHmacSecret: ISecret;
   /** Environment every function shares (table, bus, partners, rules); `CONTACT_QUEUE_URL` is added. */
@@ -120,7 +122,7 @@ export class ContactQueue extends Construct {
     // Inbound SMS alone hashes the replying number to find every borrower using it.
     props.identityHmacSecret.grantRead(this.inboundSms);
     this.inboundSms.addEnvironment('IDENTITY_HMAC_SECRET_ARN', props.identityHmacSecret.secretArn);
-    this.inboundTopic = new Topic(this, 'InboundSms', { enforceSSL: true, masterKey: props.fieldKey });
+    this.inboundTopic = new Topic(this, 'InboundSms', { enforceSSL: true, masterKey: props.topicKey });
     this.inboundSms.addEventSource(new SnsEventSource(this.inboundTopic));
 
     opsAlarm(this, 'DeadLettersAlarm', {

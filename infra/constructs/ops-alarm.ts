@@ -15,6 +15,16 @@ export interface OpsAlarmProps {
    * @default 1 - the first time it happens
    */
   readonly threshold?: number;
+  /**
+   * How the metric is compared with the threshold.
+   * @default ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+   */
+  readonly comparisonOperator?: ComparisonOperator;
+  /**
+   * What a period without data means.
+   * @default TreatMissingData.NOT_BREACHING - nothing happened
+   */
+  readonly treatMissingData?: TreatMissingData;
 }
 
 /**
@@ -27,8 +37,8 @@ export function opsAlarm(scope: Construct, id: string, props: OpsAlarmProps): Al
     metric: props.metric,
     threshold: props.threshold ?? 1,
     evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
+    comparisonOperator: props.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: props.treatMissingData ?? TreatMissingData.NOT_BREACHING,
   });
   alarm.addAlarmAction(new SnsAction(props.opsTopic));
   return alarm;

@@ -31,6 +31,7 @@ import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
+import { DailySnapshots } from './daily-snapshot.ts';
 import { deliverOnce } from './event-source.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
 import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
@@ -44,7 +45,7 @@ export interface SimulationOptions {
   days: number;
   faults: FaultSpec;
   seed: number;
-  /** Writes contacts.jsonl, events.jsonl and summary.json here when given. */
+  /** Writes contacts.jsonl, events.jsonl, ageing.jsonl and summary.json here when given. */
   outDir?: string;
   dynamodbEndpoint?: string;
   /** Leave the run's table at `dynamodbEndpoint` for inspection, named in summary.json (the CLI does). */
@@ -191,7 +192,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
-    for (const f of ['contacts.jsonl', 'events.jsonl', 'summary.json'])
+    for (const f of ['contacts.jsonl', 'events.jsonl', 'ageing.jsonl', 'summary.json'])
       rmSync(join(options.outDir, f), { force: true });
   }
   const start = instantAt(options.from, 0, tz);
@@ -285,7 +286,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   );
   const requests = partnerRequests(deps, options.portfolio, options.from);
   actions.push(...requests.actions);
-  actions.push(...dailyAgeing(options, rules, escalation.age));
+  // The loans past due each day, right after the ageing job (ageing.jsonl, for duebell report).
+  const snapshots = new DailySnapshots(deps, options.outDir ? join(options.outDir, 'ageing.jsonl') : undefined);
+  actions.push(...dailyAgeing(options, rules, (date) => escalation.age(date).then(() => snapshots.take(date))));
   await runInTimeOrder(
     actions,
     { start, end },
@@ -293,12 +296,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       clock,
       time: escalation.time,
       sources: [
-        {
-          queue: sliceQueue,
-          handler: (e) => sliceWorker(e, plainContext),
-          batchSize: 1,
-          concurrency: workers,
-        },
+        { queue: sliceQueue, handler: (e) => sliceWorker(e, plainContext), batchSize: 1, concurrency: workers },
         { queue: contactQueue, handler: (e) => sender(e, plainContext), batchSize: 10, concurrency: workers },
       ],
       drainEvents: () => outbox.drain(),

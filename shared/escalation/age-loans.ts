@@ -7,6 +7,7 @@ import { outstanding } from '#shared/lending/allocation.ts';
 import { bucketOf, daysPastDue } from '#shared/lending/delinquency.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { Bucket, LocalDate } from '#shared/lending/types.ts';
+import { recordBy } from '#shared/observability/metrics.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { EscalationDeps } from './escalation-deps.ts';
@@ -101,10 +102,8 @@ function emitMetrics(deps: EscalationDeps, result: AgeingResult): void {
   const metrics = deps.metrics;
   if (!metrics) return;
   for (const [bucket, slot] of Object.entries(result.byBucket)) {
-    const single = metrics.singleMetric();
-    single.addDimension('bucket', bucket);
-    single.addMetric('LoansByBucket', MetricUnit.Count, slot.loans);
-    single.addMetric('OutstandingByBucket', MetricUnit.NoUnit, slot.outstanding);
+    recordBy(metrics, 'LoansByBucket', MetricUnit.Count, slot.loans, { bucket });
+    recordBy(metrics, 'OutstandingByBucket', MetricUnit.NoUnit, slot.outstanding, { bucket });
   }
   metrics.addMetric('LoansNonPerforming', MetricUnit.Count, result.nonPerforming);
   metrics.addMetric('LoansChargedOff', MetricUnit.Count, result.chargedOff);

@@ -9,6 +9,8 @@ import { randomIds } from '#shared/adapters/random-ids.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadRules } from '#shared/config/rules.ts';
+import { MeteredEventBus } from '#shared/observability/metered-event-bus.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
@@ -27,9 +29,10 @@ const envSchema = z.object({
 });
 
 /** The bus the outbox publisher puts events on (no other function is given it). */
-export function eventBusFromEnv(environment: NodeJS.ProcessEnv = process.env): EventBridgeBus {
+export function eventBusFromEnv(metrics: Metrics, environment: NodeJS.ProcessEnv = process.env): EventBus {
   const { EVENT_BUS_NAME } = z.object({ EVENT_BUS_NAME: z.string().min(1) }).parse(environment);
-  return new EventBridgeBus(new EventBridgeClient({}), EVENT_BUS_NAME);
+  // Every published domain event is also counted (DomainEvents by type, rungs, payment amounts).
+  return new MeteredEventBus(new EventBridgeBus(new EventBridgeClient({}), EVENT_BUS_NAME), metrics);
 }
 
 /** The queue between the sweep and the sender, given to both. */

@@ -127,3 +127,33 @@ export function expectSslOnly(template: Template, queue: IConstruct): void {
     },
   });
 }
+
+/** A dashboard's body with every token written as `<token>`: the widgets as CloudWatch reads them. */
+export function dashboardWidgets(template: Template, dashboard: IConstruct): DashboardWidget[] {
+  const body = template.toJSON().Resources[logicalId(dashboard)].Properties.DashboardBody;
+  const parts: unknown[] = typeof body === 'string' ? [body] : body['Fn::Join'][1];
+  const text = parts.map((p) => (typeof p === 'string' ? p : '<token>')).join('');
+  return JSON.parse(text).widgets;
+}
+
+/** A widget of a dashboard body, as far as the tests read it. */
+export interface DashboardWidget {
+  type: string;
+  x: number;
+  y: number;
+  properties: { title?: string; markdown?: string; metrics?: unknown[][]; annotations?: unknown };
+}
+
+/** The widgets under each row's header, by row. */
+export function widgetsByRow(widgets: DashboardWidget[]): Record<string, DashboardWidget[]> {
+  const headers = widgets
+    .filter((w) => w.type === 'text' && w.properties.markdown?.startsWith('## '))
+    .map((w) => ({ row: (w.properties.markdown as string).slice(3).split('\n')[0] as string, y: w.y }))
+    .sort((a, b) => a.y - b.y);
+  const rows: Record<string, DashboardWidget[]> = {};
+  for (const [i, h] of headers.entries()) {
+    const next = headers[i + 1]?.y ?? Number.POSITIVE_INFINITY;
+    rows[h.row] = widgets.filter((w) => w.y > h.y && w.y < next).sort((a, b) => a.y - b.y || a.x - b.x);
+  }
+  return rows;
+}

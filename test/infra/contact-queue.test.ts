@@ -24,6 +24,7 @@ function contactsIn(stack: Stack, props: Partial<ContactQueueProps> = {}) {
   const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
   const bus = new EventBus(stack, 'Bus');
   const fieldKey = new Key(stack, 'FieldKey');
+  const topicKey = new Key(stack, 'TopicKey');
   const identityHmacSecret = new Secret(stack, 'Hmac');
   const opsTopic = new Topic(stack, 'Ops');
   const contacts = new ContactQueue(stack, 'ContactQueue', {
@@ -32,12 +33,13 @@ function contactsIn(stack: Stack, props: Partial<ContactQueueProps> = {}) {
     table,
     bus,
     fieldKey,
+    topicKey,
     identityHmacSecret,
     environment: { TABLE_NAME: 'the-table', RULES: '{}' },
     opsTopic,
     ...props,
   });
-  return { contacts, table, bus, fieldKey, identityHmacSecret, opsTopic };
+  return { contacts, table, bus, fieldKey, topicKey, identityHmacSecret, opsTopic };
 }
 
 const baseEnvironment = {
@@ -166,10 +168,10 @@ describe('ContactQueue with its defaults', () => {
     }
   });
 
-  it('delivers inbound SMS from a topic encrypted with the field key, over TLS only', () => {
+  it('delivers inbound SMS from a topic encrypted with the topic key (not the field key), over TLS only', () => {
     const topic = parts.contacts.inboundTopic;
     expect(template.toJSON().Resources[logicalId(topic)].Properties).toEqual({
-      KmsMasterKeyId: arnOf(parts.fieldKey),
+      KmsMasterKeyId: arnOf(parts.topicKey),
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',

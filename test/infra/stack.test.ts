@@ -7,16 +7,19 @@ import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { routeTable } from '#shared/http/route-table.ts';
 import { buildApp } from '../../infra/app.ts';
 import { ladderStateNames } from '../../infra/constructs/escalation-definition.ts';
+import { dashboardRows } from '../../infra/constructs/ops-dashboard.ts';
 import type { DuebellStack } from '../../infra/duebell-stack.ts';
 import {
   actionsOf,
   actionsOn,
   arnOf,
+  dashboardWidgets,
   definitionOf,
   environmentOf,
   logicalId,
   ref,
   skipBundling,
+  widgetsByRow,
 } from './bare-stack.ts';
 
 /** Overrides of a deployment, each reaching a different construct. */
@@ -46,9 +49,9 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('run Node 24 on ARM64 with active tracing: one per route group, plus sweep, sender, inbound SMS, escalation step and ageing', () => {
+  it('run Node 24 on ARM64 with active tracing: one per route group, plus the sweep coordinator and slice worker, sender, inbound SMS, escalation step, ageing and outbox publisher', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
-    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 5);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 7);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -60,12 +63,13 @@ describe('functions', () => {
     const all = [
       ...Object.values(stack.functions),
       stack.dailySweep.sweep,
+      stack.dailySweep.sliceWorker,
       stack.contactQueue.sender,
       stack.contactQueue.inboundSms,
       stack.escalation.stepFunction,
       stack.dailyAgeing.ageing,
     ];
-    expect(all).toHaveLength(Object.keys(routeTable).length + 5);
+    expect(all).toHaveLength(Object.keys(routeTable).length + 6);
     for (const fn of all) {
       expect(environmentOf(template, fn)).toMatchObject({
         TABLE_NAME: ref(stack.data.table),
@@ -77,7 +81,14 @@ describe('functions', () => {
       });
     }
     const queueUrl = ref(stack.contactQueue.queue);
-    expect(environmentOf(template, stack.dailySweep.sweep).CONTACT_QUEUE_URL).toEqual(queueUrl);
+    expect(environmentOf(template, stack.dailySweep.sliceWorker).CONTACT_QUEUE_URL).toEqual(queueUrl);
+    expect(environmentOf(template, stack.dailySweep.sweep).SLICE_QUEUE_URL).toEqual(
+      ref(stack.dailySweep.sliceQueue),
+    );
+    // The publisher alone is given the bus (every other function writes events to the outbox).
+    expect(environmentOf(template, stack.outbox.publisher)).toMatchObject({
+      EVENT_BUS_NAME: expect.objectContaining({ Ref: expect.any(String) }),
+    });
     expect(environmentOf(template, stack.contactQueue.sender).CONTACT_QUEUE_URL).toEqual(queueUrl);
     expect(environmentOf(template, stack.escalation.stepFunction)).toMatchObject({
       CONTACT_QUEUE_URL: queueUrl,
@@ -86,9 +97,9 @@ describe('functions', () => {
     });
   });
 
-  it('let the sweep and the ageing job alone start escalation episodes, on the escalation state machine', () => {
+  it('let the sweep slice workers and the ageing job alone start escalation episodes, on the escalation state machine', () => {
     const stateMachine = ref(stack.escalation.stateMachine);
-    const starters = [stack.dailySweep.sweep, stack.dailyAgeing.ageing];
+    const starters = [stack.dailySweep.sliceWorker, stack.dailyAgeing.ageing];
     const withArn = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { STATE_MACHINE_ARN: stateMachine } } },
     });
@@ -183,15 +194,52 @@ describe('wiring', () => {
     });
   });
 
-  it('sends every alarm to the ops topic, encrypted with the field key', () => {
+  it('sends every alarm to the ops topic, encrypted with the topics’ key (not the field key)', () => {
     expect(template.toJSON().Resources[logicalId(stack.opsTopic)].Properties).toEqual({
-      KmsMasterKeyId: arnOf(stack.data.fieldKey),
+      KmsMasterKeyId: arnOf(stack.opsTopics.key),
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // contact DLQ; sweep and ageing: schedule DLQ and errors each; escalation: two task DLQs, failed and
-    // timed-out executions, failed steps, open episodes.
-    expect(alarms).toHaveLength(11);
+    // timed-out executions, failed steps, open episodes; ops: API 5xx, sender errors, carrier failure
+    // rate, SMS spend, missed sweep.
+    expect(alarms).toHaveLength(19);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(stack.opsTopic)]);
+  });
+
+  it('encrypts the inbound SMS topic with the same key, which CloudWatch and the SMS service may use', () => {
+    expect(template.toJSON().Resources[logicalId(stack.contactQueue.inboundTopic)].Properties).toEqual({
+      KmsMasterKeyId: arnOf(stack.opsTopics.key),
+    });
+    const statements = template.toJSON().Resources[logicalId(stack.opsTopics.key)].Properties.KeyPolicy
+      .Statement as { Principal: { Service?: string[] }; Action: string[] }[];
+    const services = statements.find((s) => s.Principal.Service);
+    expect(services?.Principal.Service).toEqual([
+      'cloudwatch.amazonaws.com',
+      'sms-voice.amazonaws.com',
+      'sns.amazonaws.com',
+    ]);
+    expect(services?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    // The field key (phone numbers, emails) lets no service principal in.
+    const fieldKeyStatements = template.toJSON().Resources[logicalId(stack.data.fieldKey)].Properties
+      .KeyPolicy.Statement as { Principal: { Service?: unknown } }[];
+    expect(fieldKeyStatements.filter((s) => s.Principal.Service)).toEqual([]);
+  });
+
+  it('draws the ops dashboard: its five rows, each function, DLQ and route of the stack', () => {
+    const rows = widgetsByRow(dashboardWidgets(template, stack.dashboard.dashboard));
+    expect(Object.keys(rows)).toEqual([...dashboardRows]);
+    const metricsIn = (row: string, title: string) =>
+      rows[row]?.find((w) => w.properties.title === title)?.properties.metrics ?? [];
+    expect(metricsIn('Platform', 'Lambda errors')).toHaveLength(Object.keys(routeTable).length + 7);
+    expect(metricsIn('Platform', 'Dead-letter queues: messages waiting')).toHaveLength(7);
+    expect(metricsIn('API', 'Latency p99 by route (ms)')).toHaveLength(
+      Object.values(routeTable).flat().length,
+    );
+    // The deployment's ladder (three rungs here).
+    expect(metricsIn('Escalation and desk', 'Rungs taken')).toHaveLength(3);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ MetricsEnabled: true })]),
+    });
   });
 });
 

@@ -4,7 +4,11 @@ import { countBy } from '#shared/observability/metrics.ts';
 import type { ContactLog } from '#shared/ports/contact.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 
-/** On AWS the ledger is the record; each decision is also a structured log line (masked address) and a count. */
+/**
+ * On AWS the ledger is the record; each decision is also a structured log line (masked address) and
+ * counts: `ContactDecisions` by status, stage and channel; `ContactsSuppressed` by channel and reason;
+ * `TasksOpened` by channel (agent, legal) for the tasks handed to people.
+ */
 export class LoggedContactLog implements ContactLog {
   constructor(
     private readonly logger: Logger,
@@ -19,6 +23,13 @@ export class LoggedContactLog implements ContactLog {
         stage: line.stage,
         channel: line.channel,
       });
+      if (line.status === 'suppressed')
+        countBy(this.metrics, 'ContactsSuppressed', {
+          channel: line.channel,
+          reason: line.reason ?? 'unknown',
+        });
+      if (line.status === 'sent' && (line.channel === 'agent' || line.channel === 'legal'))
+        countBy(this.metrics, 'TasksOpened', { channel: line.channel });
     }
   }
 }

@@ -1,6 +1,6 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { countBy } from '#shared/observability/metrics.ts';
+import { countBy, recordBy } from '#shared/observability/metrics.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -22,5 +22,24 @@ describe('countBy', () => {
     const write = vi.spyOn(process.stdout, 'write');
     countBy(undefined, 'ApplicationsScored');
     expect(write).not.toHaveBeenCalled();
+  });
+});
+
+describe('recordBy', () => {
+  it('keeps the dimensions on every value, where a second addMetric on one single metric would lose them', () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = new Metrics({ namespace: 'Duebell', serviceName: 'test' });
+    recordBy(metrics, 'LoansByBucket', MetricUnit.Count, 3, { bucket: 'M1' });
+    recordBy(metrics, 'OutstandingByBucket', MetricUnit.NoUnit, 120_000, { bucket: 'M1' });
+    const emf = lines.map((l) => JSON.parse(l)).filter((o) => o._aws);
+    expect(emf.map((o) => o._aws.CloudWatchMetrics[0].Dimensions)).toEqual([
+      [['service', 'bucket']],
+      [['service', 'bucket']],
+    ]);
+    expect(emf[1]).toMatchObject({ OutstandingByBucket: 120_000, bucket: 'M1' });
   });
 });
