@@ -287,8 +287,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const requests = partnerRequests(deps, options.portfolio, options.from);
   actions.push(...requests.actions);
   // The loans past due each day, right after the ageing job (ageing.jsonl, for duebell report).
-  const snapshots = new DailySnapshots(deps, options.outDir ? join(options.outDir, 'ageing.jsonl') : undefined);
-  actions.push(...dailyAgeing(options, rules, (date) => escalation.age(date).then(() => snapshots.take(date))));
+  const snapshots = new DailySnapshots(
+    deps,
+    options.outDir ? join(options.outDir, 'ageing.jsonl') : undefined,
+  );
+  actions.push(
+    ...dailyAgeing(options, rules, (date) => escalation.age(date).then(() => snapshots.take(date))),
+  );
   await runInTimeOrder(
     actions,
     { start, end },
@@ -296,7 +301,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       clock,
       time: escalation.time,
       sources: [
-        { queue: sliceQueue, handler: (e) => sliceWorker(e, plainContext), batchSize: 1, concurrency: workers },
+        {
+          queue: sliceQueue,
+          handler: (e) => sliceWorker(e, plainContext),
+          batchSize: 1,
+          concurrency: workers,
+        },
         { queue: contactQueue, handler: (e) => sender(e, plainContext), batchSize: 10, concurrency: workers },
       ],
       drainEvents: () => outbox.drain(),
