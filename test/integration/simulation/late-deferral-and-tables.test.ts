@@ -61,7 +61,7 @@ beforeAll(async () => {
     ? ((await client.send(new ScanCommand({ TableName: kept, Select: 'COUNT' }))).Count ?? 0)
     : 0;
   client.destroy();
-}, 180_000);
+}, 600_000);
 
 const sentOn = (loanId: string) =>
   run.contacts

@@ -21,7 +21,7 @@ const simulate = (faults: string, seed: number, outDir?: string) =>
 let clean: SimulationResult;
 beforeAll(async () => {
   clean = await simulate('', 1);
-}, 120_000);
+}, 600_000);
 
 const stagesOf = (lines: ContactLine[], loanId: string, status = 'sent') =>
   lines.filter((l) => l.loanId === loanId && l.status === status).map((l) => `${l.stage}/${l.channel}`);
@@ -110,7 +110,7 @@ describe('exactly once under faults', () => {
     expect([...keys].sort()).toEqual([...sentKeys(clean)].sort());
     expect(faulty.summary.carrierDuplicates).toBeLessThanOrEqual(faulty.summary.faults.crashes);
     expect(faulty.summary.carrierDuplicates).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   it('writes byte-identical files for two runs with one seed', async () => {
     const [a, b] = [mkdtempSync(join(tmpdir(), 'sim-a-')), mkdtempSync(join(tmpdir(), 'sim-b-'))];
@@ -120,5 +120,5 @@ describe('exactly once under faults', () => {
       expect(readFileSync(join(b, file), 'utf8')).toBe(readFileSync(join(a, file), 'utf8'));
     }
     expect(readFileSync(join(a, 'contacts.jsonl'), 'utf8').length).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 });
