@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests run in random order, files and the tests in each file, so none can lean on another's state.
+ * The summary reporter prints the seed; `VITEST_SEED=<seed> npx vitest run` replays that order.
+ */
+const seed = Number(process.env.VITEST_SEED) || Date.now() % 1_000_000_000;
+
 export default defineConfig({
   test: {
+    sequence: { shuffle: true, seed },
     reporters: ['default', './test/support/summary-reporter.ts'],
     // Two cores: CDK synth and DynamoDB Local share them with the workers.
     maxWorkers: 2,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -72,8 +72,13 @@ export class DuebellStack extends Stack {
       EVENT_BUS_NAME: events.bus.eventBusName,
       RULES: JSON.stringify(props.rules ? rules : {}),
     };
+    // API Gateway gives up at 29 s; a request's idempotency lease (`idempotencyInProgressSeconds`) is shorter.
     const make = (name: FunctionName) =>
-      new DuebellFunction(this, `${name}-fn`, { entry: entry(name), environment }).function;
+      new DuebellFunction(this, `${name}-fn`, {
+        entry: entry(name),
+        environment,
+        timeout: Duration.seconds(29),
+      }).function;
     this.functions = {
       applications: make('applications'),
       loans: make('loans'),

@@ -14,6 +14,9 @@ import { grantTableReadWrite } from './data.ts';
 import { DuebellFunction } from './node-function.ts';
 import { opsAlarm } from './ops-alarm.ts';
 
+/** The sender's timeout: longer than the ledger claim's lease (`claimLeaseSeconds`, 30 s) it holds. */
+export const SENDER_TIMEOUT_SECONDS = 40;
+
 export interface ContactQueueProps {
   /** Path of the sender's handler module (`functions/send-contact/handler.ts`). */
   readonly senderEntry: string;
@@ -70,7 +73,7 @@ export class ContactQueue extends Construct {
     this.queue = new Queue(this, 'Queue', {
       ...queueDefaults,
       // Six times the sender's timeout, as Lambda's SQS integration asks.
-      visibilityTimeout: Duration.seconds(60),
+      visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT_SECONDS),
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 10 },
     });
     const environment = { ...props.environment, CONTACT_QUEUE_URL: this.queue.queueUrl };
@@ -78,6 +81,7 @@ export class ContactQueue extends Construct {
     this.sender = new DuebellFunction(this, 'send-contact-fn', {
       entry: props.senderEntry,
       environment,
+      timeout: Duration.seconds(SENDER_TIMEOUT_SECONDS),
     }).function;
     grantTableReadWrite(props.table, this.sender);
     props.bus.grantPutEventsTo(this.sender);

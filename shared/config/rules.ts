@@ -147,7 +147,7 @@ export const rulesSchema = z.object({
         ]),
       /** Stages from this offset on count toward the per-loan rolling 7-day cap. */
       weeklyCapFromOffsetDays: z.number().int().default(4),
-      /** A sender holds a claim this long; after it, a retry may claim and send again. */
+      /** A sender holds a claim this long (shorter than its 40 s timeout); after it, a retry may claim and send again. */
       claimLeaseSeconds: z.number().int().positive().default(30),
       /**
        * A sweep slice is held this long by the invocation working it, renewed after each page; a slice
@@ -320,8 +320,12 @@ export const rulesSchema = z.object({
         .default(64 * 1024),
       /** How long an `Idempotency-Key` answers with the first response (common API practice: 24 hours). */
       idempotencyTtlHours: z.number().int().positive().default(24),
-      /** Longer than any API function's timeout: a request still in progress after this has died. */
-      idempotencyInProgressSeconds: z.number().int().positive().default(60),
+      /**
+       * A request's hold on its `Idempotency-Key`: a retry after this takes it over. Shorter than the API
+       * functions' 29 s timeout, so a request that died is retried within its own gateway timeout's reach
+       * (the writes behind a key are idempotent themselves, so a slow first try taken over does no harm).
+       */
+      idempotencyInProgressSeconds: z.number().int().positive().default(25),
       /** Per-partner usage plan: steady rate, burst and daily quota (a partner's share of the API). */
       throttleRatePerSecond: z.number().positive().default(50),
       throttleBurst: z.number().int().positive().default(100),

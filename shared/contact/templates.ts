@@ -78,8 +78,8 @@ export function renderMessage(input: RenderInput, rules: Rules): RenderedMessage
 
 /** Does an inbound SMS ask to stop? Keywords of `rules.contact.optOutKeywords`, ignoring case, spaces and punctuation. */
 export function isOptOutKeyword(text: string, rules: Rules): boolean {
+  // Runs of spaces and punctuation become one space; the ends are trimmed once, after.
   const normalized = text
-    .trim()
     .toUpperCase()
     .replace(/[\s.!。！]+/g, ' ')
     .trim();

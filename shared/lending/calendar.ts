@@ -131,19 +131,34 @@ function offsetMinutes(at: Date, timeZone: string): number {
 
 /**
  * The instant at which the wall clock in `timeZone` shows `date` at `minuteOfDay`.
- * A wall time skipped by a DST change resolves to the first instant after the gap.
+ * A wall time shown twice (a DST overlap) resolves to the earlier instant; a wall time skipped by a
+ * DST change (a gap) resolves to the first instant after the gap.
  */
 export function instantAt(date: LocalDate, minuteOfDay: number, timeZone: string): Date {
   const wallMs = toEpochDay(date) * DAY_MS + minuteOfDay * 60_000;
-  let guess = new Date(wallMs - offsetMinutes(new Date(wallMs), timeZone) * 60_000);
-  guess = new Date(wallMs - offsetMinutes(guess, timeZone) * 60_000);
-  const shown = toZoned(guess, timeZone);
-  if (shown.date !== date || shown.minuteOfDay !== minuteOfDay) {
-    // Inside a spring-forward gap: the offset after the gap applies.
-    const after = new Date(guess.getTime() + 3_600_000);
-    return new Date(wallMs - offsetMinutes(after, timeZone) * 60_000);
+  // The zone's offsets a day either side of the wall time: one offset unless a change falls between.
+  const offsets = new Set([
+    offsetMinutes(new Date(wallMs - DAY_MS), timeZone),
+    offsetMinutes(new Date(wallMs + DAY_MS), timeZone),
+  ]);
+  const candidates = [...offsets].map((offset) => wallMs - offset * 60_000).sort((a, b) => a - b);
+  const shows = (ms: number) => {
+    const zoned = toZoned(new Date(ms), timeZone);
+    return zoned.date === date && zoned.minuteOfDay === minuteOfDay;
+  };
+  const shown = candidates.find(shows);
+  if (shown !== undefined) return new Date(shown);
+  // In a gap: the earlier candidate falls before the change, the later one after it. The change itself,
+  // to the minute, is the first instant after the gap.
+  const later = offsetMinutes(new Date(wallMs + DAY_MS), timeZone);
+  let lo = candidates[0] as number;
+  let hi = candidates[candidates.length - 1] as number;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (offsetMinutes(new Date(mid), timeZone) === later) hi = mid;
+    else lo = mid;
   }
-  return guess;
+  return new Date(hi);
 }
 
 /** `HH:MM` to minutes since midnight. */

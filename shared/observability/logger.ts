@@ -4,7 +4,9 @@ import { maskEmail, maskPhone } from '#shared/identity/mask.ts';
 type LoggerOptions = NonNullable<ConstructorParameters<typeof Logger>[0]>;
 
 // An 18-character PRC resident ID, an E.164 number, a bare Chinese mobile number, an email address.
-const ID_NUMBER = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g;
+// An ID is any run of 17 digits and a check character not inside a longer run of digits, whatever
+// touches it: `ID310104199307122358号` and `idNumber=…` carry one as much as a space-separated one does.
+const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?!\d)/g;
 const E164 = /\+[1-9]\d{7,14}(?!\d)/g;
 const CN_MOBILE = /(?<![\d+])1[3-9]\d{9}(?!\d)/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;

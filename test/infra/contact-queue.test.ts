@@ -59,10 +59,10 @@ describe('ContactQueue with its defaults', () => {
     template = Template.fromStack(stack);
   });
 
-  it('holds jobs 60 s per receive (6 × the sender timeout) and moves them to the DLQ after 10 receives', () => {
+  it('holds jobs 240 s per receive (6 × the sender’s 40 s timeout) and moves them to the DLQ after 10 receives', () => {
     const { queue, deadLetters } = parts.contacts;
     expect(template.toJSON().Resources[logicalId(queue)].Properties).toEqual({
-      VisibilityTimeout: 60,
+      VisibilityTimeout: 240,
       RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetters), maxReceiveCount: 10 },
       SqsManagedSseEnabled: true,
     });
@@ -70,7 +70,7 @@ describe('ContactQueue with its defaults', () => {
       MessageRetentionPeriod: 14 * 24 * 3600,
       SqsManagedSseEnabled: true,
     });
-    expect(template.toJSON().Resources[logicalId(parts.contacts.sender)].Properties.Timeout).toBe(10);
+    expect(template.toJSON().Resources[logicalId(parts.contacts.sender)].Properties.Timeout).toBe(40);
   });
 
   it('refuses plain-HTTP access to both queues', () => {

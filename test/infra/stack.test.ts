@@ -1,7 +1,5 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { routeTable } from '#shared/http/route-table.ts';
@@ -253,9 +251,9 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('would fail the synth on an unacknowledged finding (the check is live)', () => {
-    const app = new App();
-    new Queue(new Stack(app, 'Probe'), 'Queue');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // The app as buildApp makes it, checks and all, with one queue that has no dead-letter queue.
+    const { app, stack } = buildApp({}, skipBundling);
+    new Queue(stack, 'ProbeWithoutDlq');
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
   });
 });

@@ -6,8 +6,14 @@ import { freePort } from '#local/dynamodb-local.ts';
 
 export interface ServedApi {
   url: string;
+  /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL if it still runs (for cleanup after a failure); nothing otherwise. */
+  kill(): void;
 }
+
+/** How long `duebell serve` may take to say it listens; a test that starts it allows more than this. */
+export const SERVE_START_TIMEOUT_MS = 60_000;
 
 /** `duebell serve` as a partner runs it: its own process, a partners file, on a free port. */
 export async function startDuebellServe(
@@ -34,26 +40,43 @@ export async function startDuebellServe(
   );
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line:\n${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(`listening on ${url}`)) {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no "listening on" line:\n${output}`)),
+        SERVE_START_TIMEOUT_MS,
+      );
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`listening on ${url}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolve();
-      }
+        reject(new Error(`duebell serve exited (${code}):\n${output}`));
+      });
     });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`duebell serve exited (${code}):\n${output}`)));
-  });
+  } catch (err) {
+    // It never came up: do not leave it behind.
+    if (running()) child.kill('SIGKILL');
+    throw err;
+  }
   return {
     url,
     stop: () => {
+      if (!running()) return Promise.resolve(child.exitCode);
       const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       return exit;
+    },
+    kill: () => {
+      if (running()) child.kill('SIGKILL');
     },
   };
 }

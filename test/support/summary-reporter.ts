@@ -1,7 +1,20 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
 
-/** Ends the run with one plain line, `Tests: N passed, N failed`, that any CI log reader understands. */
+/**
+ * Ends the run with one plain line, `Tests: N passed, N failed`, that any CI log reader understands,
+ * after the seed of the random order (vitest.config.ts), so a failure that depends on order can be replayed.
+ */
 export default class SummaryReporter implements Reporter {
+  private order = '';
+
+  onInit(vitest: Vitest): void {
+    const { shuffle, seed } = vitest.config.sequence;
+    this.order = shuffle
+      ? `Random order, seed ${seed}: replay it with VITEST_SEED=${seed} npx vitest run\n`
+      : 'Fixed order\n';
+    process.stdout.write(this.order);
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
     let failed = 0;
@@ -16,7 +29,7 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
     }
     process.stdout.write(
-      `\nTests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+      `\n${this.order}Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
     );
   }
 }

@@ -4,17 +4,18 @@ import { createDuebellClient } from '@duebell/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runJourney } from '../../../examples/partner-app/journey.ts';
 import { sampleApplication } from '../../../examples/partner-app/sample-application.ts';
-import { type ServedApi, startDuebellServe } from '../../support/duebell-serve.ts';
+import { SERVE_START_TIMEOUT_MS, type ServedApi, startDuebellServe } from '../../support/duebell-serve.ts';
 
 const alpha = { partnerId: 'alpha', name: 'Alpha Loans', apiKey: 'partner-app-alpha-0123456789' };
 const beta = { partnerId: 'beta', name: 'Beta Credit', apiKey: 'partner-app-beta-01234567890' };
 
 let served: ServedApi;
+// The hook allows more than `duebell serve` may take to start, so a slow start fails with its output.
 beforeAll(async () => {
   served = await startDuebellServe([alpha, beta], inject('dynamodbEndpoint'));
-});
+}, SERVE_START_TIMEOUT_MS + 30_000);
 afterAll(async () => {
-  expect(await served.stop()).toBe(0);
+  expect(await served?.stop()).toBe(0);
 });
 
 describe('the example partner app', () => {

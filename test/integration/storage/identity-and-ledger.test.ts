@@ -90,21 +90,26 @@ describe('borrower identity across partners', () => {
 });
 
 describe('contact ledger', () => {
-  const key: ContactKey = {
-    loanId: 'L1',
+  // Each test claims its own key (its own loan), so none depends on what another left in the ledger.
+  const keyFor = (loanId: string, channel: ContactKey['channel'] = 'sms'): ContactKey => ({
+    loanId,
     installmentNo: 1,
     occurrence: '2027-06-10',
     stage: 'D-3',
-    channel: 'sms',
-  };
+    channel,
+  });
   const t0 = new Date('2027-06-07T01:00:00Z');
 
   it('lets one claim through and refuses a second while the first is live', async () => {
+    const key = keyFor('ledger-live');
     expect(await repos.contacts.claim(key, t0, 60)).toBe('claimed');
     expect(await repos.contacts.claim(key, new Date(t0.getTime() + 1000), 60)).toBe('in-progress');
+    expect(await repos.contacts.claim(key, new Date(t0.getTime() + 59_000), 60)).toBe('in-progress');
   });
 
   it('lets an unfinished claim be taken again after its lease, and refuses any claim once sent', async () => {
+    const key = keyFor('ledger-lease');
+    expect(await repos.contacts.claim(key, t0, 60)).toBe('claimed');
     const later = new Date(t0.getTime() + 120_000);
     expect(await repos.contacts.claim(key, later, 60)).toBe('claimed');
     await repos.contacts.markSent(key, later, 'msg-1');
@@ -114,10 +119,16 @@ describe('contact ledger', () => {
   });
 
   it('releases a failed attempt for an immediate retry', async () => {
-    const k2: ContactKey = { ...key, channel: 'email' };
-    expect(await repos.contacts.claim(k2, t0, 60)).toBe('claimed');
-    await repos.contacts.markFailed(k2, t0, 'Throttling');
-    expect(await repos.contacts.claim(k2, new Date(t0.getTime() + 1), 60)).toBe('claimed');
-    expect((await repos.contacts.listForLoan('L1')).map((e) => e.channel).sort()).toEqual(['email', 'sms']);
+    const sms = keyFor('ledger-failed');
+    const email = keyFor('ledger-failed', 'email');
+    expect(await repos.contacts.claim(sms, t0, 60)).toBe('claimed');
+    expect(await repos.contacts.claim(email, t0, 60)).toBe('claimed');
+    await repos.contacts.markFailed(email, t0, 'Throttling');
+    expect(await repos.contacts.claim(email, new Date(t0.getTime() + 1), 60)).toBe('claimed');
+    expect(await repos.contacts.claim(sms, new Date(t0.getTime() + 1), 60)).toBe('in-progress');
+    expect((await repos.contacts.listForLoan('ledger-failed')).map((e) => e.channel).sort()).toEqual([
+      'email',
+      'sms',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultRules } from '#shared/config/rules.ts';
+import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import {
   type ContactState,
   decideContact,
@@ -83,12 +83,63 @@ describe('consent to a channel', () => {
   });
 });
 
+describe('decideContact, case by case', () => {
+  const noon = new Date('2027-06-10T04:00:00Z'); // 12:00 in Shanghai
+  const state = (over: Partial<ContactState> = {}): ContactState => ({
+    timezone: 'Asia/Shanghai',
+    consents: { contactBySms: true, contactByEmail: true },
+    optOut: [],
+    sentTodayOnChannel: 0,
+    sentLast7DaysByLoan: {},
+    ...over,
+  });
+
+  it('looks for tomorrow’s opening at the opening minute itself, and today’s before it', () => {
+    expect(nextWindowStart(new Date('2027-06-10T00:00:30Z'), 'Asia/Shanghai', rules).toISOString()).toBe(
+      '2027-06-11T00:00:00.000Z',
+    );
+    expect(nextWindowStart(new Date('2027-06-09T23:59:00Z'), 'Asia/Shanghai', rules).toISOString()).toBe(
+      '2027-06-10T00:00:00.000Z',
+    );
+  });
+
+  it('holds each channel to its own daily cap', () => {
+    const own = loadRules({ contact: { maxSmsPerBorrowerPerDay: 1, maxEmailsPerBorrowerPerDay: 3 } });
+    const ask = (channel: Channel, sentTodayOnChannel: number) =>
+      decideContact({ channel, offsetDays: 0, loanIds: ['L1'] }, state({ sentTodayOnChannel }), noon, own)
+        .status;
+    expect([ask('sms', 0), ask('sms', 1)]).toEqual(['send', 'suppressed']);
+    expect([ask('email', 1), ask('email', 2), ask('email', 3)]).toEqual(['send', 'send', 'suppressed']);
+  });
+
+  it('applies the 7-day cap from D+4 only, dropping just the loans at it from a consolidated message', () => {
+    const busy = state({ sentLast7DaysByLoan: { L1: 7, L2: 6 } });
+    expect(
+      decideContact({ channel: 'sms', offsetDays: 3, loanIds: ['L1', 'L2'] }, busy, noon, rules),
+    ).toEqual({
+      status: 'send',
+      loanIds: ['L1', 'L2'],
+      suppressedLoanIds: [],
+    });
+    expect(
+      decideContact({ channel: 'sms', offsetDays: 4, loanIds: ['L1', 'L2'] }, busy, noon, rules),
+    ).toEqual({
+      status: 'send',
+      loanIds: ['L2'],
+      suppressedLoanIds: ['L1'],
+    });
+    expect(decideContact({ channel: 'sms', offsetDays: 7, loanIds: ['L1'] }, busy, noon, rules)).toEqual({
+      status: 'suppressed',
+      reason: 'weekly_cap',
+    });
+  });
+});
+
 interface Attempt {
   at: Date;
   tz: string;
   channel: Channel;
   optOut: Channel[];
-  /** The channels the borrower consented to be contacted on. */
   consented: Channel[];
   loanId: string;
   offsetDays: number;
@@ -98,6 +149,7 @@ interface Attempt {
 function run(attempts: Attempt[]) {
   const queue = attempts.map((a) => ({ ...a })).sort((x, y) => x.at.getTime() - y.at.getTime());
   const sent: Attempt[] = [];
+  const suppressed: string[] = [];
   const perDay = new Map<string, number>();
   const perLoan = new Map<string, Date[]>();
   let guard = 0;
@@ -127,9 +179,11 @@ function run(attempts: Attempt[]) {
       expect(d.until.getTime() - a.at.getTime()).toBeLessThanOrEqual(25 * 3_600_000);
       queue.push({ ...a, at: d.until });
       queue.sort((x, y) => x.at.getTime() - y.at.getTime());
+    } else {
+      suppressed.push(d.reason);
     }
   }
-  return { sent, perDay, leftover: queue.length };
+  return { sent, suppressed, perDay, leftover: queue.length };
 }
 
 const attempt: fc.Arbitrary<Attempt> = fc.record({
@@ -145,11 +199,38 @@ const attempt: fc.Arbitrary<Attempt> = fc.record({
   offsetDays: fc.constantFrom(-3, -1, 0, 1, 3, 7, 15, 30),
 });
 
+/**
+ * One borrower pressed hard: many contacts on one or two loans within a few days (across the New York
+ * and London DST changes), mostly from D+4 on. This is where the daily and the 7-day caps are reached.
+ */
+const burst: fc.Arbitrary<Attempt[]> = fc
+  .record({
+    tz: fc.constantFrom(...zones),
+    start: fc.constantFrom(Date.parse('2027-03-12T00:00:00Z'), Date.parse('2027-03-26T00:00:00Z')),
+    days: fc.integer({ min: 2, max: 9 }),
+  })
+  .chain(({ tz, start, days }) =>
+    fc.array(
+      fc.record({
+        at: fc.integer({ min: start, max: start + days * 86_400_000 }).map((ms) => new Date(ms)),
+        tz: fc.constant(tz),
+        channel: fc.constantFrom<Channel>('sms', 'email'),
+        optOut: fc.constant<Channel[]>([]),
+        consented: fc.constant<Channel[]>(['sms', 'email']),
+        loanId: fc.constantFrom('L1', 'L1', 'L1', 'L2'),
+        offsetDays: fc.constantFrom(0, 4, 7, 15, 30),
+      }),
+      { minLength: 20, maxLength: 80 },
+    ),
+  );
+
 describe('contact policy, for any contacts and clock', () => {
-  it('sends only inside 08:00–21:00 local, never over a cap, never on an opted-out or unconsented channel, and drops no deferral', () => {
+  it('sends only inside 08:00–21:00 local, never over a cap, never on an opted-out channel, and drops no deferral', () => {
+    const reached = { dailyCap: 0, weeklyCap: 0, runs: 0 };
     fc.assert(
-      fc.property(fc.array(attempt, { maxLength: 60 }), (attempts) => {
-        const { sent, perDay, leftover } = run(attempts);
+      fc.property(fc.oneof(fc.array(attempt, { maxLength: 60 }), burst), (attempts) => {
+        const { sent, suppressed, perDay, leftover } = run(attempts);
+        reached.runs++;
         expect(leftover).toBe(0);
         for (const s of sent) {
           const m = localMinute(s.at, s.tz);
@@ -164,16 +245,24 @@ describe('contact policy, for any contacts and clock', () => {
             : rules.contact.maxEmailsPerBorrowerPerDay;
           expect(count).toBeLessThanOrEqual(cap);
         }
+        let weeklyFull = false;
         const byLoan = new Map<string, Date[]>();
         for (const s of sent.filter((x) => x.offsetDays >= rules.contact.weeklyCapFromOffsetDays)) {
           const times = [...(byLoan.get(s.loanId) ?? []), s.at];
           const inWeek = times.filter((t) => s.at.getTime() - t.getTime() < 7 * 86_400_000);
           expect(inWeek.length).toBeLessThanOrEqual(rules.contact.maxContactsPerLoanPer7Days);
+          if (inWeek.length === rules.contact.maxContactsPerLoanPer7Days) weeklyFull = true;
           byLoan.set(s.loanId, times);
         }
+        // A cap counts as reached when the run filled it and then turned a contact away for it.
+        if (suppressed.includes('daily_cap')) reached.dailyCap++;
+        if (weeklyFull && suppressed.includes('weekly_cap')) reached.weeklyCap++;
       }),
       { numRuns: 400 },
     );
+    // The generators reach what the property is about: both caps filled and enforced in many runs.
+    expect(reached.dailyCap / reached.runs).toBeGreaterThan(0.25);
+    expect(reached.weeklyCap / reached.runs).toBeGreaterThan(0.2);
   });
 
   it('sends a deferred contact at the opening of the next window', () => {

@@ -5,7 +5,8 @@ import { allocatePayment, unpaidInstallments } from '#shared/lending/allocation.
 import { aprCapBps, penaltyAprBps } from '#shared/lending/apr.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
-import { accruePenalty } from '#shared/lending/penalty.ts';
+import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import { accrueLoanPenalty, accruePenalty } from '#shared/lending/penalty.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { InstallmentState } from '#shared/lending/types.ts';
 
@@ -87,31 +88,64 @@ describe('rate cap', () => {
     expect(() => aprCapBps('2020-01-01', lpr)).toThrow(/no LPR/);
   });
 
+  it('sets penalty APR to half the contract APR where the cap leaves room, else to the headroom', () => {
+    // [contract APR, cap, penalty]: half of 10 % is 5 % (room for 14 %); half of 18 % would be 9 %, the
+    // cap leaves 6 %; at 16 % both are 8 %; a contract at or over the cap leaves no penalty at all.
+    const table: [number, number, number][] = [
+      [1000, 2400, 500],
+      [1001, 2400, 500],
+      [1600, 2400, 800],
+      [1800, 2400, 600],
+      [600, 1200, 300],
+      [900, 1200, 300],
+      [2400, 2400, 0],
+      [1300, 1200, 0],
+      [0, 2400, 0],
+    ];
+    for (const [apr, cap, penalty] of table)
+      expect(penaltyAprBps(apr, cap, rules), `${apr} under ${cap}`).toBe(penalty);
+  });
+
   it('keeps contract plus penalty APR within the cap for any contract rate under it', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2400 }), fc.constantFrom(1200, 2400), (apr, cap) => {
         fc.pre(apr <= cap);
         const penalty = penaltyAprBps(apr, cap, rules);
         expect(penalty).toBeGreaterThanOrEqual(0);
+        expect(penalty).toBeLessThanOrEqual(apr / 2);
         expect(apr + penalty).toBeLessThanOrEqual(cap);
       }),
     );
   });
 
-  it('never accrues penalty above the penalty rate on unpaid principal, whatever the days', () => {
+  it('accrues simple daily penalty on unpaid principal from the day after grace, whatever the days and rate', () => {
+    // ¥36,500 unpaid at k bps a year is exactly k fen a day on actual/365: no rounding to hide behind.
+    const inst: InstallmentState = {
+      installmentNo: 1,
+      dueDate: firstDue,
+      principalDue: 3_650_000,
+      interestDue: 0,
+      feeDue: 0,
+      amountDue: 3_650_000,
+      principalPaid: 0,
+      interestPaid: 0,
+      feePaid: 0,
+      penaltyAccrued: 0,
+      penaltyPaid: 0,
+      penaltyAccruedThrough: null,
+    };
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 2400 }), (days, apr) => {
-        const penaltyBps = penaltyAprBps(apr, 2400, rules);
-        const inst = loan()[0] as InstallmentState;
-        const today = addDays(inst.dueDate, days);
-        const accrued = accruePenalty(inst, today, penaltyBps, rules);
-        const penaltyDays = Math.max(0, days - rules.delinquency.graceDays);
-        // Bound: principal × rate × days / 365, rounded half up once.
-        const bound = Math.round((inst.principalDue * penaltyBps * penaltyDays) / (10_000 * 365)) + 1;
-        expect(accrued.penaltyAccrued).toBeLessThanOrEqual(bound);
-        expect(accrued.penaltyAccrued).toBeGreaterThanOrEqual(0);
+      fc.property(fc.integer({ min: -5, max: 400 }), fc.integer({ min: 0, max: 2400 }), (days, bps) => {
+        const accrued = accruePenalty(inst, addDays(firstDue, days), bps, rules).penaltyAccrued;
+        expect(accrued).toBe(bps * Math.max(0, days - 3));
       }),
     );
+    // Half the principal paid: half the penalty.
+    const halfPaid = { ...inst, principalPaid: 1_825_000 };
+    expect(accruePenalty(halfPaid, addDays(firstDue, 13), 800, rules).penaltyAccrued).toBe(4_000);
+    // All of it paid: nothing accrues, and the record is left as it is.
+    const paid = { ...inst, principalPaid: 3_650_000 };
+    expect(accruePenalty(paid, addDays(firstDue, 13), 800, rules)).toBe(paid);
   });
 });
 
@@ -139,8 +173,52 @@ describe('penalty accrual', () => {
     expect(Math.abs(stepped.penaltyAccrued - once.penaltyAccrued)).toBeLessThanOrEqual(1);
   });
 
-  it('skips the days a hardship plan pauses', () => {
+  it('skips the days a hardship plan pauses, and only those', () => {
+    // 98 515 fen at 6 %: 16.19 fen a day.
     const paused = accruePenalty(inst, addDays(firstDue, 20), bps, rules, addDays(firstDue, 20));
     expect(paused.penaltyAccrued).toBe(0);
+    expect(paused.penaltyAccruedThrough).toBe(addDays(firstDue, 20));
+    // Paused through day 10: days 11–20 accrue, 10 days = 161.93 → 162.
+    expect(accruePenalty(inst, addDays(firstDue, 20), bps, rules, addDays(firstDue, 10)).penaltyAccrued).toBe(
+      162,
+    );
+    // A pause that ended before penalty began changes nothing: days 4–20, 17 days = 275.28 → 275.
+    const unpaused = accruePenalty(inst, addDays(firstDue, 20), bps, rules).penaltyAccrued;
+    expect(unpaused).toBe(275);
+    expect(accruePenalty(inst, addDays(firstDue, 20), bps, rules, addDays(firstDue, 2)).penaltyAccrued).toBe(
+      unpaused,
+    );
+    // Days accrued before the pause stay accrued: days 4–8 (5 days = 80.96 → 81), paused 9–15, then 16–20.
+    const before = accruePenalty(inst, addDays(firstDue, 8), bps, rules);
+    expect(before.penaltyAccrued).toBe(81);
+    const after = accruePenalty(before, addDays(firstDue, 20), bps, rules, addDays(firstDue, 15));
+    expect(after.penaltyAccrued).toBe(81 + 81);
+  });
+
+  it('resumes penalty the day after a granted plan ends, through the loan-level accrual', () => {
+    const plan: HardshipPlan = {
+      planId: 'h1',
+      status: 'granted',
+      reason: 'illness',
+      deferralDays: 7,
+      requestedAt: '2027-06-16T02:00:00Z',
+      startsOn: addDays(firstDue, 9),
+      endsOn: addDays(firstDue, 15),
+      referralReasons: [],
+    };
+    const terms = { aprBps: 1800, disbursedOn: '2027-05-10', hardshipPlans: [plan] };
+    const accrued = (today: string, plans = [plan]) =>
+      (accrueLoanPenalty({ ...terms, hardshipPlans: plans }, loan(), today, rules)[0] as InstallmentState)
+        .penaltyAccrued;
+    // Through day 8 the plan has not begun: 5 days accrue.
+    const beforePlan = accrueLoanPenalty(terms, loan(), addDays(firstDue, 8), rules);
+    expect(beforePlan[0]?.penaltyAccrued).toBe(81);
+    // During the plan nothing more accrues; from day 16 it resumes.
+    const during = accrueLoanPenalty(terms, beforePlan, addDays(firstDue, 15), rules);
+    expect(during[0]?.penaltyAccrued).toBe(81);
+    const resumed = accrueLoanPenalty(terms, during, addDays(firstDue, 20), rules);
+    expect(resumed[0]?.penaltyAccrued).toBe(81 + 81);
+    // A referred plan pauses nothing.
+    expect(accrued(addDays(firstDue, 20), [{ ...plan, status: 'referred' }])).toBe(275);
   });
 });

@@ -27,17 +27,62 @@ describe('redactPersonalData', () => {
     );
   });
 
+  it('masks an ID number or mobile number whatever touches it', () => {
+    expect(redactPersonalData('ID310104199307122358号')).toBe('ID[id-number]号');
+    expect(redactPersonalData('身份证号310104199307122358，')).toBe('身份证号[id-number]，');
+    expect(redactPersonalData('idNumber=11010519491231002Xok')).toBe('idNumber=[id-number]ok');
+    expect(redactPersonalData('tel13912345678号')).toBe('tel139****5678号');
+    // A longer run of digits is not an ID number.
+    expect(redactPersonalData('ref 1310104199307122358')).toBe('ref 1310104199307122358');
+  });
+
   it('leaves no valid ID number or mobile number in any text', () => {
     const idNumber = fc
       .tuple(fc.integer({ min: 110000, max: 659999 }), fc.integer({ min: 0, max: 99_999_999_999 }))
       .map(([region, rest]) => withCheckChar(`${region}${String(rest).padStart(11, '0')}`));
     const mobile = fc.integer({ min: 3_000_000_000, max: 9_999_999_999 }).map((n) => `1${n}`);
+    // What may touch a number: letters, CJK, punctuation, never a digit (that would make it part of a
+    // longer number, which is no ID). At least one character, so the ID and the phone stay apart.
+    const glue = fc.string({
+      unit: fc.constantFrom(
+        ' ',
+        'I',
+        'D',
+        'x',
+        'X',
+        'a',
+        '号',
+        '码',
+        ':',
+        '：',
+        '=',
+        '"',
+        ',',
+        '，',
+        '-',
+        '_',
+        '(',
+        '\n',
+      ),
+      minLength: 1,
+      maxLength: 3,
+    });
     fc.assert(
-      fc.property(fc.string(), idNumber, mobile, fc.string(), (before, id, phone, after) => {
-        const out = redactPersonalData(`${before} ${id} ${phone} +86${phone} ${after}`);
-        expect(out).not.toContain(id);
-        expect(out).not.toContain(phone);
-      }),
+      fc.property(
+        fc.string(),
+        glue,
+        idNumber,
+        glue,
+        mobile,
+        glue,
+        fc.string(),
+        (before, g1, id, g2, phone, g3, after) => {
+          const out = redactPersonalData(`${before}${g1}${id}${g2}${phone}${g3}+86${phone}${g1}${after}`);
+          expect(out).not.toContain(id);
+          expect(out).not.toContain(phone);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -468,3 +468,14 @@ describe('applicationIdFor', () => {
     );
   });
 });
+
+describe('the age behind the AGE gate', () => {
+  // The fixture applicant was born on 1993-07-12: 18 from 00:00 on 2011-07-12 in Shanghai, 66 from 2059-07-12.
+  it('turns 18 at midnight of the birthday in the lender’s time zone, and 66 likewise', () => {
+    const at = (iso: string) => codes(facts({ now: new Date(iso) }));
+    expect(at('2011-07-11T15:59:00Z')[0]).toBe('AGE'); // 23:59 on the 11th in Shanghai: 17
+    expect(at('2011-07-11T16:00:00Z')).not.toContain('AGE'); // 00:00 on the 12th: 18
+    expect(at('2059-07-11T15:59:00Z')).not.toContain('AGE'); // 65
+    expect(at('2059-07-11T16:00:00Z')[0]).toBe('AGE'); // 66
+  });
+});
