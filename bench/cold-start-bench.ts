@@ -22,6 +22,7 @@ const LOAD_ENV = {
   EVENT_BUS_NAME: 'duebell',
   PARTNERS: '[]',
   CONTACT_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/contacts',
+  SLICE_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/sweep-slices',
   AGENT_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/agent-tasks',
   LEGAL_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/legal-tasks',
   STATE_MACHINE_ARN: 'arn:aws:states:ap-east-1:000000000000:stateMachine:duebell-escalation',
