@@ -53,6 +53,10 @@ describe('reminders under a hardship plan', () => {
     }
     expect((await standingToday(h, identityHash)).overdueLoanIds).toEqual([]);
     expect(await sweep(h, '2027-06-27')).toEqual(['D-3 sms 2027-06-30']);
+    // Every day is swept (a skipped day would be caught up by the next sweep).
+    expect(await sweep(h, '2027-06-28')).toEqual([]);
+    expect(await sweep(h, '2027-06-29')).toEqual(['D-1 sms 2027-06-30']);
+    expect((await sweep(h, '2027-06-30')).sort()).toEqual(['D0 email 2027-06-30', 'D0 sms 2027-06-30']);
     // And after the new date passes unpaid, the overdue stages run from it.
     expect(await sweep(h, '2027-07-01')).toEqual(['D+1 sms 2027-06-30']);
     expect((await standingToday(h, identityHash)).overdueLoanIds).toEqual(['L1']);
