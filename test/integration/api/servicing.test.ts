@@ -328,7 +328,7 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
   });
 
   it('changes every consent flag', async () => {
-    await approvedApplication();
+    await approvedApplication(application);
     const flags = ['contactBySms', 'contactByEmail', 'shareWithCollectionAgencies', 'sensitiveData'] as const;
     for (const value of [false, true]) {
       const consents = Object.fromEntries(flags.map((f) => [f, value]));
@@ -342,7 +342,7 @@ describe('PUT /v1/borrowers/{borrowerId}/contact-preferences', () => {
   });
 
   it('refuses preferences without a consent flag with 400 naming it, and changes nothing', async () => {
-    await approvedApplication();
+    await approvedApplication(application);
     const before = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
     const { contactByEmail: _omit, ...consents } = prefs.consents;
     const res = await api.request('PUT', '/v1/borrowers/alpha-user-42/contact-preferences', {
