@@ -70,7 +70,7 @@ export class OutboxStream {
         this.iterators.set(shardId, out.ShardIterator);
       }
       for (let iterator = this.iterators.get(shardId); iterator; ) {
-        const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH }));
+        const out = await this.getRecords(shardId, iterator);
         const records = (out.Records ?? []) as unknown as DynamoDBRecord[];
         if (records.length === 0) {
           // An open shard with nothing new: keep the iterator for the next drain.
@@ -97,6 +97,27 @@ export class OutboxStream {
       }
     }
     return delivered;
+  }
+
+  /**
+   * GetRecords; an iterator DynamoDB Local no longer honours (its records trimmed or the iterator
+   * expired between drains) is replaced by one from the oldest record still there, as Lambda's poller does.
+   */
+  private async getRecords(shardId: string, iterator: string) {
+    try {
+      return await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH }));
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw err;
+      const fresh = await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      return this.streams.send(new GetRecordsCommand({ ShardIterator: fresh.ShardIterator, Limit: BATCH }));
+    }
   }
 
   close(): void {

@@ -93,233 +93,240 @@ const prefs = {
 };
 const oversized = JSON.stringify({ pad: 'x'.repeat(200 * 1024) });
 
-describe('the OpenAPI document', () => {
-  it('is served as generated from the zod schemas', async () => {
-    const res = await api.request('GET', '/v1/openapi.json');
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
-  });
-
-  it('marks the body of every route that refuses a request without one as required', async () => {
-    const doc = openApiDocument();
-    const withBodies = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-      (['post', 'put'] as const).flatMap((method) => {
-        const op = item[method];
-        return op ? [{ method: method.toUpperCase(), path, op }] : [];
-      }),
-    );
-    expect(withBodies).toHaveLength(5);
-    for (const { method, path, op } of withBodies) {
-      const concrete = path.replace(/\{\w+\}/g, 'some-id');
-      const res = await api.request(method, concrete, { headers: { 'content-type': 'text/plain' } });
-      expect(res.status, `${method} ${path} without a body`).toBe(415);
-      const body = op.requestBody;
-      expect(body && 'required' in body && body.required, `${method} ${path} requestBody.required`).toBe(
-        true,
-      );
-    }
-  });
-});
-
-describe('a partner journey, every answer as documented', () => {
-  let applicationId = '';
-  let loanId = '';
-  let borrowerId = '';
-
-  it('scores, replays the score, and refuses the key with another body', async () => {
-    const body = person();
-    borrowerId = body.borrowerId;
-    const headers = { 'idempotency-key': 'journey-score' };
-    const scored = expectStatus(await api.request('POST', '/v1/applications', { body, headers }), 201);
-    applicationId = scored.body.applicationId;
-    expect(scored.body.decision).toBe('approve');
-    const replay = expectStatus(await api.request('POST', '/v1/applications', { body, headers }), 201);
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const other = { ...body, request: { ...body.request, amount: 500_000 } };
-    expectStatus(await api.request('POST', '/v1/applications', { body: other, headers }), 409);
-    const stranger = { ...person(), borrowerId };
-    expectStatus(
-      await api.request('POST', '/v1/applications', { body: stranger }),
-      409,
-      'borrower_identity_mismatch',
-    );
-  });
-
-  it('reads the decision; another partner, and a bad id, do not', async () => {
-    expectStatus(await api.request('GET', `/v1/applications/${applicationId}`), 200);
-    expectStatus(
-      await api.request('GET', `/v1/applications/${applicationId}`, { apiKey: PARTNER_B.apiKey }),
-      404,
-    );
-    expectStatus(await api.request('GET', '/v1/applications/bad%20id'), 400);
-  });
-
-  it('books the loan once, and refuses unknown, declined and twice-booked applications', async () => {
-    const headers = { 'idempotency-key': 'journey-book' };
-    const booked = expectStatus(
-      await api.request('POST', '/v1/loans', { body: { applicationId }, headers }),
-      201,
-    );
-    loanId = booked.body.loanId;
-    const replay = expectStatus(
-      await api.request('POST', '/v1/loans', { body: { applicationId }, headers }),
-      201,
-    );
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    expectStatus(
-      await api.request('POST', '/v1/loans', { body: { applicationId } }),
-      409,
-      'application_already_booked',
-    );
-    expectStatus(await api.request('POST', '/v1/loans', { body: { applicationId: 'app_none' } }), 404);
-    expectStatus(
-      await api.request('POST', '/v1/loans', { body: { applicationId }, apiKey: PARTNER_B.apiKey }),
-      404,
-    );
-    const declined = await api.request('POST', '/v1/applications', {
-      body: { ...person(), bureau: { ...application.bureau, inquiriesLast90Days: 9 } },
+// One journey through the API, then what it saw: its steps build on each other, so they keep their order
+// (vitest shuffles everything else).
+describe('the partner contract', { shuffle: false }, () => {
+  describe('the OpenAPI document', () => {
+    it('is served as generated from the zod schemas', async () => {
+      const res = await api.request('GET', '/v1/openapi.json');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
     });
-    expect(declined.body.decision).toBe('decline');
-    expectStatus(
-      await api.request('POST', '/v1/loans', { body: { applicationId: declined.body.applicationId } }),
-      422,
-      'application_not_approved',
-    );
-    expectStatus(await api.request('POST', '/v1/loans', { body: {} }), 400);
+
+    it('marks the body of every route that refuses a request without one as required', async () => {
+      const doc = openApiDocument();
+      const withBodies = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+        (['post', 'put'] as const).flatMap((method) => {
+          const op = item[method];
+          return op ? [{ method: method.toUpperCase(), path, op }] : [];
+        }),
+      );
+      expect(withBodies).toHaveLength(5);
+      for (const { method, path, op } of withBodies) {
+        const concrete = path.replace(/\{\w+\}/g, 'some-id');
+        const res = await api.request(method, concrete, { headers: { 'content-type': 'text/plain' } });
+        expect(res.status, `${method} ${path} without a body`).toBe(415);
+        const body = op.requestBody;
+        expect(body && 'required' in body && body.required, `${method} ${path} requestBody.required`).toBe(
+          true,
+        );
+      }
+    });
   });
 
-  it('reads the loan; another partner and a bad id do not', async () => {
-    const loan = expectStatus(await api.request('GET', `/v1/loans/${loanId}`), 200);
-    expect(loan.body.installments).toHaveLength(6);
-    expectStatus(await api.request('GET', `/v1/loans/${loanId}`, { apiKey: PARTNER_B.apiKey }), 404);
-    expectStatus(await api.request('GET', '/v1/loans/bad%20id'), 400);
+  describe('a partner journey, every answer as documented', () => {
+    let applicationId = '';
+    let loanId = '';
+    let borrowerId = '';
+
+    it('scores, replays the score, and refuses the key with another body', async () => {
+      const body = person();
+      borrowerId = body.borrowerId;
+      const headers = { 'idempotency-key': 'journey-score' };
+      const scored = expectStatus(await api.request('POST', '/v1/applications', { body, headers }), 201);
+      applicationId = scored.body.applicationId;
+      expect(scored.body.decision).toBe('approve');
+      const replay = expectStatus(await api.request('POST', '/v1/applications', { body, headers }), 201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      const other = { ...body, request: { ...body.request, amount: 500_000 } };
+      expectStatus(await api.request('POST', '/v1/applications', { body: other, headers }), 409);
+      const stranger = { ...person(), borrowerId };
+      expectStatus(
+        await api.request('POST', '/v1/applications', { body: stranger }),
+        409,
+        'borrower_identity_mismatch',
+      );
+    });
+
+    it('reads the decision; another partner, and a bad id, do not', async () => {
+      expectStatus(await api.request('GET', `/v1/applications/${applicationId}`), 200);
+      expectStatus(
+        await api.request('GET', `/v1/applications/${applicationId}`, { apiKey: PARTNER_B.apiKey }),
+        404,
+      );
+      expectStatus(await api.request('GET', '/v1/applications/bad%20id'), 400);
+    });
+
+    it('books the loan once, and refuses unknown, declined and twice-booked applications', async () => {
+      const headers = { 'idempotency-key': 'journey-book' };
+      const booked = expectStatus(
+        await api.request('POST', '/v1/loans', { body: { applicationId }, headers }),
+        201,
+      );
+      loanId = booked.body.loanId;
+      const replay = expectStatus(
+        await api.request('POST', '/v1/loans', { body: { applicationId }, headers }),
+        201,
+      );
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expectStatus(
+        await api.request('POST', '/v1/loans', { body: { applicationId } }),
+        409,
+        'application_already_booked',
+      );
+      expectStatus(await api.request('POST', '/v1/loans', { body: { applicationId: 'app_none' } }), 404);
+      expectStatus(
+        await api.request('POST', '/v1/loans', { body: { applicationId }, apiKey: PARTNER_B.apiKey }),
+        404,
+      );
+      const declined = await api.request('POST', '/v1/applications', {
+        body: { ...person(), bureau: { ...application.bureau, inquiriesLast90Days: 9 } },
+      });
+      expect(declined.body.decision).toBe('decline');
+      expectStatus(
+        await api.request('POST', '/v1/loans', { body: { applicationId: declined.body.applicationId } }),
+        422,
+        'application_not_approved',
+      );
+      expectStatus(await api.request('POST', '/v1/loans', { body: {} }), 400);
+    });
+
+    it('reads the loan; another partner and a bad id do not', async () => {
+      const loan = expectStatus(await api.request('GET', `/v1/loans/${loanId}`), 200);
+      expect(loan.body.installments).toHaveLength(6);
+      expectStatus(await api.request('GET', `/v1/loans/${loanId}`, { apiKey: PARTNER_B.apiKey }), 404);
+      expectStatus(await api.request('GET', '/v1/loans/bad%20id'), 400);
+    });
+
+    it('pays, replays the payment both ways, and refuses the paymentId with another amount', async () => {
+      api.clock.set(new Date('2027-08-01T04:00:00.000Z'));
+      const path = `/v1/loans/${loanId}/payments`;
+      const pay = { paymentId: 'journey-p1', amount: 100_000, paidAt: '2027-08-01T12:00:00+08:00' };
+      const headers = { 'idempotency-key': 'journey-pay' };
+      expectStatus(await api.request('POST', path, { body: pay, headers }), 201);
+      const keyed = expectStatus(await api.request('POST', path, { body: pay, headers }), 201);
+      expect(keyed.headers.get('idempotent-replayed')).toBe('true');
+      expectStatus(await api.request('POST', path, { body: pay }), 200);
+      expectStatus(
+        await api.request('POST', path, { body: { ...pay, amount: 100_001 } }),
+        409,
+        'payment_id_reused',
+      );
+      expectStatus(await api.request('POST', path, { body: pay, apiKey: PARTNER_B.apiKey }), 404);
+      expectStatus(await api.request('POST', '/v1/loans/loan_none/payments', { body: pay }), 404);
+      expectStatus(await api.request('POST', path, { body: { ...pay, amount: 0 } }), 400);
+    });
+
+    it('asks for hardship: granted, referred, over the limit, and not on another partner’s loan', async () => {
+      const path = `/v1/loans/${loanId}/hardship`;
+      expectStatus(await api.request('POST', path, { body: { reason: 'illness', deferralDays: 31 } }), 422);
+      expectStatus(
+        await api.request('POST', path, {
+          body: { reason: 'illness', deferralDays: 10 },
+          apiKey: PARTNER_B.apiKey,
+        }),
+        404,
+      );
+      const granted = expectStatus(
+        await api.request('POST', path, {
+          body: { reason: 'illness', deferralDays: 10 },
+          headers: { 'idempotency-key': 'journey-hardship' },
+        }),
+        201,
+      );
+      expect(granted.body.status).toBe('granted');
+      const replay = expectStatus(
+        await api.request('POST', path, {
+          body: { reason: 'illness', deferralDays: 10 },
+          headers: { 'idempotency-key': 'journey-hardship' },
+        }),
+        201,
+      );
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expectStatus(
+        await api.request('POST', path, {
+          body: { reason: 'illness', deferralDays: 11 },
+          headers: { 'idempotency-key': 'journey-hardship' },
+        }),
+        409,
+        'idempotency_key_reused',
+      );
+      const referred = expectStatus(
+        await api.request('POST', path, { body: { reason: 'other', deferralDays: 10 } }),
+        202,
+      );
+      expect(referred.body.status).toBe('referred');
+      const view = expectStatus(await api.request('GET', `/v1/loans/${loanId}`), 200);
+      expect(view.body.hardshipPlan).not.toBeNull();
+    });
+
+    it('stores contact preferences; unknown and another partner’s borrowers answer 404', async () => {
+      const path = `/v1/borrowers/${borrowerId}/contact-preferences`;
+      const stored = expectStatus(await api.request('PUT', path, { body: prefs }), 200);
+      expect(stored.body).toEqual({ borrowerId, ...prefs });
+      expectStatus(await api.request('PUT', path, { body: prefs, apiKey: PARTNER_B.apiKey }), 404);
+      expectStatus(
+        await api.request('PUT', '/v1/borrowers/nobody/contact-preferences', { body: prefs }),
+        404,
+      );
+      expectStatus(await api.request('PUT', path, { body: { ...prefs, timezone: 'Mars/Olympus' } }), 400);
+    });
+
+    it('answers 401 without a key and 413 over the body limit, on every route', async () => {
+      const routes: [string, string][] = [
+        ['POST', '/v1/applications'],
+        ['GET', `/v1/applications/${applicationId}`],
+        ['POST', '/v1/loans'],
+        ['GET', `/v1/loans/${loanId}`],
+        ['POST', `/v1/loans/${loanId}/payments`],
+        ['POST', `/v1/loans/${loanId}/hardship`],
+        ['PUT', `/v1/borrowers/${borrowerId}/contact-preferences`],
+        ['GET', '/v1/openapi.json'],
+      ];
+      for (const [method, path] of routes) {
+        expectStatus(await api.request(method, path, { apiKey: null }), 401, 'unauthorized');
+        const tooLarge =
+          method === 'GET'
+            ? await rawRequest(method, path, oversized)
+            : await api.request(method, path, { rawBody: oversized });
+        expectStatus(tooLarge, 413, 'payload_too_large');
+      }
+    });
   });
 
-  it('pays, replays the payment both ways, and refuses the paymentId with another amount', async () => {
-    api.clock.set(new Date('2027-08-01T04:00:00.000Z'));
-    const path = `/v1/loans/${loanId}/payments`;
-    const pay = { paymentId: 'journey-p1', amount: 100_000, paidAt: '2027-08-01T12:00:00+08:00' };
-    const headers = { 'idempotency-key': 'journey-pay' };
-    expectStatus(await api.request('POST', path, { body: pay, headers }), 201);
-    const keyed = expectStatus(await api.request('POST', path, { body: pay, headers }), 201);
-    expect(keyed.headers.get('idempotent-replayed')).toBe('true');
-    expectStatus(await api.request('POST', path, { body: pay }), 200);
-    expectStatus(
-      await api.request('POST', path, { body: { ...pay, amount: 100_001 } }),
-      409,
-      'payment_id_reused',
-    );
-    expectStatus(await api.request('POST', path, { body: pay, apiKey: PARTNER_B.apiKey }), 404);
-    expectStatus(await api.request('POST', '/v1/loans/loan_none/payments', { body: pay }), 404);
-    expectStatus(await api.request('POST', path, { body: { ...pay, amount: 0 } }), 400);
+  describe('the generated malformed requests, every answer as documented', () => {
+    it('answers malformed applications as the document says', async () => {
+      await fc.assert(
+        fc.asyncProperty(malformedApplication, async ({ options }) => {
+          const res = await api.request('POST', '/v1/applications', options);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        }),
+        { numRuns: 400, seed: 17 },
+      );
+    });
+
+    it('answers malformed loan, payment, hardship and preference requests as the document says', async () => {
+      await fc.assert(
+        fc.asyncProperty(malformedOtherWrite, async ({ route, options }) => {
+          const res = await api.request(route.method, route.path, options);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        }),
+        { numRuns: 400, seed: 17 },
+      );
+    });
   });
 
-  it('asks for hardship: granted, referred, over the limit, and not on another partner’s loan', async () => {
-    const path = `/v1/loans/${loanId}/hardship`;
-    expectStatus(await api.request('POST', path, { body: { reason: 'illness', deferralDays: 31 } }), 422);
-    expectStatus(
-      await api.request('POST', path, {
-        body: { reason: 'illness', deferralDays: 10 },
-        apiKey: PARTNER_B.apiKey,
-      }),
-      404,
-    );
-    const granted = expectStatus(
-      await api.request('POST', path, {
-        body: { reason: 'illness', deferralDays: 10 },
-        headers: { 'idempotency-key': 'journey-hardship' },
-      }),
-      201,
-    );
-    expect(granted.body.status).toBe('granted');
-    const replay = expectStatus(
-      await api.request('POST', path, {
-        body: { reason: 'illness', deferralDays: 10 },
-        headers: { 'idempotency-key': 'journey-hardship' },
-      }),
-      201,
-    );
-    expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    expectStatus(
-      await api.request('POST', path, {
-        body: { reason: 'illness', deferralDays: 11 },
-        headers: { 'idempotency-key': 'journey-hardship' },
-      }),
-      409,
-      'idempotency_key_reused',
-    );
-    const referred = expectStatus(
-      await api.request('POST', path, { body: { reason: 'other', deferralDays: 10 } }),
-      202,
-    );
-    expect(referred.body.status).toBe('referred');
-    const view = expectStatus(await api.request('GET', `/v1/loans/${loanId}`), 200);
-    expect(view.body.hardshipPlan).not.toBeNull();
-  });
-
-  it('stores contact preferences; unknown and another partner’s borrowers answer 404', async () => {
-    const path = `/v1/borrowers/${borrowerId}/contact-preferences`;
-    const stored = expectStatus(await api.request('PUT', path, { body: prefs }), 200);
-    expect(stored.body).toEqual({ borrowerId, ...prefs });
-    expectStatus(await api.request('PUT', path, { body: prefs, apiKey: PARTNER_B.apiKey }), 404);
-    expectStatus(await api.request('PUT', '/v1/borrowers/nobody/contact-preferences', { body: prefs }), 404);
-    expectStatus(await api.request('PUT', path, { body: { ...prefs, timezone: 'Mars/Olympus' } }), 400);
-  });
-
-  it('answers 401 without a key and 413 over the body limit, on every route', async () => {
-    const routes: [string, string][] = [
-      ['POST', '/v1/applications'],
-      ['GET', `/v1/applications/${applicationId}`],
-      ['POST', '/v1/loans'],
-      ['GET', `/v1/loans/${loanId}`],
-      ['POST', `/v1/loans/${loanId}/payments`],
-      ['POST', `/v1/loans/${loanId}/hardship`],
-      ['PUT', `/v1/borrowers/${borrowerId}/contact-preferences`],
-      ['GET', '/v1/openapi.json'],
-    ];
-    for (const [method, path] of routes) {
-      expectStatus(await api.request(method, path, { apiKey: null }), 401, 'unauthorized');
-      const tooLarge =
-        method === 'GET'
-          ? await rawRequest(method, path, oversized)
-          : await api.request(method, path, { rawBody: oversized });
-      expectStatus(tooLarge, 413, 'payload_too_large');
-    }
-  });
-});
-
-describe('the generated malformed requests, every answer as documented', () => {
-  it('answers malformed applications as the document says', async () => {
-    await fc.assert(
-      fc.asyncProperty(malformedApplication, async ({ options }) => {
-        const res = await api.request('POST', '/v1/applications', options);
-        expect(res.status).toBeGreaterThanOrEqual(400);
-        expect(res.status).toBeLessThan(500);
-      }),
-      { numRuns: 400, seed: 17 },
-    );
-  });
-
-  it('answers malformed loan, payment, hardship and preference requests as the document says', async () => {
-    await fc.assert(
-      fc.asyncProperty(malformedOtherWrite, async ({ route, options }) => {
-        const res = await api.request(route.method, route.path, options);
-        expect(res.status).toBeGreaterThanOrEqual(400);
-        expect(res.status).toBeLessThan(500);
-      }),
-      { numRuns: 400, seed: 17 },
-    );
-  });
-});
-
-describe('coverage', () => {
-  it('saw every status the document names, but the throttle (429) and a failure on our side (500)', () => {
-    const unseen = api.contract
-      .documented()
-      .filter((entry) => !api.contract.seen.has(entry))
-      .filter((entry) => !/ (429|500)$/.test(entry));
-    expect(unseen).toEqual([]);
-    const fiveHundreds = [...api.contract.seen.keys()].filter((entry) => / 5\d\d$/.test(entry));
-    expect(fiveHundreds).toEqual([]);
+  describe('coverage', () => {
+    it('saw every status the document names, but the throttle (429) and a failure on our side (500)', () => {
+      const unseen = api.contract
+        .documented()
+        .filter((entry) => !api.contract.seen.has(entry))
+        .filter((entry) => !/ (429|500)$/.test(entry));
+      expect(unseen).toEqual([]);
+      const fiveHundreds = [...api.contract.seen.keys()].filter((entry) => / 5\d\d$/.test(entry));
+      expect(fiveHundreds).toEqual([]);
+    });
   });
 });

@@ -45,7 +45,7 @@ beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'sim-escalation-'));
   // Two tables in one DynamoDB Local; the runs share nothing else.
   [clean, faulty] = await Promise.all([simulate('', 1, outDir), simulate('sns=0.2,crash=0.05,dup=0.1', 7)]);
-}, 600_000);
+}, 1_200_000);
 
 // ---- reading the run ----
 
