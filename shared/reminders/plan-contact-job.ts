@@ -92,9 +92,16 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
     return [{ key, amount: outstanding(inst).total, dueDate: inst.dueDate }];
   });
   if (items.length === 0) return { kind: 'nothing' };
-  // A pre-due reminder is for its day: delivered after it (a missed sweep caught up, a long delay), it
-  // is recorded as suppressed rather than sent late, and never silently dropped.
-  if (job.episode === undefined && job.offsetDays <= 0 && today > job.businessDate)
+  // A pre-due reminder is for its day: delivered once that day is over for the lender and the borrower
+  // alike (a missed sweep caught up, a long delay), it is recorded as suppressed rather than sent late,
+  // and never silently dropped. (A borrower west of the lender may still be on that day.)
+  const borrowersDay = toZoned(now, borrower.preferences.timezone).date;
+  if (
+    job.episode === undefined &&
+    job.offsetDays <= 0 &&
+    today > job.businessDate &&
+    borrowersDay > job.businessDate
+  )
     return { kind: 'suppress', borrower, items, reason: 'missed_window' };
 
   const address = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;

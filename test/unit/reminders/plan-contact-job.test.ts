@@ -295,12 +295,22 @@ describe('planContactJob: what drops out', () => {
     });
 
     it('keeps an older unpaid installment from covering a stage before the due date', () => {
-      const dMinus1 = job({ stage: 'D-1', offsetDays: -1, items: [item('L1', 2, '2027-07-10')] });
+      const dMinus1 = job({
+        businessDate: '2027-07-09',
+        stage: 'D-1',
+        offsetDays: -1,
+        items: [item('L1', 2, '2027-07-10')],
+      });
       expect(plan(dMinus1, context(), nineAm('2027-07-09')).kind).toBe('send');
     });
 
     it('keeps an older unpaid installment from covering the due-date stage (D0)', () => {
-      const d0 = job({ stage: 'D0', offsetDays: 0, items: [item('L1', 2, '2027-07-10')] });
+      const d0 = job({
+        businessDate: '2027-07-10',
+        stage: 'D0',
+        offsetDays: 0,
+        items: [item('L1', 2, '2027-07-10')],
+      });
       expect(plan(d0, context(), nineAm('2027-07-10')).kind).toBe('send');
     });
   });
@@ -309,7 +319,7 @@ describe('planContactJob: what drops out', () => {
 describe('planContactJob: contact rules', () => {
   it('suppresses an email job with no_address when the borrower has no email', () => {
     const p = plan(
-      job({ channel: 'email', stage: 'D0', offsetDays: 0 }),
+      job({ businessDate: '2027-06-10', channel: 'email', stage: 'D0', offsetDays: 0 }),
       context({ borrower: borrower({ emailEncrypted: undefined }) }),
       nineAm('2027-06-10'),
     );
@@ -396,6 +406,15 @@ describe('planContactJob: contact rules', () => {
     const b = borrower({}, { timezone: 'America/New_York' });
     const p = plan(job(), context({ borrower: b }), new Date('2027-06-09T11:59:00.000Z'));
     expect(p.kind === 'defer' && p.until.toISOString()).toBe('2027-06-09T12:00:00.000Z');
+  });
+
+  it('suppresses a pre-due reminder delivered after its day, in the lender’s zone and the borrower’s, with missed_window', () => {
+    const late = plan(job(), context(), nineAm('2027-06-10'));
+    expect(late.kind === 'suppress' && late.reason).toBe('missed_window');
+    expect(loansOf(late)).toEqual(['L1']);
+    // 20:59 on the 9th in New York is the 10th in Shanghai: still the borrower's day, so it goes out.
+    const b = borrower({}, { timezone: 'America/New_York' });
+    expect(plan(job(), context({ borrower: b }), new Date('2027-06-10T00:59:00.000Z')).kind).toBe('send');
   });
 
   it("sends at 08:00 and at 20:59 in the borrower's zone", () => {

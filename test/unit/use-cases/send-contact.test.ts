@@ -105,7 +105,7 @@ describe('processContactJobs', () => {
       const sendSms = vi.spyOn(h.sender, 'sendSms');
       await processContactJobs(h, h.queue.jobs);
       expect(claimAll).toHaveBeenCalledTimes(1);
-      expect(claimAll.mock.calls[0]?.[0].map((j) => j.keys.map((k) => k.loanId))).toEqual([
+      expect(claimAll.mock.calls[0]?.[0].map((j) => j.keys.map((k) => k.loanId)).sort()).toEqual([
         ['La', 'Lb'],
         ['Lc'],
       ]);
@@ -159,11 +159,11 @@ describe('processContactJobs', () => {
   describe('a carrier failure', () => {
     it('marks the claim failed and throws from processContactJob', async () => {
       const { h, jobs } = await swept(DUE);
-      h.sender.failNext(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-      await expect(processContactJob(h, jobOf(jobs, 'sms'))).rejects.toThrow('Rate exceeded');
+      h.sender.failNext(Object.assign(new Error('carrier error'), { name: 'InternalErrorException' }));
+      await expect(processContactJob(h, jobOf(jobs, 'sms'))).rejects.toThrow('carrier error');
       expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
         status: 'failed',
-        failure: 'ThrottlingException',
+        failure: 'InternalErrorException',
       });
       expect(h.log.lines).toEqual([]);
     });
@@ -303,13 +303,17 @@ describe('processContactJobs', () => {
       expect(h.log.lines).toMatchObject([{ status: 'deferred', reason: 'outside_contact_window' }]);
     });
 
-    it('sends the deferred job when it comes back in the window', async () => {
+    it('records a due-date reminder deferred past its day as missed_window instead of sending it the day after', async () => {
       const { h, jobs } = await swept(DUE);
       h.clock.set(late);
       await processContactJob(h, jobOf(jobs, 'sms'));
       h.clock.set(opens);
-      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 1 });
-      expect(h.sender.sent).toHaveLength(1);
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });
+      expect(h.sender.sent).toHaveLength(0);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'suppressed',
+        failure: 'missed_window',
+      });
     });
   });
 
