@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -172,13 +172,20 @@ describe('contact sender', () => {
     ]);
   });
 
-  it('hands a throttled send back to SQS and sends it on the retry, once', async () => {
+  it('puts a throttled send back on the queue, delayed, acknowledges the delivery, and sends it on the retry, once', async () => {
     snsMock
       .on(PublishCommand)
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
       .resolves({ MessageId: 'sns-2' });
     const first = await invoke(job('S2'));
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: `m-${job('S2').jobId}` }]);
+    expect(first.batchItemFailures).toEqual([]);
+    const [resent] = sqsMock.commandCalls(SendMessageCommand);
+    expect(resent?.args[0].input).toMatchObject({ QueueUrl: 'https://sqs.local/queue' });
+    expect(resent?.args[0].input.DelaySeconds).toBeGreaterThanOrEqual(23);
+    expect(JSON.parse(resent?.args[0].input.MessageBody ?? '{}')).toMatchObject({
+      jobId: job('S2').jobId,
+      throttled: 1,
+    });
     expect(
       await repos.contacts.get({
         loanId: 'S2',
