@@ -41,5 +41,5 @@ describe('the daily ageing job', () => {
     expect(aged.loansRead).toBe(2); // the repaid and the not-yet-due loans are not read
     expect(aged.byBucket).toEqual(expected);
     expect(Object.keys(expected).sort()).toEqual(['M2']);
-  }, 120_000);
+  }, 600_000);
 });

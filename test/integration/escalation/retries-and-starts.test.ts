@@ -45,7 +45,7 @@ describe('escalation under retries and overlapping starts', () => {
       lines: ['agent'],
       events: ['2027-06-17 D+7', '2027-06-25 D+15'],
     });
-  }, 120_000);
+  }, 600_000);
 
   it('a D+7 step retried after the contact queue failed once publishes EscalationStepTaken D+7', async () => {
     let failures = 1;
@@ -61,7 +61,7 @@ describe('escalation under retries and overlapping starts', () => {
     await w.advanceTo(w.at('2027-06-18', '00:00'));
     expect(w.stepCalls.filter((c) => c.rung === 'D+7').map((c) => c.outcome)).toEqual(['threw', 'ok']);
     expect(stepTaken(w, 'L-flaky7')).toEqual(['2027-06-17 D+7']);
-  }, 120_000);
+  }, 600_000);
 
   it('a granted hardship plan shows on the loan’s escalation at once (pausedUntil), not only at the next wake', async () => {
     const w = await open({ from: '2027-06-10' });
@@ -71,7 +71,7 @@ describe('escalation under retries and overlapping starts', () => {
     await w.requestHardship('L-pause', { reason: 'illness', deferralDays: 30 });
     await w.advanceTo(w.at('2027-06-21', '12:00'));
     expect((await w.view('L-pause')).escalation?.pausedUntil).toBe(w.at('2027-07-20', '09:00').toISOString());
-  }, 120_000);
+  }, 600_000);
 
   it('on an ordinary day the sweep starts the episode and the ageing job counts no missed start', async () => {
     const w = await open({ from: '2027-06-10', dailyJobs: false });
@@ -83,5 +83,5 @@ describe('escalation under retries and overlapping starts', () => {
     await w.advanceTo(w.at('2027-06-14', '09:00'));
     await w.sweep('2027-06-14');
     expect(aged.episodesStarted, 'EpisodesStartedByAgeing on a day nothing was missed').toBe(0);
-  }, 120_000);
+  }, 600_000);
 });

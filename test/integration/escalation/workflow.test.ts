@@ -23,7 +23,7 @@ beforeAll(() => {
   const definition = definitionOf(Template.fromStack(stack), stack.escalation.stateMachine);
   const stepArn = placeholderArn(logicalId(stack.escalation.stepFunction));
   deployedDefinition = JSON.parse(JSON.stringify(definition).replaceAll(stepArn, '<escalation-step>'));
-}, 120_000);
+}, 600_000);
 
 let world: EscalationWorld | undefined;
 const open = async (options: Parameters<typeof escalationWorld>[0]) => {
@@ -126,7 +126,7 @@ describe('the escalation ladder on a simulated clock', () => {
     expect(w.workflow.started).toBe(1);
     expect(w.time.waiting, 'no execution still waiting').toBe(0);
     expect(w.workflow.failed).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 
   it('ends the episode on a cure at D+10: nothing from D+15 on, and the execution finishes at its next wake', async () => {
     const w = await open({ from: '2027-06-10' });
@@ -166,7 +166,7 @@ describe('the escalation ladder on a simulated clock', () => {
     expect(w.time.waiting).toBe(0);
     expect(w.workflow.failed).toEqual([]);
     expect((await w.loan('L-cured')).escalation?.rung).toBe('D+7');
-  }, 120_000);
+  }, 600_000);
 
   it('keeps the episode at its rung after a partial payment: D+15 still happens', async () => {
     const w = await open({ from: '2027-06-10' });
@@ -190,7 +190,7 @@ describe('the escalation ladder on a simulated clock', () => {
     expect(w.events.some((e) => e.type === 'LoanCured')).toBe(false);
     expect((await w.loan('L-partial')).escalation).toMatchObject({ rung: 'D+15' });
     expect(w.time.waiting, 'the execution waits for D+30').toBe(1);
-  }, 120_000);
+  }, 600_000);
 
   it('pauses the ladder under a granted hardship plan and resumes on the re-dated installment’s days', async () => {
     const w = await open({ from: '2027-06-10' });
@@ -231,7 +231,7 @@ describe('the escalation ladder on a simulated clock', () => {
     expect(w.time.nextWakeAt(), 'D+30 of the re-dated installment').toBe(
       w.at('2027-08-09', '09:00').getTime(),
     );
-  }, 120_000);
+  }, 600_000);
 
   it('gives an agent task instead of the D+7 messages to a borrower who opted out of every automated channel', async () => {
     const w = await open({ from: '2027-06-10' });
@@ -252,7 +252,7 @@ describe('the escalation ladder on a simulated clock', () => {
       'no SMS or email sent at all',
     ).toEqual([]);
     expect(escalationEvents(w, 'L-silent')).toContain('2027-06-17 EscalationStepTaken D+7');
-  }, 120_000);
+  }, 600_000);
 
   it('uses no channel without consent and hands no task to the legal queue without consent to share', async () => {
     const w = await open({ from: '2027-06-10' });
@@ -283,7 +283,7 @@ describe('the escalation ladder on a simulated clock', () => {
       `D+60 internal_legal_review ${agentQueueName}`,
     ]);
     expect(w.contacts.filter((l) => l.channel === 'legal')).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 
   it('retries a failing step, then records the failure, fails the execution and counts EscalationStepFailed', async () => {
     class QueueUnavailable extends Error {
@@ -318,7 +318,7 @@ describe('the escalation ladder on a simulated clock', () => {
     expect(w.time.waiting).toBe(0);
     expect(addMetric).toHaveBeenCalledWith('EscalationStepFailed', MetricUnit.Count, 1);
     expect(rungLines(w, 'L-failing')).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it('starts one execution when the sweep and the ageing job start the episode at once', async () => {
     const results: string[] = [];
@@ -347,7 +347,7 @@ describe('the escalation ladder on a simulated clock', () => {
       '2027-06-17 EscalationStepTaken D+7',
     ]);
     expect(rungLines(w, 'L-twice')).toEqual(['2027-06-17 D+7 email sent', '2027-06-17 D+7 sms sent']);
-  }, 120_000);
+  }, 600_000);
 
   it('starts one execution when a start is repeated after a crash between starting it and recording it', async () => {
     let crashes = 1;
@@ -381,5 +381,5 @@ describe('the escalation ladder on a simulated clock', () => {
     ]);
     expect(stepDays(w, 'D+7')).toEqual(['2027-06-17 take-rung ok']);
     expect(w.time.waiting).toBe(1);
-  }, 120_000);
+  }, 600_000);
 });
