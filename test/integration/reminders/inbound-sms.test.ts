@@ -61,10 +61,12 @@ describe('inbound SMS', () => {
   });
 
   it('opts out of SMS every borrower using the number, at every partner, on 退订', async () => {
+    // Borrower z uses another number: whatever other tests did to z first, 退订 from this one leaves z as is.
+    const otherBefore = await repos.borrowers.get('pa', 'z');
     expect(await handler(sms('+8613700000009', '退订'), {} as Context)).toEqual({ optedOut: 2 });
     expect((await repos.borrowers.get('pa', 'x'))?.preferences.optOut).toEqual(['sms']);
     expect((await repos.borrowers.get('pb', 'y'))?.preferences.optOut).toEqual(['sms']);
-    expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual([]);
+    expect(await repos.borrowers.get('pa', 'z')).toEqual(otherBefore);
   });
 
   it("leaves alone a borrower who has moved to another number, and drops the old number's lookup", async () => {
