@@ -7,10 +7,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { attributeDefinitions, type TableDefinition, tableDefinition } from './table-definition.ts';
 
-/** Creates the table from the shared definition (local runs and tests; CDK does it on AWS). */
+/**
+ * Creates the table from the shared definition (local runs and tests; CDK does it on AWS). `stream: false`
+ * leaves out the stream for a table whose outbox nobody reads (most tests).
+ */
 export async function createTable(
   client: DynamoDBClient,
   tableName: string,
+  options: { stream?: boolean } = {},
   def: TableDefinition = tableDefinition,
 ): Promise<void> {
   try {
@@ -18,7 +22,9 @@ export async function createTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
+        ...(options.stream === false
+          ? {}
+          : { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } }),
         AttributeDefinitions: attributeDefinitions(def).map((a) => ({
           AttributeName: a.name,
           AttributeType: a.type,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import { ManualClock } from '#local/manual-clock.ts';
@@ -41,7 +40,8 @@ export interface RequestOptions {
 }
 
 /**
- * The real local stack (gateway, handlers, DynamoDB Local) on a free port, with its own table. Every
+ * The real local stack (gateway, handlers, a DynamoDB Local of its own, as it reads the table's stream after
+ * every answer; see `fileDynamoDb`) on a free port. Every
  * answer `request` gets is checked against the OpenAPI document the stack serves: an answer the
  * document does not describe fails the test that received it.
  */
@@ -51,7 +51,6 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
   const stack = await startLocalStack({
     port: 0,
     partners: [PARTNER_A, PARTNER_B],
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName,
     keys: new LocalKeyService(),
     clock,

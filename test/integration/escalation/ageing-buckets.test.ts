@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
 import { type EscalationWorld, escalationWorld } from './escalation-world.ts';
+
+const db = fileDynamoDb();
 
 let world: EscalationWorld | undefined;
 afterEach(async () => {
@@ -9,7 +12,7 @@ afterEach(async () => {
 
 describe('the daily ageing job', () => {
   it('reads only the loans past due, and its buckets (count and outstanding) are what GET /v1/loans shows', async () => {
-    const w = await escalationWorld({ from: '2027-06-01' });
+    const w = await escalationWorld({ from: '2027-06-01', dynamodbEndpoint: db.endpoint() });
     world = w;
     for (const who of ['ontime', 'grace', 'late', 'never', 'future']) await w.addBorrower(who);
     // Bullets due 2027-06-10 (and one due in August, not yet due on the aged day).

@@ -55,6 +55,8 @@ export interface StepCall {
 }
 
 export interface WorldOptions {
+  /** The DynamoDB Local to make the world's table in: the test file's own (`fileDynamoDb`), as its stream is read. */
+  dynamodbEndpoint: string;
   rules?: Rules;
   /** The first simulated instant is this date's local midnight. */
   from: LocalDate;
@@ -79,7 +81,7 @@ export interface WorldOptions {
 export async function escalationWorld(options: WorldOptions) {
   const rules = options.rules ?? defaultRules;
   const tz = rules.timezone;
-  const table = await createTestTable();
+  const table = await createTestTable({ stream: true, endpoint: options.dynamodbEndpoint });
   const clock = new ManualClock(instantAt(options.from, 0, tz));
   const events = new RecordingEventBus();
   const contactLog = new JsonlContactLog();

@@ -5,11 +5,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContactQueue } from '#shared/ports/contact.ts';
 import type { TaskQueue } from '#shared/ports/task-queue.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
 import { type EscalationWorld, escalationWorld } from './escalation-world.ts';
 
+const db = fileDynamoDb();
+
 let world: EscalationWorld | undefined;
-const open = async (options: Parameters<typeof escalationWorld>[0]) => {
-  world = await escalationWorld(options);
+const open = async (options: Omit<Parameters<typeof escalationWorld>[0], 'dynamodbEndpoint'>) => {
+  world = await escalationWorld({ ...options, dynamodbEndpoint: db.endpoint() });
   return world;
 };
 afterEach(async () => {

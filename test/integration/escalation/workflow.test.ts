@@ -9,7 +9,10 @@ import { defaultRules } from '#shared/config/rules.ts';
 import type { ContactQueue } from '#shared/ports/contact.ts';
 import type { EscalationWorkflow } from '#shared/ports/escalation.ts';
 import { definitionOf, logicalId, placeholderArn, skipBundling } from '../../infra/bare-stack.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
 import { type EscalationWorld, escalationWorld } from './escalation-world.ts';
+
+const db = fileDynamoDb();
 
 const rules = defaultRules;
 const ladderStages = new Set(rules.collection.ladder.map((r) => r.id));
@@ -26,8 +29,8 @@ beforeAll(() => {
 }, 600_000);
 
 let world: EscalationWorld | undefined;
-const open = async (options: Parameters<typeof escalationWorld>[0]) => {
-  world = await escalationWorld(options);
+const open = async (options: Omit<Parameters<typeof escalationWorld>[0], 'dynamodbEndpoint'>) => {
+  world = await escalationWorld({ ...options, dynamodbEndpoint: db.endpoint() });
   return world;
 };
 afterEach(async () => {

@@ -48,7 +48,7 @@ afterEach(async () => {
  * and on to `bus`; every answer the handler gave, with the records it was given.
  */
 async function world(failOnCalls: readonly number[] = []) {
-  const table = await createTestTable();
+  const table = await createTestTable({ stream: true });
   tables.push(table);
   const bus = new FlakyBus(failOnCalls);
   const publisher = createOutboxPublisherHandler({

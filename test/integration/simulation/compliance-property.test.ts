@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation } from '#local/simulation/run-simulation.ts';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
@@ -8,6 +8,10 @@ import { addDays, instantAt, localDateOf } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { checkCompliance } from '../../support/compliance.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
+
+/** Simulations read the table's stream after every step: a DynamoDB Local of this file's own. */
+const db = fileDynamoDb();
 
 const FROM = '2027-03-01';
 const zones = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'Europe/London'];
@@ -118,7 +122,7 @@ describe('compliance in any simulation', () => {
             faults: parseFaults(faults),
             seed,
             rules: smallBookRules,
-            dynamodbEndpoint: inject('dynamodbEndpoint'),
+            dynamodbEndpoint: db.endpoint(),
           });
           expect(checkCompliance(result.contacts, portfolio, smallBookRules)).toEqual([]);
           const sent = result.contacts.filter(

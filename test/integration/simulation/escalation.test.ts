@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
-import { defaultRules } from '#shared/config/rules.ts';
+import { loadRules } from '#shared/config/rules.ts';
 import {
   addDays,
   daysBetween,
@@ -21,8 +21,13 @@ import {
   ESCALATION_FROM,
   escalationPortfolio as portfolio,
 } from '../../fixtures/escalation/escalation-portfolio.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
 
-const rules = defaultRules;
+/** Simulations read the table's stream after every step: a DynamoDB Local of this file's own. */
+const db = fileDynamoDb();
+
+/** The default rules on one due-index shard: a book of nine loans needs no spread (the sweep-scale test has it). */
+const rules = loadRules({ schedule: { dueIndexShards: 1 } });
 const LENDER_ZONE = rules.timezone;
 const ladder = rules.collection.ladder;
 const DAY_MS = 86_400_000;
@@ -35,7 +40,8 @@ const simulate = (faults: string, seed: number, outDir?: string) =>
     faults: parseFaults(faults),
     seed,
     outDir,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    rules,
+    dynamodbEndpoint: db.endpoint(),
   });
 
 let outDir: string;

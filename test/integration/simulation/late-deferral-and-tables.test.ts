@@ -3,7 +3,7 @@
  * given an endpoint and asked to keep its table leaves it there and names it in summary.json.
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoDbClient } from '#local/dynamodb-local.ts';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
@@ -11,6 +11,10 @@ import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { addDays, instantAt, localDateOf } from '#shared/lending/calendar.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { bulletLoan } from '../../fixtures/portfolio-builders.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
+
+/** Simulations read the table's stream after every step: a DynamoDB Local of this file's own. */
+const db = fileDynamoDb();
 
 const at = (date: string, minute: number) => instantAt(date, minute, 'Asia/Shanghai').toISOString();
 const person = (borrowerId: string, n: number) => ({
@@ -45,17 +49,17 @@ const book: Portfolio = {
 let run: SimulationResult;
 let itemsLeft: number;
 beforeAll(async () => {
-  const client = localDynamoDbClient(inject('dynamodbEndpoint'));
+  const client = localDynamoDbClient(db.endpoint());
   run = await runSimulation({
     portfolio: book,
     from: '2027-03-01',
     days: 50,
     faults: parseFaults(''),
     seed: 1,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    dynamodbEndpoint: db.endpoint(),
     keepTables: true,
   });
-  // Other test files share this DynamoDB Local: look for the table by the name the summary gives.
+  // Look for the table by the name the summary gives.
   const [kept] = run.summary.tables ?? [];
   itemsLeft = kept
     ? ((await client.send(new ScanCommand({ TableName: kept, Select: 'COUNT' }))).Count ?? 0)

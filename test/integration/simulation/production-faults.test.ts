@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
 import { reminderPortfolio } from '../../fixtures/reminder-portfolio.ts';
 import { checkCompliance } from '../../support/compliance.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
+
+/** Simulations read the table's stream after every step: a DynamoDB Local of this file's own. */
+const db = fileDynamoDb();
 
 /** The reminder book for 20 days through the real handlers, with the faults production has. */
 const simulate = (faults: string, seed: number) =>
@@ -14,7 +18,7 @@ const simulate = (faults: string, seed: number) =>
     days: 20,
     faults: parseFaults(faults),
     seed,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    dynamodbEndpoint: db.endpoint(),
   });
 
 const sentKeys = (r: SimulationResult) =>
@@ -86,7 +90,7 @@ describe('the held example portfolio with every fault at once', () => {
       days: 90,
       faults: parseFaults(faults),
       seed,
-      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      dynamodbEndpoint: db.endpoint(),
     });
 
   it('sends what the fault-free run sends, keeps every rule, and reports the refused application', async () => {

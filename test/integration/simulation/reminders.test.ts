@@ -1,11 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 import { reminderPortfolio } from '../../fixtures/reminder-portfolio.ts';
+import { fileDynamoDb } from '../../support/dynamodb.ts';
+
+/** Simulations read the table's stream after every step: a DynamoDB Local of this file's own. */
+const db = fileDynamoDb();
 
 const simulate = (faults: string, seed: number, outDir?: string) =>
   runSimulation({
@@ -15,7 +19,7 @@ const simulate = (faults: string, seed: number, outDir?: string) =>
     faults: parseFaults(faults),
     seed,
     outDir,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    dynamodbEndpoint: db.endpoint(),
   });
 
 let clean: SimulationResult;
