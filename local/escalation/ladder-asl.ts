@@ -15,8 +15,9 @@ const cache = new Map<string, Record<string, unknown>>();
  */
 export function ladderAsl(ladder: Rules['collection']['ladder']): Record<string, unknown> {
   const key = JSON.stringify(ladder);
+  // A copy each time: the local runner adds its defaults to the definition it is given.
   const cached = cache.get(key);
-  if (cached) return cached;
+  if (cached) return structuredClone(cached);
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'LocalLadder');
   const step = new LambdaFunction(stack, 'Step', {
@@ -34,7 +35,7 @@ export function ladderAsl(ladder: Rules['collection']['ladder']): Record<string,
   if (!machine) throw new Error('the synthesized stack has no state machine');
   const asl = JSON.parse(renderJoin(machine.Properties.DefinitionString)) as Record<string, unknown>;
   cache.set(key, asl);
-  return asl;
+  return structuredClone(asl);
 }
 
 /** Fn::Join of strings and the function's Fn::GetAtt, as CloudFormation would render it here. */
