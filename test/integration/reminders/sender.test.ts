@@ -17,6 +17,7 @@ import { defaultRules } from '#shared/config/rules.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { bulletLoan } from '../../fixtures/portfolio-builders.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 
@@ -47,6 +48,16 @@ const portfolio: Portfolio = {
       email: 'a@example.com',
       idNumber: '440305198802140176',
     },
+    // Each test that counts a borrower's messages has a borrower of its own, so the order tests run in
+    // changes no count.
+    ...(['thr', 'led', 'cap'] as const).map((borrowerId, i) => ({
+      borrowerId,
+      partnerId: 'p1',
+      name: '乙',
+      phone: `+861370000000${4 + i}`,
+      email: `${borrowerId}@example.com`,
+      idNumber: withCheckChar(`31010419900101${String(i).padStart(3, '0')}`),
+    })),
     {
       borrowerId: 'c2',
       partnerId: 'p1',
@@ -73,8 +84,11 @@ const portfolio: Portfolio = {
   ],
   loans: [
     bulletLoan('S1', 'b1'),
-    bulletLoan('S2', 'b1'),
-    bulletLoan('S3', 'b1'),
+    bulletLoan('S2', 'thr'),
+    bulletLoan('S4', 'led'),
+    bulletLoan('K1', 'cap'),
+    bulletLoan('K2', 'cap'),
+    bulletLoan('K3', 'cap'),
     bulletLoan('T2', 'c2'),
     bulletLoan('T3', 'c3'),
     bulletLoan('N1', 'ny'),
@@ -177,13 +191,13 @@ describe('contact sender', () => {
       .on(PublishCommand)
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
       .resolves({ MessageId: 'sns-2' });
-    const first = await invoke(job('S2'));
+    const first = await invoke(job('S2', 'sms', 'thr'));
     expect(first.batchItemFailures).toEqual([]);
     const [resent] = sqsMock.commandCalls(SendMessageCommand);
     expect(resent?.args[0].input).toMatchObject({ QueueUrl: 'https://sqs.local/queue' });
     expect(resent?.args[0].input.DelaySeconds).toBeGreaterThanOrEqual(23);
     expect(JSON.parse(resent?.args[0].input.MessageBody ?? '{}')).toMatchObject({
-      jobId: job('S2').jobId,
+      jobId: job('S2', 'sms', 'thr').jobId,
       throttled: 1,
     });
     expect(
@@ -196,7 +210,7 @@ describe('contact sender', () => {
       }),
     ).toMatchObject({ status: 'failed' });
     clock.advance(60_000);
-    expect(await invoke(job('S2'))).toEqual({ batchItemFailures: [] });
+    expect(await invoke(job('S2', 'sms', 'thr'))).toEqual({ batchItemFailures: [] });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
     expect(
       await repos.contacts.get({
@@ -211,20 +225,23 @@ describe('contact sender', () => {
 
   it('never sends a contact the ledger shows as sent, however often the job is delivered', async () => {
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
-    await invoke(job('S2', 'email'));
-    await invoke(job('S2', 'email'));
+    await invoke(job('S4', 'email', 'led'));
+    await invoke(job('S4', 'email', 'led'));
     clock.advance(3_600_000);
-    await invoke(job('S2', 'email'));
+    await invoke(job('S4', 'email', 'led'));
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
   it('suppresses the third SMS of the borrower day (cap 2) and records why', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'sns-4' });
-    await invoke(job('S3'));
-    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    await invoke(job('K1', 'sms', 'cap'));
+    await invoke(job('K2', 'sms', 'cap'));
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    await invoke(job('K3', 'sms', 'cap'));
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
     expect(
       await repos.contacts.get({
-        loanId: 'S3',
+        loanId: 'K3',
         installmentNo: 1,
         occurrence: '2027-06-10',
         stage: 'D0',
@@ -235,10 +252,10 @@ describe('contact sender', () => {
       failure: 'daily_cap',
     });
     expect(log.lines.at(-1)).toMatchObject({
-      loanId: 'S3',
+      loanId: 'K3',
       status: 'suppressed',
       reason: 'daily_cap',
-      to: '+86137****0001',
+      to: '+86137****0006',
     });
   });
 
