@@ -16,7 +16,7 @@ import { SimulatedQueue } from '#local/simulated-queue.ts';
 import { parseFaults, seededRandom } from '#local/simulation/faults.ts';
 import { drainContactQueue, faultySender, newFaultStats } from '#local/simulation/simulated-sender.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
-import { defaultRules, type Rules } from '#shared/config/rules.ts';
+import { loadRules, type Rules } from '#shared/config/rules.ts';
 import type { EscalationDeps } from '#shared/escalation/escalation-deps.ts';
 import {
   addDays,
@@ -78,8 +78,11 @@ export interface WorldOptions {
  * escalation-step handler, the sender draining the contact queue as the simulation does, the ageing
  * job and the daily sweep on their schedule, and a manual clock moved only by `advanceTo`.
  */
+/** The default rules on one due-index shard: a world holds a few loans, and each shard is a sweep slice a day. */
+const worldRules = loadRules({ schedule: { dueIndexShards: 1 } });
+
 export async function escalationWorld(options: WorldOptions) {
-  const rules = options.rules ?? defaultRules;
+  const rules = options.rules ?? worldRules;
   const tz = rules.timezone;
   const table = await createTestTable({ stream: true, endpoint: options.dynamodbEndpoint });
   const clock = new ManualClock(instantAt(options.from, 0, tz));

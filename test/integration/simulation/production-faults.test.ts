@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
+import { loadRules } from '#shared/config/rules.ts';
+import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
 import { reminderPortfolio } from '../../fixtures/reminder-portfolio.ts';
 import { checkCompliance } from '../../support/compliance.ts';
@@ -9,6 +11,14 @@ import { fileDynamoDb } from '../../support/dynamodb.ts';
 
 /** Simulations read the table's stream after every step: a DynamoDB Local of this file's own. */
 const db = fileDynamoDb();
+
+/**
+ * The book's rules on one due-index shard: these runs are about faults, each small book fits one shard,
+ * and a shard is a sweep slice per stage and day (the sharded sweep runs in reminders.test.ts,
+ * late-deferral-and-tables.test.ts and sweep-scale.test.ts).
+ */
+const oneShard = (p: Portfolio) =>
+  loadRules({ ...(p.timezone ? { timezone: p.timezone } : {}), schedule: { dueIndexShards: 1 } });
 
 /** The reminder book for 20 days through the real handlers, with the faults production has. */
 const simulate = (faults: string, seed: number) =>
@@ -18,6 +28,7 @@ const simulate = (faults: string, seed: number) =>
     days: 20,
     faults: parseFaults(faults),
     seed,
+    rules: oneShard(reminderPortfolio),
     dynamodbEndpoint: db.endpoint(),
   });
 
@@ -90,6 +101,7 @@ describe('the held example portfolio with every fault at once', () => {
       days: 90,
       faults: parseFaults(faults),
       seed,
+      rules: oneShard(example),
       dynamodbEndpoint: db.endpoint(),
     });
 
