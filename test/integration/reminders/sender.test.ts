@@ -14,10 +14,10 @@ import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
 import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { defaultRules } from '#shared/config/rules.ts';
+import { withCheckChar } from '#shared/identity/prc-id.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
-import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { bulletLoan } from '../../fixtures/portfolio-builders.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 

@@ -113,48 +113,52 @@ const faultMixes = [
 const RUNS = Number(process.env.COMPLIANCE_RUNS ?? 25);
 
 describe('compliance in any simulation', () => {
-  it(`keeps every collection rule, counted per message in the borrower zone, over ${RUNS} generated books under faults`, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(borrowerArb, { minLength: 1, maxLength: 3 }),
-        fc.integer({ min: 1, max: 1000 }),
-        fc.constantFrom(...faultMixes),
-        async (borrowers, seed, faults) => {
-          const portfolio = portfolioOf(borrowers);
-          const result = await runSimulation({
-            portfolio,
-            from: FROM,
-            days: 24,
-            faults: parseFaults(faults),
-            seed,
-            rules: smallBookRules,
-            dynamodbEndpoint: db.endpoint(),
-          });
-          expect(checkCompliance(result.contacts, portfolio, smallBookRules)).toEqual([]);
-          const sent = result.contacts.filter(
-            (c) => c.status === 'sent' && (c.channel === 'sms' || c.channel === 'email'),
-          );
-          for (const c of sent) {
-            const payment = portfolio.payments.find((p) => p.loanId === c.loanId);
-            const loan = portfolio.loans.find((l) => l.loanId === c.loanId);
-            const first = loan ? buildSchedule(loan, defaultRules)[0] : undefined;
-            // Paid within grace, the amount due settles it; later, penalty has accrued and may stay owed.
-            const inGrace =
-              first &&
-              payment &&
-              localDateOf(payment.paidAt, 'Asia/Shanghai') <=
-                addDays(first.dueDate, defaultRules.delinquency.graceDays);
-            if (payment && first && inGrace && c.installmentNo === 1 && payment.amount >= first.amountDue) {
-              expect(Date.parse(c.at)).toBeLessThan(Date.parse(payment.paidAt));
+  it(
+    `keeps every collection rule, counted per message in the borrower zone, over ${RUNS} generated books under faults`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(borrowerArb, { minLength: 1, maxLength: 3 }),
+          fc.integer({ min: 1, max: 1000 }),
+          fc.constantFrom(...faultMixes),
+          async (borrowers, seed, faults) => {
+            const portfolio = portfolioOf(borrowers);
+            const result = await runSimulation({
+              portfolio,
+              from: FROM,
+              days: 24,
+              faults: parseFaults(faults),
+              seed,
+              rules: smallBookRules,
+              dynamodbEndpoint: db.endpoint(),
+            });
+            expect(checkCompliance(result.contacts, portfolio, smallBookRules)).toEqual([]);
+            const sent = result.contacts.filter(
+              (c) => c.status === 'sent' && (c.channel === 'sms' || c.channel === 'email'),
+            );
+            for (const c of sent) {
+              const payment = portfolio.payments.find((p) => p.loanId === c.loanId);
+              const loan = portfolio.loans.find((l) => l.loanId === c.loanId);
+              const first = loan ? buildSchedule(loan, defaultRules)[0] : undefined;
+              // Paid within grace, the amount due settles it; later, penalty has accrued and may stay owed.
+              const inGrace =
+                first &&
+                payment &&
+                localDateOf(payment.paidAt, 'Asia/Shanghai') <=
+                  addDays(first.dueDate, defaultRules.delinquency.graceDays);
+              if (payment && first && inGrace && c.installmentNo === 1 && payment.amount >= first.amountDue) {
+                expect(Date.parse(c.at)).toBeLessThan(Date.parse(payment.paidAt));
+              }
+              expect(localDateOf(c.at, 'Asia/Shanghai') >= FROM).toBe(true);
             }
-            expect(localDateOf(c.at, 'Asia/Shanghai') >= FROM).toBe(true);
-          }
-          const keys = sent.map((c) => `${c.loanId}#${c.installmentNo}#${c.stage}#${c.channel}`);
-          expect(new Set(keys).size).toBe(keys.length);
-          expect(result.summary.faults.deadLetters).toBe(0);
-        },
-      ),
-      { numRuns: RUNS, seed: 2027 },
-    );
-  }, RUNS * 60_000);
+            const keys = sent.map((c) => `${c.loanId}#${c.installmentNo}#${c.stage}#${c.channel}`);
+            expect(new Set(keys).size).toBe(keys.length);
+            expect(result.summary.faults.deadLetters).toBe(0);
+          },
+        ),
+        { numRuns: RUNS, seed: 2027 },
+      );
+    },
+    RUNS * 60_000,
+  );
 });
