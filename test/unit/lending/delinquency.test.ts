@@ -88,6 +88,22 @@ describe('rate cap', () => {
     expect(() => aprCapBps('2020-01-01', lpr)).toThrow(/no LPR/);
   });
 
+  it('finds the LPR in force in a table kept in any order', () => {
+    const shuffled = loadRules({
+      rateCap: {
+        mode: 'lpr4x',
+        lprTable: [
+          { from: '2025-05-20', oneYearBps: 300 },
+          { from: '2023-08-21', oneYearBps: 345 },
+          { from: '2024-10-21', oneYearBps: 310 },
+          { from: '2024-07-22', oneYearBps: 335 },
+        ],
+      },
+    });
+    expect(aprCapBps('2026-01-01', shuffled)).toBe(1200);
+    expect(aprCapBps('2024-08-01', shuffled)).toBe(1340);
+  });
+
   it('sets penalty APR to half the contract APR where the cap leaves room, else to the headroom', () => {
     // [contract APR, cap, penalty]: half of 10 % is 5 % (room for 14 %); half of 18 % would be 9 %, the
     // cap leaves 6 %; at 16 % both are 8 %; a contract at or over the cap leaves no penalty at all.
@@ -193,6 +209,38 @@ describe('penalty accrual', () => {
     expect(before.penaltyAccrued).toBe(81);
     const after = accruePenalty(before, addDays(firstDue, 20), bps, rules, addDays(firstDue, 15));
     expect(after.penaltyAccrued).toBe(81 + 81);
+  });
+
+  it('does not charge the day a pause ends on, even when it is the first penalty day', () => {
+    const firstPenaltyDay = addDays(firstDue, 4);
+    expect(accruePenalty(inst, addDays(firstDue, 5), bps, rules, firstPenaltyDay).penaltyAccrued).toBe(16);
+  });
+
+  it('charges a day already accrued only once, starting the day after the last one accrued', () => {
+    const throughFirst = accruePenalty(inst, addDays(firstDue, 4), bps, rules);
+    expect(throughFirst).toMatchObject({ penaltyAccrued: 16, penaltyAccruedThrough: addDays(firstDue, 4) });
+    expect(accruePenalty(throughFirst, addDays(firstDue, 5), bps, rules).penaltyAccrued).toBe(32);
+  });
+
+  it('starts after grace of a re-dated due date, whatever was accrued under the old one', () => {
+    // Accrued through day 8 of the old due date, then re-dated 30 days later: grace runs again from there.
+    const accrued = accruePenalty(inst, addDays(firstDue, 8), bps, rules);
+    const redated = { ...accrued, dueDate: addDays(firstDue, 30) };
+    expect(accruePenalty(redated, addDays(firstDue, 33), bps, rules).penaltyAccrued).toBe(81);
+    expect(accruePenalty(redated, addDays(firstDue, 34), bps, rules).penaltyAccrued).toBe(81 + 16);
+  });
+
+  it('at a zero penalty rate still records the days as accrued, from the first penalty day on', () => {
+    expect(accruePenalty(inst, addDays(firstDue, 3), 0, rules).penaltyAccruedThrough).toBeNull();
+    expect(accruePenalty(inst, addDays(firstDue, 4), 0, rules)).toMatchObject({
+      penaltyAccrued: 0,
+      penaltyAccruedThrough: addDays(firstDue, 4),
+    });
+  });
+
+  it('leaves an installment accrued past the day asked for as it is', () => {
+    const accrued = accruePenalty(inst, addDays(firstDue, 20), bps, rules);
+    expect(accruePenalty(accrued, addDays(firstDue, 10), bps, rules)).toEqual(accrued);
   });
 
   it('resumes penalty the day after a granted plan ends, through the loan-level accrual', () => {
