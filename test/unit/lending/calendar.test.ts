@@ -37,6 +37,12 @@ describe('instantAt', () => {
     expect(at('2027-10-03', '02:30', 'Australia/Sydney')).toBe('2027-10-02T16:00:00.000Z');
   });
 
+  it('resolves a wall time on a day a zone skipped whole to the first instant after it', () => {
+    // Samoa moved from UTC−10 to UTC+14 at the end of 2011-12-29: 2011-12-30 never happened there. The
+    // instant a day earlier shows the same time of day, on the 29th.
+    expect(at('2011-12-30', '10:00', 'Pacific/Apia')).toBe('2011-12-30T10:00:00.000Z');
+  });
+
   it('resolves a wall time shown twice by fall-back to the earlier instant', () => {
     // New York shows 01:00–01:59 twice on 2027-11-07 (EDT, then EST); London on 2027-10-31 (BST, then GMT).
     expect(at('2027-11-07', '01:30', 'America/New_York')).toBe('2027-11-07T05:30:00.000Z');

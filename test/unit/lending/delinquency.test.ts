@@ -69,6 +69,23 @@ describe('days past due, grace and buckets', () => {
     }
   });
 
+  it('counts from the earliest unpaid installment whatever order the installments come in', () => {
+    const [first, second] = loan();
+    if (!first || !second) throw new Error('two installments expected');
+    expect(daysPastDue([second, first], addDays(second.dueDate, 1), rules)).toBe(
+      daysPastDue([first, second], addDays(second.dueDate, 1), rules),
+    );
+    expect(daysPastDue([second, first], '2027-07-11', rules)).toBe(31);
+  });
+
+  it('calls an installment with only its fee or only penalty paid partly paid', () => {
+    const [first] = loan();
+    if (!first) throw new Error('an installment expected');
+    const today = addDays(firstDue, 10);
+    expect(classify([{ ...first, feeDue: 500, feePaid: 500 }], today)).toBe('partial');
+    expect(classify([{ ...first, penaltyAccrued: 300, penaltyPaid: 100 }], today)).toBe('partial');
+  });
+
   it('classifies partial, full and consecutive arrears', () => {
     const insts = loan();
     expect(classify(insts, firstDue)).toBeNull();

@@ -208,6 +208,35 @@ describe('buildSchedule', () => {
       'principal must be a positive whole number of fen; aprBps must be a non-negative integer',
     );
   });
+  it('refuses interest too large for a whole number of fen, and says it is the interest', () => {
+    expect(() =>
+      buildSchedule(
+        {
+          principal: Number.MAX_SAFE_INTEGER,
+          aprBps: 200_000,
+          termMonths: 12,
+          repaymentMethod: 'bullet',
+          disbursedOn: '2027-01-01',
+        },
+        defaultRules,
+      ),
+    ).toThrow(/^interest must be a whole number of fen/);
+  });
+
+  it('keeps a loan with a fee within the cap where rounding interest half up would carry it over', () => {
+    // ¥3,000 at 23.41 % with ¥1 a month over 3 months: half-up interest puts the all-in APR over 24 %.
+    const t: LoanTerms = {
+      principal: 300_000,
+      aprBps: 2341,
+      termMonths: 3,
+      repaymentMethod: 'equal_installment',
+      disbursedOn: '2027-01-15',
+      feePerInstallment: 100,
+    };
+    const halfUp = buildSchedule(t, loadRules({ rateCap: { mode: 'fixed', aprCapBps: 100_000 } }));
+    expect(allInAprAtMost(t.principal, halfUp, t.disbursedOn, 2400)).toBe(false);
+    expect(allInAprAtMost(t.principal, buildSchedule(t, defaultRules), t.disbursedOn, 2400)).toBe(true);
+  });
 });
 
 describe('all-in APR of a schedule', () => {
