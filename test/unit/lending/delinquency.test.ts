@@ -255,6 +255,13 @@ describe('penalty accrual', () => {
     });
   });
 
+  it('refuses penalty too large for a whole number of fen, and says it is the penalty', () => {
+    const huge = { ...inst, principalDue: Number.MAX_SAFE_INTEGER };
+    expect(() => accruePenalty(huge, addDays(firstDue, 4000), 2400, rules)).toThrow(
+      /^penalty must be a whole number of fen/,
+    );
+  });
+
   it('leaves an installment accrued past the day asked for as it is', () => {
     const accrued = accruePenalty(inst, addDays(firstDue, 20), bps, rules);
     expect(accruePenalty(accrued, addDays(firstDue, 10), bps, rules)).toEqual(accrued);
