@@ -64,6 +64,26 @@ describe('exposureOf', () => {
     });
   });
 
+  it('sorts any number of unpaid installments by due date, from any order', () => {
+    const six = unpaidInstallments(
+      buildSchedule(
+        {
+          principal: 600_000,
+          aprBps: 1800,
+          termMonths: 6,
+          repaymentMethod: 'equal_principal',
+          disbursedOn: '2027-05-10',
+        },
+        rules,
+      ),
+    );
+    const dates = six.map((i) => i.dueDate);
+    for (const order of [[...six].reverse(), [six[3], six[0], six[5], six[1], six[4], six[2]]]) {
+      const exposure = exposureOf({ partnerId: 'p1', status: 'active' }, order as InstallmentState[]);
+      expect(exposure?.unpaid.map((u) => u.dueDate)).toEqual(dates);
+    }
+  });
+
   it('is null once the loan is paid off, or nothing is unpaid and no plan was granted', () => {
     expect(exposureOf({ partnerId: 'p1', status: 'paid_off' }, installments())).toBeNull();
     expect(exposureOf({ partnerId: 'p1', status: 'active' }, installments().map(paidInFull))).toBeNull();

@@ -223,6 +223,18 @@ describe('buildSchedule', () => {
     ).toThrow(/^interest must be a whole number of fen/);
   });
 
+  it('builds the schedule of a loan disbursed before any LPR in the table, with no cap to round for', () => {
+    const lpr = loadRules({ rateCap: { mode: 'lpr4x' } });
+    const t: LoanTerms = {
+      principal: 300_000,
+      aprBps: 1800,
+      termMonths: 3,
+      repaymentMethod: 'equal_installment',
+      disbursedOn: '2020-01-15',
+    };
+    expect(buildSchedule(t, lpr)).toEqual(buildSchedule(t, defaultRules));
+  });
+
   it('keeps a loan with a fee within the cap where rounding interest half up would carry it over', () => {
     // ¥3,000 at 23.41 % with ¥1 a month over 3 months: half-up interest puts the all-in APR over 24 %.
     const t: LoanTerms = {
