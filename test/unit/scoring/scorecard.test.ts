@@ -277,6 +277,15 @@ describe('pricing', () => {
     expect(at.reasonCodes).toEqual(['AMOUNT_REDUCED']);
   });
 
+  it('declines RATE_CAP a grade configured to approve that has no price', () => {
+    const approvesD = loadRules({
+      scoring: { gradeDecision: { A: 'approve', B: 'approve', C: 'approve', D: 'approve', E: 'decline' } },
+    });
+    const thin = { worstDpdLast12Months: 40, inquiriesLast90Days: 4, creditHistoryMonths: 3 };
+    const d = decideCredit({ ...good, ...thin }, approvesD);
+    expect([d.grade, d.decision, d.reasonCodes[0], d.offer]).toEqual(['D', 'decline', 'RATE_CAP', null]);
+  });
+
   it('refers grade D and declines grade E with the adverse reasons, and offers neither', () => {
     const thin = { worstDpdLast12Months: 40, inquiriesLast90Days: 4, creditHistoryMonths: 3 };
     const d = decideCredit({ ...good, ...thin }, defaultRules);
