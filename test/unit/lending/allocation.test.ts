@@ -95,4 +95,37 @@ describe('allocatePayment', () => {
     expect(over.installments.every(isPaid)).toBe(true);
     expect(over.credit).toBe(12_345);
   });
+
+  it('pays by due date whatever order the installments come in, and hands them back in that order', () => {
+    const [first, second, third] = fresh();
+    if (!first || !second || !third) throw new Error('three installments expected');
+    const r = allocatePayment([third, first, second], first.amountDue + 10, '2027-06-10');
+    expect(r.allocations.map((a) => a.installmentNo)).toEqual([1, 2]);
+    expect(r.installments.map((i) => i.installmentNo)).toEqual([3, 1, 2]);
+    expect(r.installments.map(isPaid)).toEqual([false, true, false]);
+  });
+
+  it('pays by due date before installment number', () => {
+    // Numbers and dates agree in a schedule as booked; the date is what decides.
+    const insts = fresh();
+    const dates = insts.map((i) => i.dueDate).reverse();
+    const reversedDates = insts.map((i, k) => ({ ...i, dueDate: dates[k] as string }));
+    const all = owedTotal(reversedDates);
+    for (const order of [reversedDates, [...reversedDates].reverse()]) {
+      const r = allocatePayment(order, all, '2027-08-10');
+      expect(r.allocations.map((a) => a.installmentNo)).toEqual([3, 2, 1]);
+    }
+  });
+
+  it('pays installments due on the same day in installment order', () => {
+    // A re-dated schedule can put two installments on one day.
+    const [first, second] = fresh().map((i) => ({ ...i, dueDate: '2027-06-10' }));
+    if (!first || !second) throw new Error('two installments expected');
+    const r = allocatePayment([second, first], first.amountDue, '2027-06-10');
+    expect(r.allocations.map((a) => a.installmentNo)).toEqual([1]);
+    expect(r.installments.map(isPaid)).toEqual([false, true]);
+    expect(allocatePayment([first, second], first.amountDue, '2027-06-10').allocations).toEqual(
+      r.allocations,
+    );
+  });
 });

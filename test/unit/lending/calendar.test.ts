@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, instantAt, toZoned, wholeYearsBetween } from '#shared/lending/calendar.ts';
+import {
+  addDays,
+  formatInstantInZone,
+  formatLocalDate,
+  instantAt,
+  isValidLocalDate,
+  isValidTimeZone,
+  parseLocalDate,
+  toZoned,
+  wholeYearsBetween,
+} from '#shared/lending/calendar.ts';
 
 const at = (date: string, hhmm: string, zone: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
@@ -25,6 +35,12 @@ describe('instantAt', () => {
     expect(at('2027-03-28', '01:30', 'Europe/London')).toBe('2027-03-28T01:00:00.000Z');
     // Sydney skips 02:00–02:59 on 2027-10-03 (16:00Z the day before is 03:00 AEDT).
     expect(at('2027-10-03', '02:30', 'Australia/Sydney')).toBe('2027-10-02T16:00:00.000Z');
+  });
+
+  it('resolves a wall time on a day a zone skipped whole to the first instant after it', () => {
+    // Samoa moved from UTC−10 to UTC+14 at the end of 2011-12-29: 2011-12-30 never happened there. The
+    // instant a day earlier shows the same time of day, on the 29th.
+    expect(at('2011-12-30', '10:00', 'Pacific/Apia')).toBe('2011-12-30T10:00:00.000Z');
   });
 
   it('resolves a wall time shown twice by fall-back to the earlier instant', () => {
@@ -106,5 +122,54 @@ describe('wholeYearsBetween, the age behind the AGE gate', () => {
     expect(wholeYearsBetween('2000-02-29', '2018-02-28')).toBe(17);
     expect(wholeYearsBetween('2000-02-29', '2018-03-01')).toBe(18);
     expect(wholeYearsBetween('2000-02-29', '2016-02-29')).toBe(16);
+  });
+});
+
+describe('calendar dates', () => {
+  it('accepts the first and last day of each month, leap days only in leap years', () => {
+    expect(parseLocalDate('2027-01-01')).toEqual({ year: 2027, month: 1, day: 1 });
+    expect(parseLocalDate('2027-12-31')).toEqual({ year: 2027, month: 12, day: 31 });
+    expect(isValidLocalDate('2028-02-29')).toBe(true);
+    expect(isValidLocalDate('2027-04-30')).toBe(true);
+  });
+
+  it('refuses month 0 and 13, day 0, a day past the month end, and anything not YYYY-MM-DD', () => {
+    for (const bad of [
+      '2027-00-10',
+      '2027-13-10',
+      '2027-06-00',
+      '2027-04-31',
+      '2027-02-29',
+      '2027-6-1',
+      'x',
+    ]) {
+      expect(isValidLocalDate(bad), bad).toBe(false);
+      expect(() => parseLocalDate(bad), bad).toThrow(new RangeError(`not a calendar date: ${bad}`));
+    }
+  });
+
+  it('writes dates zero-padded to YYYY-MM-DD', () => {
+    expect(formatLocalDate(987, 3, 4)).toBe('0987-03-04');
+  });
+});
+
+describe('instants in a zone', () => {
+  it('writes the zone offset with its sign, +00:00 for UTC', () => {
+    const instant = new Date('2027-06-10T01:00:00Z');
+    expect(formatInstantInZone(instant, 'Asia/Shanghai')).toBe('2027-06-10T09:00:00+08:00');
+    expect(formatInstantInZone(instant, 'America/New_York')).toBe('2027-06-09T21:00:00-04:00');
+    expect(formatInstantInZone(instant, 'UTC')).toBe('2027-06-10T01:00:00+00:00');
+  });
+
+  it('counts the seconds of an offset: Shanghai kept local mean time (+08:05:43) until 1901', () => {
+    // 08:05:43 of offset rounds to 08:06; ignoring or subtracting the 43 seconds gives 08:05 or 08:04.
+    expect(formatInstantInZone(new Date('1900-01-01T00:00:00Z'), 'Asia/Shanghai')).toBe(
+      '1900-01-01T08:06:00+08:06',
+    );
+  });
+
+  it('tells a zone name from a string that is not one', () => {
+    expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
+    expect(isValidTimeZone('Asia/Nowhere')).toBe(false);
   });
 });

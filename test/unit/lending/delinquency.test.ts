@@ -69,6 +69,23 @@ describe('days past due, grace and buckets', () => {
     }
   });
 
+  it('counts from the earliest unpaid installment whatever order the installments come in', () => {
+    const [first, second] = loan();
+    if (!first || !second) throw new Error('two installments expected');
+    expect(daysPastDue([second, first], addDays(second.dueDate, 1), rules)).toBe(
+      daysPastDue([first, second], addDays(second.dueDate, 1), rules),
+    );
+    expect(daysPastDue([second, first], '2027-07-11', rules)).toBe(31);
+  });
+
+  it('calls an installment with only its fee or only penalty paid partly paid', () => {
+    const [first] = loan();
+    if (!first) throw new Error('an installment expected');
+    const today = addDays(firstDue, 10);
+    expect(classify([{ ...first, feeDue: 500, feePaid: 500 }], today)).toBe('partial');
+    expect(classify([{ ...first, penaltyAccrued: 300, penaltyPaid: 100 }], today)).toBe('partial');
+  });
+
   it('classifies partial, full and consecutive arrears', () => {
     const insts = loan();
     expect(classify(insts, firstDue)).toBeNull();
@@ -86,6 +103,22 @@ describe('rate cap', () => {
     expect(aprCapBps('2025-05-20', lpr)).toBe(1200);
     expect(aprCapBps('2025-01-15', lpr)).toBe(1240);
     expect(() => aprCapBps('2020-01-01', lpr)).toThrow(/no LPR/);
+  });
+
+  it('finds the LPR in force in a table kept in any order', () => {
+    const shuffled = loadRules({
+      rateCap: {
+        mode: 'lpr4x',
+        lprTable: [
+          { from: '2025-05-20', oneYearBps: 300 },
+          { from: '2023-08-21', oneYearBps: 345 },
+          { from: '2024-10-21', oneYearBps: 310 },
+          { from: '2024-07-22', oneYearBps: 335 },
+        ],
+      },
+    });
+    expect(aprCapBps('2026-01-01', shuffled)).toBe(1200);
+    expect(aprCapBps('2024-08-01', shuffled)).toBe(1340);
   });
 
   it('sets penalty APR to half the contract APR where the cap leaves room, else to the headroom', () => {
@@ -193,6 +226,45 @@ describe('penalty accrual', () => {
     expect(before.penaltyAccrued).toBe(81);
     const after = accruePenalty(before, addDays(firstDue, 20), bps, rules, addDays(firstDue, 15));
     expect(after.penaltyAccrued).toBe(81 + 81);
+  });
+
+  it('does not charge the day a pause ends on, even when it is the first penalty day', () => {
+    const firstPenaltyDay = addDays(firstDue, 4);
+    expect(accruePenalty(inst, addDays(firstDue, 5), bps, rules, firstPenaltyDay).penaltyAccrued).toBe(16);
+  });
+
+  it('charges a day already accrued only once, starting the day after the last one accrued', () => {
+    const throughFirst = accruePenalty(inst, addDays(firstDue, 4), bps, rules);
+    expect(throughFirst).toMatchObject({ penaltyAccrued: 16, penaltyAccruedThrough: addDays(firstDue, 4) });
+    expect(accruePenalty(throughFirst, addDays(firstDue, 5), bps, rules).penaltyAccrued).toBe(32);
+  });
+
+  it('starts after grace of a re-dated due date, whatever was accrued under the old one', () => {
+    // Accrued through day 8 of the old due date, then re-dated 30 days later: grace runs again from there.
+    const accrued = accruePenalty(inst, addDays(firstDue, 8), bps, rules);
+    const redated = { ...accrued, dueDate: addDays(firstDue, 30) };
+    expect(accruePenalty(redated, addDays(firstDue, 33), bps, rules).penaltyAccrued).toBe(81);
+    expect(accruePenalty(redated, addDays(firstDue, 34), bps, rules).penaltyAccrued).toBe(81 + 16);
+  });
+
+  it('at a zero penalty rate still records the days as accrued, from the first penalty day on', () => {
+    expect(accruePenalty(inst, addDays(firstDue, 3), 0, rules).penaltyAccruedThrough).toBeNull();
+    expect(accruePenalty(inst, addDays(firstDue, 4), 0, rules)).toMatchObject({
+      penaltyAccrued: 0,
+      penaltyAccruedThrough: addDays(firstDue, 4),
+    });
+  });
+
+  it('refuses penalty too large for a whole number of fen, and says it is the penalty', () => {
+    const huge = { ...inst, principalDue: Number.MAX_SAFE_INTEGER };
+    expect(() => accruePenalty(huge, addDays(firstDue, 4000), 2400, rules)).toThrow(
+      /^penalty must be a whole number of fen/,
+    );
+  });
+
+  it('leaves an installment accrued past the day asked for as it is', () => {
+    const accrued = accruePenalty(inst, addDays(firstDue, 20), bps, rules);
+    expect(accruePenalty(accrued, addDays(firstDue, 10), bps, rules)).toEqual(accrued);
   });
 
   it('resumes penalty the day after a granted plan ends, through the loan-level accrual', () => {

@@ -173,9 +173,96 @@ describe('buildSchedule', () => {
       buildSchedule({ ...base, principal: 10.5, termMonths: 3, repaymentMethod: 'bullet' }, defaultRules),
     ).toThrow(/principal/);
   });
+  it('names each term it refuses, and its error class', () => {
+    const ok: LoanTerms = {
+      principal: 100_000,
+      aprBps: 1000,
+      termMonths: 3,
+      repaymentMethod: 'equal_installment',
+      disbursedOn: '2027-01-01',
+    };
+    expect(() => buildSchedule(ok, defaultRules)).not.toThrow();
+    const refused: [Partial<LoanTerms>, RegExp][] = [
+      [{ principal: 0 }, /^principal must be a positive whole number of fen$/],
+      [{ aprBps: -1 }, /^aprBps must be a non-negative integer$/],
+      [{ aprBps: 10.5 }, /^aprBps must be a non-negative integer$/],
+      [{ termMonths: 0 }, /^termMonths must be 1–24 for equal_installment$/],
+      [{ termMonths: 2.5 }, /^termMonths must be 1–24/],
+      [{ disbursedOn: '2027-02-30' }, /^disbursedOn must be a calendar date$/],
+      [{ feePerInstallment: -1 }, /^feePerInstallment must be a non-negative whole number of fen$/],
+      [{ feePerInstallment: 0.5 }, /^feePerInstallment must be/],
+    ];
+    for (const [change, message] of refused) {
+      let error: unknown;
+      try {
+        buildSchedule({ ...ok, ...change }, defaultRules);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(change)).toBeInstanceOf(InvalidLoanTermsError);
+      expect((error as Error).name).toBe('InvalidLoanTermsError');
+      expect((error as Error).message, JSON.stringify(change)).toMatch(message);
+    }
+    // Every problem is named at once.
+    expect(() => buildSchedule({ ...ok, principal: -5, aprBps: -5 }, defaultRules)).toThrow(
+      'principal must be a positive whole number of fen; aprBps must be a non-negative integer',
+    );
+  });
+  it('refuses interest too large for a whole number of fen, and says it is the interest', () => {
+    expect(() =>
+      buildSchedule(
+        {
+          principal: Number.MAX_SAFE_INTEGER,
+          aprBps: 200_000,
+          termMonths: 12,
+          repaymentMethod: 'bullet',
+          disbursedOn: '2027-01-01',
+        },
+        defaultRules,
+      ),
+    ).toThrow(/^interest must be a whole number of fen/);
+  });
+
+  it('builds the schedule of a loan disbursed before any LPR in the table, with no cap to round for', () => {
+    const lpr = loadRules({ rateCap: { mode: 'lpr4x' } });
+    const t: LoanTerms = {
+      principal: 300_000,
+      aprBps: 1800,
+      termMonths: 3,
+      repaymentMethod: 'equal_installment',
+      disbursedOn: '2020-01-15',
+    };
+    expect(buildSchedule(t, lpr)).toEqual(buildSchedule(t, defaultRules));
+  });
+
+  it('keeps a loan with a fee within the cap where rounding interest half up would carry it over', () => {
+    // ¥3,000 at 23.41 % with ¥1 a month over 3 months: half-up interest puts the all-in APR over 24 %.
+    const t: LoanTerms = {
+      principal: 300_000,
+      aprBps: 2341,
+      termMonths: 3,
+      repaymentMethod: 'equal_installment',
+      disbursedOn: '2027-01-15',
+      feePerInstallment: 100,
+    };
+    const halfUp = buildSchedule(t, loadRules({ rateCap: { mode: 'fixed', aprCapBps: 100_000 } }));
+    expect(allInAprAtMost(t.principal, halfUp, t.disbursedOn, 2400)).toBe(false);
+    expect(allInAprAtMost(t.principal, buildSchedule(t, defaultRules), t.disbursedOn, 2400)).toBe(true);
+  });
 });
 
 describe('all-in APR of a schedule', () => {
+  it('is 0 for no payments, and for payments that add up to no more than was disbursed', () => {
+    expect(allInAprBps(100_000, [], '2027-01-01')).toBe(0);
+    expect(allInAprAtMost(100_000, [], '2027-01-01', 0)).toBe(true);
+    const underpaid = [
+      { dueDate: '2027-02-01', amountDue: 50_000 },
+      { dueDate: '2027-03-01', amountDue: 50_000 },
+    ];
+    expect(allInAprBps(100_000, underpaid, '2027-01-01')).toBe(0);
+    expect(allInAprBps(100_000, [{ dueDate: '2027-02-01', amountDue: 100_100 }], '2027-01-01')).toBe(120);
+  });
+
   it('equals the contract APR (to the basis point) for amortising loans and never exceeds it for bullets', () => {
     fc.assert(
       fc.property(

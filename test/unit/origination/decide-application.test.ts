@@ -296,6 +296,17 @@ describe('decideApplication: inputHash', () => {
     expect(b.inputHash).toBe(a.inputHash);
   });
 
+  it('is the same whatever order the request fields came in', () => {
+    // The partner's JSON decides the key order of `request`; the hash must not.
+    const a = decideApplication(facts(), rules);
+    const reordered = body((b) => {
+      const { amount, termMonths, repaymentMethod } = b.request;
+      b.request = { repaymentMethod, termMonths, amount };
+    });
+    expect(Object.keys(reordered.request)).not.toEqual(Object.keys(facts().body.request));
+    expect(decideApplication(facts({ body: reordered }), rules).inputHash).toBe(a.inputHash);
+  });
+
   it('changes with the identity hash, the overdue and hardship flags, and the model version', () => {
     const base = decideApplication(facts(), rules).inputHash;
     const variants = [

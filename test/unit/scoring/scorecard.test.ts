@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
+import { checkGates, dtiBps } from '#shared/scoring/gates.ts';
 import {
   adverseReasons,
   gradeOf,
   oddsAtScore,
+  pointsFor,
   type ScorecardInput,
   scorecard,
 } from '#shared/scoring/scorecard.ts';
@@ -47,6 +49,30 @@ describe('scaling', () => {
       'E',
     ]);
   });
+
+  it('grades by the highest minimum a score reaches, in whatever order the grade table is written', () => {
+    const ascending = loadRules({
+      scoring: {
+        grades: [
+          { grade: 'D', minScore: 560 },
+          { grade: 'C', minScore: 600 },
+          { grade: 'B', minScore: 640 },
+          { grade: 'A', minScore: 680 },
+        ],
+      },
+    });
+    expect([700, 650, 610, 570, 500].map((s) => gradeOf(s, ascending))).toEqual(['A', 'B', 'C', 'D', 'E']);
+  });
+
+  it('scores a value past a table with no open last bin as that last bin', () => {
+    const closed = [
+      { upTo: 10, points: 5 },
+      { upTo: 20, points: 7 },
+    ];
+    expect(pointsFor(closed, 10)).toBe(5);
+    expect(pointsFor(closed, 11)).toBe(7);
+    expect(pointsFor(closed, 99)).toBe(7);
+  });
 });
 
 describe('monotonicity', () => {
@@ -87,6 +113,41 @@ describe('reasons', () => {
     for (let i = 1; i < codes.length; i++) {
       expect(shortfall(codes[i - 1] as string)).toBeGreaterThanOrEqual(shortfall(codes[i] as string));
     }
+  });
+});
+
+describe('adverse reasons', () => {
+  it('leaves out what cost no points, and keeps the scorecard order between equal costs', () => {
+    const card = {
+      score: 600,
+      lines: [
+        { reason: 'AGE_BAND', points: 10, shortfall: 0 },
+        { reason: 'INQUIRIES', points: 0, shortfall: 5 },
+        { reason: 'INCOME', points: 0, shortfall: 20 },
+        { reason: 'CREDIT_HISTORY', points: 0, shortfall: 5 },
+      ],
+    } as const;
+    expect(adverseReasons({ score: card.score, lines: [...card.lines] })).toEqual([
+      'INCOME',
+      'INQUIRIES',
+      'CREDIT_HISTORY',
+    ]);
+  });
+});
+
+describe('debt-to-income', () => {
+  it('is debt payments over income in basis points, rounded up only when not exact', () => {
+    expect(dtiBps(100_000, 50_000, 300_000)).toBe(5000);
+    expect(dtiBps(1, 0, 3)).toBe(3334);
+    expect(dtiBps(0, 0, 300_000)).toBe(0);
+    expect(dtiBps(1, 0, 0)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('declines DTI above the limit and lets the limit itself through', () => {
+    const limit = defaultRules.scoring.maxDtiBps;
+    const gateInput = { ...features({ dtiBps: limit }), overdueExisting: false, hardshipActive: false };
+    expect(checkGates(gateInput, defaultRules).declines).toEqual([]);
+    expect(checkGates({ ...gateInput, dtiBps: limit + 1 }, defaultRules).declines).toEqual(['DTI']);
   });
 });
 
@@ -214,6 +275,15 @@ describe('pricing', () => {
     expect(at.decision).toBe('approve');
     expect(at.offer?.amount).toBe(50_004);
     expect(at.reasonCodes).toEqual(['AMOUNT_REDUCED']);
+  });
+
+  it('declines RATE_CAP a grade configured to approve that has no price', () => {
+    const approvesD = loadRules({
+      scoring: { gradeDecision: { A: 'approve', B: 'approve', C: 'approve', D: 'approve', E: 'decline' } },
+    });
+    const thin = { worstDpdLast12Months: 40, inquiriesLast90Days: 4, creditHistoryMonths: 3 };
+    const d = decideCredit({ ...good, ...thin }, approvesD);
+    expect([d.grade, d.decision, d.reasonCodes[0], d.offer]).toEqual(['D', 'decline', 'RATE_CAP', null]);
   });
 
   it('refers grade D and declines grade E with the adverse reasons, and offers neither', () => {

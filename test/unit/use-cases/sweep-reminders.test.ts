@@ -132,6 +132,19 @@ describe('sweepReminders', () => {
     ]);
   });
 
+  it('publishes InstallmentDueSoon on the due date itself', async () => {
+    const { h } = await oneLoan('2027-06-10');
+    await sweepReminders(h, '2027-06-10');
+    expect(h.events.events.map((e) => [e.type, e.detail.stage])).toEqual([['InstallmentDueSoon', 'D0']]);
+  });
+
+  it('counts the installments and jobs it swept', async () => {
+    const { h } = await oneLoan('2027-06-09');
+    const result = await sweepReminders(h, '2027-06-09');
+    expect(result).toMatchObject({ status: 'swept', installments: 1, jobs: h.queue.jobs.length });
+    expect(h.queue.jobs.length).toBeGreaterThan(0);
+  });
+
   it('publishes InstallmentOverdue the day after the due date', async () => {
     const { h } = await oneLoan('2027-06-11');
     await sweepReminders(h, '2027-06-11');
