@@ -193,7 +193,12 @@ describe('runSweepSlice', () => {
       await expect(runSweepSlice({ ...h, slices }, d0Slice(), budget('too-early'))).rejects.toBeInstanceOf(
         SliceBusy,
       );
-      h.clock.advance(h.rules.contact.sweepSliceLeaseSeconds * 1000 + 1000);
+      // Still busy a second before the lease (in seconds) ends; free a second after it.
+      h.clock.advance(h.rules.contact.sweepSliceLeaseSeconds * 1000 - 1000);
+      await expect(runSweepSlice({ ...h, slices }, d0Slice(), budget('still-early'))).rejects.toBeInstanceOf(
+        SliceBusy,
+      );
+      h.clock.advance(2000);
       const before = h.queue.jobs.length;
       const redo: number[] = [];
       const takeover = await runSweepSlice(
