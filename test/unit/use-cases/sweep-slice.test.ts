@@ -269,6 +269,19 @@ describe('startDailySweep', () => {
     expect(await h.repos.sweepSlices.lastSweptDate()).toBe(D);
   });
 
+  it('queues the slices in batches of at most 10 (SQS SendMessageBatch), none empty, also when 10 divides their count', async () => {
+    // Five shards: (5 stages + the escalation slice) × 5 = 30 slices, three full batches.
+    const fiveShards = loadRules({ contact: { sweepPageSize: 10 }, schedule: { dueIndexShards: 5 } });
+    const h = harness(nineAm(D), fiveShards);
+    const batches: number[] = [];
+    const result = await startDailySweep(
+      { ...h, slices: { enqueue: async (batch: SweepSlice[]) => void batches.push(batch.length) } },
+      D,
+    );
+    expect(result.slices).toBe(30);
+    expect(batches).toEqual([10, 10, 10]);
+  });
+
   it('catches up from a cursor at D-3: the slices of D-2, D-1 and D, oldest first, and moves the cursor to D', async () => {
     const { h, slices, result } = await start(addDays(D, -3));
     const dates = [addDays(D, -2), addDays(D, -1), D];
