@@ -370,4 +370,36 @@ describe('processContactJobs', () => {
       expect(await h.repos.contacts.get(key('L-u2', 'D-1', 'sms'))).toMatchObject({ status: 'sent' });
     });
   });
+
+  describe('the rolling 7-day cap per loan', () => {
+    it('sends about the loans under the cap and records the capped loan suppressed with weekly_cap', async () => {
+      const D7 = '2027-06-17';
+      const { h } = await swept(D7, { loans: ['La', 'Lb'] });
+      // La was contacted 7 times in the last day (other stages): at the cap; Lb never.
+      const now = h.clock.now();
+      for (let k = 0; k < 7; k++) {
+        const earlier = key('La', `earlier-${k}`, 'sms');
+        const at = new Date(now.getTime() - 86_400_000 + k * 60_000);
+        await h.repos.contacts.claim(earlier, at, 30);
+        await h.repos.contacts.markSent(earlier, at, `m-${k}`);
+      }
+      const job: ContactJob = {
+        jobId: `${D7}|p1|u1|D+7|sms`,
+        businessDate: D7,
+        partnerId: 'p1',
+        borrowerId: 'u1',
+        stage: 'D+7',
+        offsetDays: 7,
+        channel: 'sms',
+        items: ['La', 'Lb'].map((loanId) => ({ loanId, installmentNo: 1, dueDate: DUE })),
+      };
+      expect(await processContactJobs(h, [job])).toEqual([{ kind: 'done', sent: 1 }]);
+      expect(h.sender.sent).toHaveLength(1);
+      expect(await h.repos.contacts.get(key('La', 'D+7', 'sms'))).toMatchObject({
+        status: 'suppressed',
+        failure: 'weekly_cap',
+      });
+      expect(await h.repos.contacts.get(key('Lb', 'D+7', 'sms'))).toMatchObject({ status: 'sent' });
+    });
+  });
 });
