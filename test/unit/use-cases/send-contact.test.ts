@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { defaultRules, loadRules, type Rules } from '#shared/config/rules.ts';
+import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import type { ContactKey } from '#shared/ports/records.ts';
 import { processContactJob, processContactJobs } from '#shared/reminders/send-contact.ts';
@@ -112,6 +113,31 @@ describe('processContactJobs', () => {
       expect(claim).not.toHaveBeenCalled();
       expect(sendSms).toHaveBeenCalledTimes(2);
       expect(claimAll.mock.invocationCallOrder[0]).toBeLessThan(sendSms.mock.invocationCallOrder[0] ?? 0);
+    });
+
+    it('claims together no more than the 100 items a transaction takes; the jobs past it go one by one', async () => {
+      const h = harness(nineAm('2027-06-09'));
+      // 11 people with 9 loans each: a job claims 9 installments and 1 daily slot, 10 items.
+      for (let p = 0; p < 11; p++) {
+        const n = String(p).padStart(3, '0');
+        const person = await addBorrower(h, {
+          borrowerId: `u${n}`,
+          idNumber: withCheckChar(`31010419900101${n}`),
+          phone: `+8613700001${n}`,
+        });
+        for (let l = 0; l < 9; l++) await addLoan(h, `L${n}-${l}`, person);
+      }
+      await sweepReminders(h, '2027-06-09'); // D-1: one SMS job per person
+      const sms = h.queue.jobs.filter((j) => j.channel === 'sms');
+      expect(sms).toHaveLength(11);
+      const claimAll = vi.spyOn(h.repos.contacts, 'claimAll');
+      const claim = vi.spyOn(h.repos.contacts, 'claim');
+      await processContactJobs(h, sms);
+      expect(claimAll).toHaveBeenCalledTimes(1);
+      // Exactly 10 jobs (100 items) together; the eleventh claims its 9 installments one by one.
+      expect(claimAll.mock.calls[0]?.[0]).toHaveLength(10);
+      expect(claim).toHaveBeenCalledTimes(9);
+      expect(h.sender.sent).toHaveLength(11);
     });
 
     it('sends nothing more when the same job is delivered again', async () => {
