@@ -1,30 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
-import { allocatePayment, unpaidInstallments } from '#shared/lending/allocation.ts';
+import { allocatePayment } from '#shared/lending/allocation.ts';
 import { aprCapBps, penaltyAprBps } from '#shared/lending/apr.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import { bucketOf, classify, daysPastDue, delinquencyStatus } from '#shared/lending/delinquency.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { accrueLoanPenalty, accruePenalty } from '#shared/lending/penalty.ts';
-import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { InstallmentState } from '#shared/lending/types.ts';
+import { unpaidFixtureInstallments } from '../../fixtures/loans.ts';
 
 const rules = defaultRules;
-function loan(): InstallmentState[] {
-  return unpaidInstallments(
-    buildSchedule(
-      {
-        principal: 300_000,
-        aprBps: 1800,
-        termMonths: 3,
-        repaymentMethod: 'equal_installment',
-        disbursedOn: '2027-05-10',
-      },
-      rules,
-    ),
-  );
-}
+/** The fixture loan's three unpaid installments, due 2027-06-10, 07-10 and 08-10. */
+const loan = () => unpaidFixtureInstallments(rules);
 const firstDue = '2027-06-10';
 
 describe('days past due, grace and buckets', () => {

@@ -11,24 +11,13 @@ import {
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { InstallmentState } from '#shared/lending/types.ts';
+import { unpaidFixtureInstallments } from '../../fixtures/loans.ts';
 
 const rules = defaultRules;
 const tolerance = rules.delinquency.arrearsToleranceFen;
 
-function installments(): InstallmentState[] {
-  return unpaidInstallments(
-    buildSchedule(
-      {
-        principal: 300_000,
-        aprBps: 1800,
-        termMonths: 3,
-        repaymentMethod: 'equal_installment',
-        disbursedOn: '2027-05-10',
-      },
-      rules,
-    ),
-  );
-}
+/** The fixture loan's three unpaid installments, due 2027-06-10, 07-10 and 08-10. */
+const installments = () => unpaidFixtureInstallments(rules);
 
 const paidInFull = (i: InstallmentState): InstallmentState => ({
   ...i,
