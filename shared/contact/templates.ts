@@ -60,6 +60,11 @@ const lines: Record<
   },
 };
 
+/** The template a message of this stage, channel and language is written from, as contact lines name it. */
+export function templateIdOf(stage: string, channel: RenderInput['channel'], language: Language): string {
+  return `reminder.${stage}.${channel}.${language}.v1`;
+}
+
 export function renderMessage(input: RenderInput, rules: Rules): RenderedMessage {
   const t = lines[input.language];
   const lender = rules.lender.name[input.language];
@@ -70,7 +75,7 @@ export function renderMessage(input: RenderInput, rules: Rules): RenderedMessage
       ? `[${lender}] Your ${input.partnerName} repayment (${items}) ${when}. ${t.optOut}`
       : `【${lender}】您在${input.partnerName}的借款（${items}）${when}。${t.optOut}`;
   return {
-    templateId: `reminder.${input.stage}.${input.channel}.${input.language}.v1`,
+    templateId: templateIdOf(input.stage, input.channel, input.language),
     subject: input.channel === 'email' ? `${t.subject} · ${input.partnerName}` : undefined,
     body,
   };

@@ -25,11 +25,11 @@ export interface ApplicationFacts {
 }
 
 /** Canonical JSON (sorted keys) so the same inputs always hash the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -62,7 +62,7 @@ export function decideApplication(facts: ApplicationFacts, rules: Rules): Applic
   };
   const decided = decideCredit(input, rules);
   const inputHash = createHash('sha256')
-    .update(canonical({ identityHash, modelVersion: rules.scoring.modelVersion, input }))
+    .update(canonicalJson({ identityHash, modelVersion: rules.scoring.modelVersion, input }))
     .digest('hex');
   return {
     applicationId: facts.applicationId,

@@ -1,6 +1,6 @@
 import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
-import { renderMessage } from '#shared/contact/templates.ts';
+import { renderMessage, templateIdOf } from '#shared/contact/templates.ts';
 import { maskEmail, maskPhone } from '#shared/identity/mask.ts';
 import { formatInstantInZone } from '#shared/lending/calendar.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -131,8 +131,7 @@ async function carryOutPlan(deps: SenderDeps, job: ContactJob, plan: JobPlan, no
   const encrypted = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
   const address = encrypted ? await deps.keys.decrypt(encrypted) : undefined;
   const to = address ? (job.channel === 'sms' ? maskPhone(address) : maskEmail(address)) : '';
-  const planned = plan.kind === 'send' ? [...plan.items, ...plan.overWeeklyCap] : plan.items;
-  const templateId = render(deps, job, language, planned).templateId;
+  const templateId = templateIdOf(job.stage, job.channel, language);
   const line: LineOf = (it, status, reason) => ({
     // In the borrower's own offset, so the contact window can be read off the line.
     at: formatInstantInZone(now, timezone),
@@ -155,8 +154,7 @@ async function carryOutPlan(deps: SenderDeps, job: ContactJob, plan: JobPlan, no
       await deps.log.record(plan.items.map((it) => line(it, 'deferred', 'outside_contact_window')));
       return { kind: 'outcome', outcome: { kind: 'retry-at', at: plan.until } };
     case 'send':
-      if (plan.overWeeklyCap.length > 0)
-        await suppress(deps, job, plan.overWeeklyCap, borrower, line, 'weekly_cap');
+      await suppress(deps, job, plan.overWeeklyCap, borrower, line, 'weekly_cap'); // none: writes nothing
       return {
         kind: 'send',
         job,

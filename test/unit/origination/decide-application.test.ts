@@ -6,6 +6,7 @@ import {
   type ApplicationFacts,
   applicationIdFor,
   applicationScored,
+  canonicalJson,
   decideApplication,
   toDecision,
 } from '#shared/origination/decide-application.ts';
@@ -273,6 +274,21 @@ describe('decideApplication: identity of a stored borrower', () => {
   it('decides for a stored borrower with the same identity hash', () => {
     const record = decideApplication(facts({ existingBorrower: storedBorrower('hash-of-id') }), rules);
     expect(record.decision).toBe('approve');
+  });
+});
+
+describe('canonicalJson', () => {
+  it('writes object keys in sorted order, at every depth, and arrays in their own order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+
+  it('is JSON, with strings, keys and separators escaped as JSON escapes them', () => {
+    const value = { 'k,"1': 'a,"b', list: ['x', 2, true], empty: {}, none: [] };
+    const written = canonicalJson(value);
+    expect(written).toBe('{"empty":{},"k,\\"1":"a,\\"b","list":["x",2,true],"none":[]}');
+    expect(JSON.parse(written)).toEqual(value);
   });
 });
 

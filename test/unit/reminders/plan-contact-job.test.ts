@@ -248,7 +248,10 @@ describe('planContactJob: what drops out', () => {
     expect(plan(rung, context({ loans: [later] }), at).kind).toBe('nothing');
     const open = withInstallment(L1(), 1, paidUp);
     open.loan.escalation = { episode: 1, rung: 'D+4', since: 'x', pausedUntil: null };
-    expect(plan(rung, context({ loans: [open] }), at).kind).toBe('send');
+    const sent = plan(rung, context({ loans: [open] }), at);
+    expect(sent.kind).toBe('send');
+    // A rung's ledger entry is keyed by its episode: a second episode's D+7 is a contact of its own.
+    expect(sent.kind === 'send' && sent.items.map((i) => i.key.occurrence)).toEqual(['e1']);
   });
 
   it('keeps an item of a loan whose plan has ended or was only referred', () => {
@@ -288,6 +291,34 @@ describe('planContactJob: what drops out', () => {
 
     it('drops an installment when an older one is unpaid and past due', () => {
       expect(plan(dPlus1, context(), now).kind).toBe('nothing');
+    });
+
+    it('drops it when what is past due is within the arrears tolerance by the time it is sent (cured)', () => {
+      const within = withInstallment(L1(), 1, paidUp);
+      const almost = withInstallment(within, 2, (i) => ({
+        ...i,
+        interestPaid: i.interestDue,
+        principalPaid: i.principalDue - rules.delinquency.arrearsToleranceFen,
+      }));
+      expect(plan(dPlus1, context({ loans: [almost] }), now).kind).toBe('nothing');
+    });
+
+    it("judges the loan by its own installments, whatever another loan of the job's person owes", () => {
+      // L1 cured within the tolerance; L2 of the same person owes its second installment in full.
+      const cured = withInstallment(withInstallment(L1(), 1, paidUp), 2, (i) => ({
+        ...i,
+        interestPaid: i.interestDue,
+        principalPaid: i.principalDue - 1,
+      }));
+      const l2Late = withInstallment(L2(), 1, paidUp);
+      expect(plan(dPlus1, context({ loans: [cured, l2Late] }), now).kind).toBe('nothing');
+    });
+
+    it('finds the oldest by installment number, in whatever order the batch load gave them', () => {
+      const reversed = { ...L1(), installments: [...L1().installments].reverse() };
+      expect(plan(dPlus1, context({ loans: [reversed] }), now).kind).toBe('nothing');
+      const dPlus1First = job({ stage: 'D+31', offsetDays: 31, items: [item('L1', 1, '2027-06-10')] });
+      expect(plan(dPlus1First, context({ loans: [reversed] }), now).kind).not.toBe('nothing');
     });
 
     it('keeps it when the older installments are paid', () => {
@@ -415,6 +446,10 @@ describe('planContactJob: contact rules', () => {
     // 20:59 on the 9th in New York is the 10th in Shanghai: still the borrower's day, so it goes out.
     const b = borrower({}, { timezone: 'America/New_York' });
     expect(plan(job(), context({ borrower: b }), new Date('2027-06-10T00:59:00.000Z')).kind).toBe('send');
+    // 23:30 on the 9th in Shanghai is the 10th in Tokyo: the lender's day is not over, so it waits for
+    // the borrower's window instead of being missed.
+    const east = borrower({}, { timezone: 'Asia/Tokyo' });
+    expect(plan(job(), context({ borrower: east }), new Date('2027-06-09T15:30:00.000Z')).kind).toBe('defer');
   });
 
   it("sends at 08:00 and at 20:59 in the borrower's zone", () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
+import { buildSchedule } from '#shared/lending/schedule.ts';
 import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
 import { checkGates, dtiBps } from '#shared/scoring/gates.ts';
 import {
@@ -308,12 +309,73 @@ describe('pricing', () => {
     expect(e.offer).toBeNull();
   });
 
+  describe('judges DTI at the largest installment of the dearest approving price, bounded by the cap', () => {
+    // ¥10,000 a month: DTI is (debt + installment) / 100 in basis points, so 550,000 fen is the limit.
+    const income = 1_000_000;
+    const limitFen = (defaultRules.scoring.maxDtiBps * income) / 10_000;
+    const largest = (aprBps: number, repaymentMethod: CreditInput['request']['repaymentMethod']) =>
+      Math.max(
+        ...buildSchedule(
+          { principal: 800_000, aprBps, termMonths: 6, repaymentMethod, disbursedOn: good.today },
+          defaultRules,
+        ).map((i) => i.amountDue),
+      );
+    const decideWith = (
+      debt: number,
+      repaymentMethod: CreditInput['request']['repaymentMethod'],
+      rules = defaultRules,
+    ) =>
+      decideCredit(
+        {
+          ...good,
+          monthlyIncome: income,
+          monthlyDebtPayments: debt,
+          request: { amount: 800_000, termMonths: 6, repaymentMethod },
+        },
+        rules,
+      );
+
+    it.each(['equal_installment', 'equal_principal', 'bullet'] as const)(
+      '%s: approves at the limit with grade C pricing, declines DTI one fen over',
+      (method) => {
+        const dearest = Math.max(...Object.values(defaultRules.scoring.gradeAprBps));
+        const atLimit = limitFen - largest(dearest, method);
+        expect(decideWith(atLimit, method).decision).toBe('approve');
+        const over = decideWith(atLimit + 1, method);
+        expect([over.decision, over.reasonCodes[0]]).toEqual(['decline', 'DTI']);
+      },
+    );
+
+    it('prices the DTI installment at the cap when the cap is below every grade price', () => {
+      const lpr = loadRules({ rateCap: { mode: 'lpr4x' } });
+      const cap = 1200; // 4 × the 3.00 % LPR in force
+      const atLimit = limitFen - largest(cap, 'equal_installment');
+      expect(decideWith(atLimit + 1, 'equal_installment', lpr).reasonCodes[0]).toBe('DTI');
+      expect(decideWith(atLimit, 'equal_installment', lpr).reasonCodes).not.toContain('DTI');
+    });
+  });
+
   it('declines with RATE_CAP when the grade rate is above a 4×LPR cap', () => {
     const rules = loadRules({ rateCap: { mode: 'lpr4x' } });
     const d = decideCredit({ ...good, worstDpdLast12Months: 20, inquiriesLast90Days: 4 }, rules);
     expect(d.grade).not.toBe('A');
     expect(d.decision).toBe('decline');
     expect(d.reasonCodes[0]).toBe('RATE_CAP');
+  });
+
+  it('names RATE_CAP before AMOUNT_LIMIT: a grade priced over the cap is declined for its price first', () => {
+    const rules = loadRules({ rateCap: { mode: 'lpr4x' } });
+    const small = {
+      ...good,
+      worstDpdLast12Months: 20,
+      inquiriesLast90Days: 4,
+      monthlyIncome: 8_000, // 6 × income is under the ¥500 minimum offer
+      monthlyDebtPayments: 0,
+      request: { amount: 100_000, termMonths: 24, repaymentMethod: 'equal_installment' as const },
+    };
+    const d = decideCredit(small, rules);
+    expect([d.grade, d.decision, d.reasonCodes[0]]).toEqual(['C', 'decline', 'RATE_CAP']);
+    expect(decideCredit(small, defaultRules).reasonCodes[0]).toBe('AMOUNT_LIMIT'); // priced within 24 %
   });
 
   it('never offers above the cap, for any applicant, fixed or 4×LPR', () => {

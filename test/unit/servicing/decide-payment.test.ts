@@ -366,6 +366,44 @@ describe('decidePayment: cure, payoff and credit', () => {
   });
 });
 
+describe('decidePayment: the open escalation episode', () => {
+  /** The fixture loan 5 days past due on 2027-06-15, its episode open since 2027-06-14. */
+  const inEpisode = (): LoanWithInstallments => {
+    const current = loan();
+    current.loan.escalation = {
+      episode: 1,
+      rung: 'grace',
+      since: '2027-06-14T01:00:00.000Z',
+      pausedUntil: null,
+    };
+    return current;
+  };
+
+  it("ends it as 'cured' in the payment's own write when nothing is left past due", () => {
+    const current = inEpisode();
+    const owed = owedOn(current, '2027-06-15')[0]?.total ?? 0;
+    const d = apply(current, pay(owed, tenAm('2027-06-15')));
+    expect(d.loan.escalation).toEqual({
+      ...current.loan.escalation,
+      endedAt: tenAm('2027-06-15'),
+      endReason: 'cured',
+    });
+  });
+
+  it("ends it as 'paid_off' when the payment repays the whole loan", () => {
+    const current = inEpisode();
+    const owed = sum(owedOn(current, '2027-06-15').map((o) => o.total));
+    const d = apply(current, pay(owed, tenAm('2027-06-15')));
+    expect(d.loan.escalation).toMatchObject({ endedAt: tenAm('2027-06-15'), endReason: 'paid_off' });
+  });
+
+  it('leaves it open when the loan is still past due after the payment', () => {
+    const current = inEpisode();
+    const d = apply(current, pay(10_000, tenAm('2027-06-15')));
+    expect(d.loan.escalation).toEqual(current.loan.escalation);
+  });
+});
+
 describe('decidePayment: the write it asks for', () => {
   it('expects the version the loan was read at', () => {
     const d = apply(loan(), pay(10_000, tenAm('2027-06-01')));

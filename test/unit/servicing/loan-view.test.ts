@@ -143,12 +143,47 @@ describe('loanView', () => {
       endsOn,
       referralReasons: [],
     });
-    const plans = [plan('h1', '2027-06-01', '2027-06-10'), plan('h2', '2027-03-01', '2027-03-10')];
+    const plans = [
+      plan('h0', '2027-01-01', '2027-01-10'),
+      plan('h1', '2027-06-01', '2027-06-10'),
+      plan('h2', '2027-03-01', '2027-03-10'),
+    ];
     expect(
       loanView({ ...loan, hardshipPlans: plans }, installments, '2027-06-05', rules).hardshipPlan?.planId,
     ).toBe('h1');
     expect(
       loanView({ ...loan, hardshipPlans: plans }, installments, '2027-06-20', rules).hardshipPlan?.planId,
     ).toBe('h2');
+  });
+
+  it('counts the fee in every total: due, outstanding and the loan outstanding', async () => {
+    const { loan, installments } = await booked();
+    const withFee = installments.map((i) => ({ ...i, feeDue: 500 }));
+    const view = loanView(loan, withFee, '2027-05-20', rules);
+    expect(view.installments[0]?.due).toEqual({
+      principal: 98_515,
+      interest: 4_500,
+      fee: 500,
+      penalty: 0,
+      total: 103_515,
+    });
+    expect(view.installments[0]?.outstanding.total).toBe(103_515);
+    expect(view.outstanding.fee).toBe(1_500);
+    expect(view.outstanding.total).toBe(309_044 + 3 * 500); // the schedule, and a fee on each installment
+  });
+
+  it('calls an installment partly paid when only its fee or only its penalty was paid', async () => {
+    const { loan, installments } = await booked();
+    const [first, ...rest] = installments;
+    if (!first) throw new Error('no installment');
+    const feeOnly = { ...first, feeDue: 500, feePaid: 500 };
+    expect(loanView(loan, [feeOnly, ...rest], '2027-05-20', rules).installments[0]?.status).toBe(
+      'partially_paid',
+    );
+    // Re-dated by a plan after a penalty was paid: not yet due again, the penalty settled.
+    const penaltyOnly = { ...first, penaltyAccrued: 300, penaltyPaid: 300 };
+    expect(loanView(loan, [penaltyOnly, ...rest], '2027-05-20', rules).installments[0]?.status).toBe(
+      'partially_paid',
+    );
   });
 });

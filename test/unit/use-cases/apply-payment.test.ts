@@ -232,6 +232,18 @@ describe('applyPayment', () => {
       },
     );
 
+    it('passes on a store failure that is not a conflict at once, without another attempt', async () => {
+      const h = await withLoan();
+      const failure = new Error('the store is unavailable');
+      const spy = vi.spyOn(h.repos.loans, 'applyPayment').mockRejectedValue(failure);
+      const error = await applyPayment(h, 'p1', 'L1', pay(50_000, tenAm('2027-06-09'))).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBe(failure);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(await h.repos.loans.getPayment('L1', 'pay-1')).toBeUndefined();
+    });
+
     it('still applies when the conflicts stop at the last attempt', async () => {
       const h = await withLoan();
       const attempts = h.rules.servicing.maxWriteAttempts;

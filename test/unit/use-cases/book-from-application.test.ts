@@ -28,6 +28,7 @@ describe('bookFromApplication', () => {
     const offer = offerOf(app);
     const loan = await bookFromApplication(h, 'p1', { applicationId: app.applicationId });
     const stored = await h.repos.loans.getLoanWithInstallments(loan.loanId);
+    expect(loan.loanId).toMatch(/^loan_/); // a loan id says what it names, as an application id does
     expect(stored?.loan).toEqual(loan);
     expect(stored?.loan).toMatchObject({
       partnerId: 'p1',

@@ -126,6 +126,14 @@ describe('requestHardship', () => {
       expect(await dueDates(h)).toEqual(['2027-06-10', '2027-07-10', '2027-08-10']);
     });
 
+    it("writes the plan without touching the person's exposure record", async () => {
+      const h = await withLoan('2027-06-05');
+      const save = vi.spyOn(h.repos.loans, 'saveInstallments');
+      await requestHardship(h, 'p1', 'L1', { reason: 'unemployment', deferralDays: 30 });
+      expect(save).toHaveBeenCalledTimes(1);
+      expect(save.mock.calls[0]?.[3]).not.toHaveProperty('exposure');
+    });
+
     it('sets no hardship mark and publishes nothing', async () => {
       const h = await withLoan('2027-06-05');
       await requestHardship(h, 'p1', 'L1', { reason: 'unemployment', deferralDays: 30 });
@@ -188,11 +196,21 @@ describe('requestHardship', () => {
     const spy = vi.spyOn(h.repos.loans, 'saveInstallments').mockImplementation(async () => {
       throw new LoanVersionConflict('another writer, every time');
     });
-    await expect(
-      requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 }),
-    ).rejects.toBeInstanceOf(LoanBusy);
+    await expect(requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 })).rejects.toSatisfy(
+      (e) => e instanceof LoanBusy && e.cause instanceof LoanVersionConflict,
+    );
     expect(spy).toHaveBeenCalledTimes(h.rules.servicing.maxWriteAttempts);
     expect(await h.repos.loans.getLoan('L1')).toMatchObject({ version: 1 });
     expect(eventsOf(h, 'HardshipGranted')).toHaveLength(0);
+  });
+
+  it('passes on a store failure that is not a conflict at once, without another attempt', async () => {
+    const h = await withLoan('2027-06-05');
+    const failure = new Error('the store is unavailable');
+    const spy = vi.spyOn(h.repos.loans, 'saveInstallments').mockRejectedValue(failure);
+    await expect(requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 })).rejects.toBe(
+      failure,
+    );
+    expect(spy).toHaveBeenCalledTimes(1);
   });
 });

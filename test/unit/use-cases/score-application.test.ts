@@ -256,6 +256,41 @@ describe('scoreApplication', () => {
       expect((await h.repos.applications.get(b.applicationId))?.partnerId).toBe('p2');
     });
 
+    it('answers the stored decision up to the last millisecond of the key lifetime, and a new one from then', async () => {
+      const h = harness(NOW);
+      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const lifetime = h.rules.api.idempotencyTtlHours * 3_600_000;
+      h.clock.advance(lifetime - 1);
+      expect((await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1')).applicationId).toBe(
+        first.applicationId,
+      );
+      h.clock.advance(1);
+      expect((await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1')).applicationId).not.toBe(
+        first.applicationId,
+      );
+    });
+
+    it("never answers with another partner's decision stored under the same id", async () => {
+      const h = harness(NOW);
+      const taken = applicationIdFor('p1', 'key-1');
+      await scoreApplication({ ...h, ids: { next: () => taken } }, 'p2', applicationBody(), 'en');
+      await expect(scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1')).rejects.toBeInstanceOf(
+        ApplicationExists,
+      );
+      expect((await h.repos.applications.get(taken))?.partnerId).toBe('p2');
+    });
+
+    it("fails rather than answer with another request's decision when the new id for an expired key is taken", async () => {
+      const h = harness(NOW);
+      const ids = { next: (prefix: string) => `${prefix}_fixed` };
+      await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      h.clock.advance((h.rules.api.idempotencyTtlHours + 1) * 3_600_000);
+      await scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en'); // takes app_fixed
+      await expect(
+        scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en', 'key-1'),
+      ).rejects.toBeInstanceOf(ApplicationExists);
+    });
+
     it('treats a key reused after its lifetime as a new request with a new id', async () => {
       const h = harness(NOW);
       const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');

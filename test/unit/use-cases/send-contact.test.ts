@@ -87,10 +87,16 @@ describe('processContactJobs', () => {
         ['Lb', 'D0', 'sms', 'sent'],
       ]);
       for (const line of h.log.lines) {
-        expect(line.to).not.toBe('');
-        expect(line.to).not.toContain(PHONE.slice(3));
+        expect(line.to).toBe('+86137****0001'); // PHONE masked
         expect(line.at).toBe('2027-06-10T09:00:00+08:00');
       }
+      h.log.lines.length = 0;
+      await processContactJob(h, jobOf(jobs, 'email'));
+      expect(h.log.lines.map((l) => [l.channel, l.status])).toEqual([
+        ['email', 'sent'],
+        ['email', 'sent'],
+      ]);
+      for (const line of h.log.lines) expect(line.to).toMatch(/^[^*@]\*\*\*@[^*]+$/); // an email masked
     });
 
     it("claims a batch's contacts together (people apart) before anything is sent", async () => {
@@ -113,6 +119,40 @@ describe('processContactJobs', () => {
       expect(claim).not.toHaveBeenCalled();
       expect(sendSms).toHaveBeenCalledTimes(2);
       expect(claimAll.mock.invocationCallOrder[0]).toBeLessThan(sendSms.mock.invocationCallOrder[0] ?? 0);
+    });
+
+    it('claims the rest together again when one job of the batch cannot be claimed, and leaves that one alone', async () => {
+      const h = harness(nineAm('2027-06-09'));
+      const people = [
+        await addBorrower(h, {
+          borrowerId: 'u1',
+          idNumber: withCheckChar('31010419900101001'),
+          phone: '+8613700001001',
+        }),
+        await addBorrower(h, {
+          borrowerId: 'u2',
+          idNumber: withCheckChar('31010419900101002'),
+          phone: '+8613700001002',
+        }),
+        await addBorrower(h, {
+          borrowerId: 'u3',
+          idNumber: withCheckChar('31010419900101003'),
+          phone: '+8613700001003',
+        }),
+      ];
+      for (const [i, person] of people.entries()) await addLoan(h, `L${i + 1}`, person);
+      await sweepReminders(h, '2027-06-09'); // D-1: one SMS job per person
+      const sms = h.queue.jobs.filter((j) => j.channel === 'sms');
+      // Another delivery of u2's job holds its claim.
+      await h.repos.contacts.claim(key('L2', 'D-1', 'sms'), h.clock.now(), h.rules.contact.claimLeaseSeconds);
+      const claimAll = vi.spyOn(h.repos.contacts, 'claimAll');
+      const outcomes = await processContactJobs(h, sms);
+      const loansOf = (call: number) => claimAll.mock.calls[call]?.[0].map((j) => j.keys[0]?.loanId).sort();
+      expect(claimAll).toHaveBeenCalledTimes(2);
+      expect(loansOf(0)).toEqual(['L1', 'L2', 'L3']);
+      expect(loansOf(1)).toEqual(['L1', 'L3']);
+      expect(h.sender.sent.map((m) => m.to).sort()).toEqual(['+8613700001001', '+8613700001003']);
+      expect(outcomes.filter((o) => o.kind === 'retry-at')).toHaveLength(1);
     });
 
     it('claims together no more than the 100 items a transaction takes; the jobs past it go one by one', async () => {
@@ -153,6 +193,24 @@ describe('processContactJobs', () => {
         status: 'sent',
         attempts: 1,
       });
+    });
+
+    it('sends nothing, and takes no daily slot, when another delivery finished the job after it was planned', async () => {
+      const { h, jobs } = await swept(DUE);
+      vi.spyOn(h.repos.contacts, 'claim').mockResolvedValue('already-sent');
+      const reserve = vi.spyOn(h.repos.contacts, 'reserveDailySlot');
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });
+      expect(h.sender.sent).toEqual([]);
+      expect(reserve).not.toHaveBeenCalled();
+      expect(h.log.lines).toEqual([]);
+    });
+
+    it('sends the installments still open when another delivery already sent one of the job', async () => {
+      const { h, jobs } = await swept(DUE, { loans: ['La', 'Lb'] });
+      vi.spyOn(h.repos.contacts, 'claim').mockResolvedValueOnce('already-sent'); // La's, then the store's answers
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 1 });
+      expect(h.sender.sent).toHaveLength(1);
+      expect(h.log.lines.map((l) => [l.loanId, l.status])).toEqual([['Lb', 'sent']]);
     });
 
     it('sends nothing while another delivery holds the claim, and asks to retry after its lease', async () => {
@@ -217,6 +275,16 @@ describe('processContactJobs', () => {
   });
 
   describe('an opted-out channel', () => {
+    it('records no suppression for a contact another delivery decided after this one was planned', async () => {
+      const { h, jobs } = await swept(DUE, { person: { optOut: ['sms'] } });
+      vi.spyOn(h.repos.contacts, 'claim').mockResolvedValue('already-sent');
+      const markSuppressed = vi.spyOn(h.repos.contacts, 'markSuppressed');
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });
+      expect(markSuppressed).not.toHaveBeenCalled();
+      expect(h.log.lines).toEqual([]);
+      expect(h.events.events).toEqual([]);
+    });
+
     it('is suppressed for good in the ledger, and nothing is sent on it', async () => {
       const { h, jobs } = await swept(DUE, { person: { optOut: ['sms'] } });
       expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });

@@ -5,10 +5,11 @@ import { outstanding } from '#shared/lending/allocation.ts';
 import type { EscalationInput, EscalationWorkflow } from '#shared/ports/escalation.ts';
 import { slicesOf } from '#shared/reminders/start-sweep.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
-import { runSweepSlice } from '#shared/reminders/sweep-slice.ts';
+import { remindersOf, runSweepSlice } from '#shared/reminders/sweep-slice.ts';
 import { type SweepSlice, sliceIdOf } from '#shared/schemas/sweep-slice.ts';
 import { applyPayment } from '#shared/servicing/apply-payment.ts';
 import { dueIndexKey } from '#shared/storage/keys.ts';
+import { loanFixture } from '../../fixtures/loans.ts';
 import { addBorrower, addLoan, type Harness, harness, nineAm, standingToday } from './harness.ts';
 
 /** Job ids with the loans each job covers, in the order they were queued. */
@@ -180,6 +181,26 @@ describe('sweepReminders', () => {
     expect((await standingToday(h, u1.identityHash)).overdueLoanIds).toEqual([]);
   });
 
+  it('runs each slice to its end in one go, page after page, queuing no continuation', async () => {
+    // 12 installments due in one shard, read 10 to a page: the D0 slice takes two pages.
+    const rules = loadRules({ contact: { sweepPageSize: 10 }, schedule: { dueIndexShards: 1 } });
+    const h = harness(nineAm('2027-06-10'), rules);
+    for (let n = 10; n < 22; n++) {
+      const person = await addBorrower(h, {
+        borrowerId: `u${n}`,
+        idNumber: `ID-${n}`,
+        phone: `+86137000000${n}`,
+      });
+      await addLoan(h, `L${n}`, person);
+    }
+    const result = await sweepReminders(h, '2027-06-10');
+    expect(result).toMatchObject({
+      status: 'swept',
+      installments: 12,
+      slices: slicesOf('2027-06-10', rules).length,
+    });
+  });
+
   it('does nothing on a second sweep of the same business date', async () => {
     const { h } = await oneLoan('2027-06-10');
     await sweepReminders(h, '2027-06-10');
@@ -253,6 +274,8 @@ describe('sweepReminders', () => {
       { owner: 'second-invocation', spent: () => false },
     );
     await expect(run).rejects.toBeInstanceOf(SliceBusy);
+    const leaseEnd = new Date(nineAm('2027-06-10').getTime() + h.rules.contact.sweepSliceLeaseSeconds * 1000);
+    await expect(run).rejects.toThrow(`slice ${sliceIdOf(slice)} is held until ${leaseEnd.toISOString()}`);
     // The whole day's sweep in one process meets the same slice and stops there too.
     await expect(sweepReminders(h, '2027-06-10')).rejects.toBeInstanceOf(SliceBusy);
     expect(h.queue.jobs).toEqual([]);
@@ -263,12 +286,44 @@ describe('sweepReminders', () => {
   it('with a workflow, starts the escalation of a loan whose grace ended yesterday, named by its episode', async () => {
     const { h } = await oneLoan('2027-06-14'); // 4 days past due: grace (3 days) ended yesterday
     const workflow = new RecordingWorkflow();
-    await sweepReminders({ ...h, workflow }, '2027-06-14');
+    // No reminder stage falls on D+4: the one installment counted is the escalation slice's.
+    expect(await sweepReminders({ ...h, workflow }, '2027-06-14')).toMatchObject({
+      installments: 1,
+      jobs: 0,
+    });
     expect(workflow.started.map((s) => s.name)).toEqual(['L1-e1']);
     expect(workflow.started[0]?.input).toMatchObject({ loanId: 'L1', episode: 1, next: 'D+4' });
     expect((await h.repos.loans.getLoan('L1'))?.escalation).toMatchObject({
       episode: 1,
       executionStartedAt: nineAm('2027-06-14').toISOString(),
     });
+  });
+});
+
+describe('remindersOf: the arrears tolerance', () => {
+  const rules = loadRules({ schedule: { dueIndexShards: 1 } });
+  const tolerance = rules.delinquency.arrearsToleranceFen;
+  /** The fixture loan's first installment (due 2027-06-10) with `left` fen of it unpaid. */
+  const owing = (left: number) => {
+    const [first] = loanFixture({ loanId: 'L1' }).installments;
+    if (!first) throw new Error('no installment');
+    return { ...first, principalPaid: first.principalDue - left, interestPaid: first.interestDue };
+  };
+  const stageSlice = (businessDate: string, stage: string) => {
+    const slice = slicesOf(businessDate, rules).find((s) => s.stage === stage);
+    if (!slice) throw new Error(`no ${stage} slice`);
+    return slice;
+  };
+  const jobsFor = (businessDate: string, stage: string, left: number) =>
+    remindersOf(stageSlice(businessDate, stage), [owing(left)], nineAm(businessDate), rules).jobs.length;
+
+  it('reminds of an overdue installment owing one fen over the tolerance, not of one owing the tolerance', () => {
+    expect(jobsFor('2027-06-11', 'D+1', tolerance + 1)).toBeGreaterThan(0);
+    expect(jobsFor('2027-06-11', 'D+1', tolerance)).toBe(0);
+  });
+
+  it('still reminds before and on the due date of an installment owing less than the tolerance', () => {
+    expect(jobsFor('2027-06-09', 'D-1', 1)).toBeGreaterThan(0);
+    expect(jobsFor('2027-06-10', 'D0', 1)).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import { plainContext } from '#local/api-gateway-server.ts';
 import { LocalQueue, localSqsClient } from '#local/local-sqs.ts';
 import { intervalPacer } from '#shared/adapters/interval-pacer.ts';
 import { createLogger } from '#shared/observability/logger.ts';
+import { isCarrierThrottle } from '#shared/reminders/send-contact.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import { addBorrower, addLoan, harness, nineAm } from './harness.ts';
 
@@ -80,6 +81,21 @@ describe('a carrier that throttles', () => {
     expect(throttleDelaySeconds(10, () => 0.5)).toBe(900);
     expect(throttleDelaySeconds(10, () => 1)).toBe(900);
     expect(throttleDelaySeconds(0, () => 0)).toBe(23);
+  });
+});
+
+describe('isCarrierThrottle', () => {
+  it("knows the carriers' slow-down errors by name, and nothing else (not even a thrown non-error)", () => {
+    for (const name of [
+      'Throttling',
+      'ThrottlingException',
+      'TooManyRequestsException',
+      'CarrierThrottled',
+    ]) {
+      expect(isCarrierThrottle(Object.assign(new Error('slow down'), { name }))).toBe(true);
+    }
+    expect(isCarrierThrottle(new Error('Throttling'))).toBe(false); // the message is not the name
+    for (const thrown of [undefined, null, 'Throttling', 42]) expect(isCarrierThrottle(thrown)).toBe(false);
   });
 });
 
