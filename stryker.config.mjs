@@ -28,13 +28,16 @@ export default {
   tsconfigFile: 'stryker/tsconfig.json',
   // The checker plugin needs TypeScript 5's compiler API (see stryker/typescript-5.mjs).
   checkerNodeArgs: ['--import', fileURLToPath(new URL('./stryker/typescript-5.mjs', import.meta.url))],
-  // Two cores shared with the rest of the machine.
-  concurrency: 1,
+  // Two processes: with the checker, Stryker starts one checker and one test runner, and the checker's
+  // token passes to a second runner once every mutant is checked.
+  concurrency: 2,
   // Static mutants (in tables built when a module loads: message templates, reason texts, the
   // scorecard's characteristics) each rerun the whole unit suite: hundreds of them take hours. They are
   // left out unless asked for (STRYKER_STATIC=1 npm run mutate); the tests pin those tables directly.
   ignoreStatic: process.env.STRYKER_STATIC !== '1',
-  timeoutMS: 10_000,
+  // On top of 1.5 × the covering tests' own time: the mutants that time out are endless loops (a bisection
+  // or retry loop whose bound is mutated), and each costs this much plus a runner restart.
+  timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

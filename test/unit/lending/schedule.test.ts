@@ -235,6 +235,20 @@ describe('buildSchedule', () => {
     expect(buildSchedule(t, lpr)).toEqual(buildSchedule(t, defaultRules));
   });
 
+  it('rounds half up as usual a loan priced over the cap (booked as given): rounding down cannot bring it under', () => {
+    const t: LoanTerms = {
+      principal: 300_000,
+      aprBps: 3000,
+      termMonths: 3,
+      repaymentMethod: 'equal_installment',
+      disbursedOn: '2027-01-15',
+    };
+    const noCap = buildSchedule(t, loadRules({ rateCap: { mode: 'fixed', aprCapBps: 100_000 } }));
+    expect(buildSchedule(t, defaultRules)).toEqual(noCap);
+    // Rounding down would change it: the third month's interest rounds half up to 2,562, down to 2,561.
+    expect(noCap.map((i) => i.interestDue)).toEqual([7_500, 5_061, 2_562]);
+  });
+
   it('keeps a loan with a fee within the cap where rounding interest half up would carry it over', () => {
     // ¥3,000 at 23.41 % with ¥1 a month over 3 months: half-up interest puts the all-in APR over 24 %.
     const t: LoanTerms = {

@@ -31,6 +31,16 @@ const good: CreditInput = {
 
 const features = (over: Partial<ScorecardInput> = {}): ScorecardInput => ({ ...good, dtiBps: 2500, ...over });
 
+describe('configuration', () => {
+  it('names the characteristic whose points are missing from the configuration', () => {
+    const { inquiriesLast90Days: _, ...points } = defaultRules.scoring.points;
+    const rules = { ...defaultRules, scoring: { ...defaultRules.scoring, points } };
+    expect(() => scorecard(features(), rules)).toThrow(
+      'scoring.points.inquiriesLast90Days is missing from the configuration',
+    );
+  });
+});
+
 describe('scaling', () => {
   it('puts 600 points at 50:1 odds and doubles the odds every 20 points', () => {
     expect(oddsAtScore(600, defaultRules)).toBe(50);

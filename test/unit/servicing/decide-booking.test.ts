@@ -79,6 +79,9 @@ describe('decideBooking: refusals', () => {
     for (const decision of ['refer', 'decline'] as const) {
       const app = approved({ decision, offer: null });
       expect(() => decideBooking(app, request(), 'loan-1', NOW, rules)).toThrow(ApplicationNotApproved);
+      // The decision alone refuses it, whatever else the record carries.
+      const withOffer = approved({ decision });
+      expect(() => decideBooking(withOffer, request(), 'loan-1', NOW, rules)).toThrow(ApplicationNotApproved);
     }
   });
 

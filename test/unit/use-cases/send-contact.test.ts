@@ -252,6 +252,24 @@ describe('processContactJobs', () => {
       expect(h.log.lines).toEqual([]);
     });
 
+    it("records 'SendFailed' for an error that has no name", async () => {
+      const { h, jobs } = await swept(DUE);
+      h.sender.failNext(Object.assign(new Error('no name'), { name: '' }));
+      await expect(processContactJob(h, jobOf(jobs, 'sms'))).rejects.toThrow('no name');
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toMatchObject({
+        status: 'failed',
+        failure: 'SendFailed',
+      });
+    });
+
+    it('throws from processContactJob when the address cannot be decrypted, having claimed nothing', async () => {
+      const { h, jobs } = await swept(DUE);
+      vi.spyOn(h.keys, 'decrypt').mockRejectedValue(new Error('key service down'));
+      await expect(processContactJob(h, jobOf(jobs, 'sms'))).rejects.toThrow('key service down');
+      expect(h.sender.sent).toEqual([]);
+      expect(await h.repos.contacts.get(key('L1', 'D0', 'sms'))).toBeUndefined();
+    });
+
     it('is reported as failed for its job alone in a batch', async () => {
       const { h, jobs } = await swept(DUE);
       h.sender.failNext(new Error('down')); // the first send: the email job
@@ -271,6 +289,15 @@ describe('processContactJobs', () => {
         status: 'sent',
         attempts: 2,
       });
+    });
+  });
+
+  describe('a borrower with no address on the channel', () => {
+    it('suppresses the job with no_address, and its contact line names no address', async () => {
+      const { h, jobs } = await swept(DUE, { person: { email: undefined } });
+      expect(await processContactJob(h, jobOf(jobs, 'email'))).toEqual({ kind: 'done', sent: 0 });
+      expect(h.sender.sent).toEqual([]);
+      expect(h.log.lines).toMatchObject([{ channel: 'email', status: 'suppressed', reason: 'no_address', to: '' }]);
     });
   });
 

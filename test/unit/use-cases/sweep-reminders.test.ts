@@ -322,6 +322,11 @@ describe('remindersOf: the arrears tolerance', () => {
     expect(jobsFor('2027-06-11', 'D+1', tolerance)).toBe(0);
   });
 
+  it('refuses a slice naming a stage the rules do not have, by name', () => {
+    const slice = { ...stageSlice('2027-06-09', 'D-1'), stage: 'D+99' };
+    expect(() => remindersOf(slice, [owing(1)], nineAm('2027-06-09'), rules)).toThrow('unknown reminder stage D+99');
+  });
+
   it('still reminds before and on the due date of an installment owing less than the tolerance', () => {
     expect(jobsFor('2027-06-09', 'D-1', 1)).toBeGreaterThan(0);
     expect(jobsFor('2027-06-10', 'D0', 1)).toBeGreaterThan(0);
