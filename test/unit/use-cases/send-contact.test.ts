@@ -297,7 +297,9 @@ describe('processContactJobs', () => {
       const { h, jobs } = await swept(DUE, { person: { email: undefined } });
       expect(await processContactJob(h, jobOf(jobs, 'email'))).toEqual({ kind: 'done', sent: 0 });
       expect(h.sender.sent).toEqual([]);
-      expect(h.log.lines).toMatchObject([{ channel: 'email', status: 'suppressed', reason: 'no_address', to: '' }]);
+      expect(h.log.lines).toMatchObject([
+        { channel: 'email', status: 'suppressed', reason: 'no_address', to: '' },
+      ]);
     });
   });
 

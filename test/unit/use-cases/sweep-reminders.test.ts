@@ -324,7 +324,9 @@ describe('remindersOf: the arrears tolerance', () => {
 
   it('refuses a slice naming a stage the rules do not have, by name', () => {
     const slice = { ...stageSlice('2027-06-09', 'D-1'), stage: 'D+99' };
-    expect(() => remindersOf(slice, [owing(1)], nineAm('2027-06-09'), rules)).toThrow('unknown reminder stage D+99');
+    expect(() => remindersOf(slice, [owing(1)], nineAm('2027-06-09'), rules)).toThrow(
+      'unknown reminder stage D+99',
+    );
   });
 
   it('still reminds before and on the due date of an installment owing less than the tolerance', () => {
