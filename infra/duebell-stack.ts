@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -94,7 +95,10 @@ export class DuebellStack extends Stack {
     }
     // Only scoring sees raw identities: it hashes the national ID and encrypts phone and email.
     const scoring = this.functions.applications;
-    this.data.fieldKey.grantEncrypt(scoring);
+    // Encrypt alone (the cipher calls kms:Encrypt on each field); CDK's grantEncrypt adds ReEncrypt* and GenerateDataKey*.
+    scoring.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:Encrypt'], resources: [this.data.fieldKey.keyArn] }),
+    );
     this.data.identityHmacSecret.grantRead(scoring);
     scoring.addEnvironment('FIELD_KEY_ID', this.data.fieldKey.keyArn);
     scoring.addEnvironment('IDENTITY_HMAC_SECRET_ARN', this.data.identityHmacSecret.secretArn);

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACTIONS_BY_COMMAND,
+  ACTIONS_BY_TRANSACTION_PART,
+  TABLE_ITEM_ACTIONS,
+} from '#shared/storage/table-access.ts';
+import { buildApp } from '../../infra/app.ts';
+import { skipBundling } from './bare-stack.ts';
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every Allow statement of every IAM policy in the synthesized stack, with the policy's logical id. */
+function allowStatements(template: Template): { policy: string; actions: string[] }[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.entries(policies).flatMap(([policy, resource]) =>
+    (resource.Properties.PolicyDocument.Statement as PolicyStatement[])
+      .filter((s) => s.Effect === 'Allow')
+      .map((s) => ({ policy, actions: [s.Action].flat() })),
+  );
+}
+
+describe('IAM policies of the whole stack', () => {
+  let statements: { policy: string; actions: string[] }[];
+  beforeAll(() => {
+    statements = allowStatements(Template.fromStack(buildApp({}, skipBundling).stack));
+  });
+
+  it('name every action in full: no `*`, no `service:*`, no `Prefix*`', () => {
+    const wildcards = statements.flatMap((s) =>
+      s.actions.filter((a) => a.includes('*')).map((a) => `${s.policy}: ${a}`),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it('grant Scan to no function', () => {
+    expect(statements.filter((s) => s.actions.includes('dynamodb:Scan'))).toEqual([]);
+  });
+
+  it('grant on the table only the item actions the repositories call, and stream reads to the outbox publisher alone', () => {
+    const dynamodb = statements.flatMap((s) => s.actions.filter((a) => a.startsWith('dynamodb:')));
+    const streamReads = [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ];
+    expect([...new Set(dynamodb)].sort()).toEqual([...TABLE_ITEM_ACTIONS, ...streamReads].sort());
+    const readers = statements.filter((s) => s.actions.includes('dynamodb:GetRecords')).map((s) => s.policy);
+    expect(readers).toHaveLength(1);
+    expect(readers[0]).toMatch(/Outbox/);
+  });
+});
+
+describe('TABLE_ITEM_ACTIONS', () => {
+  const storage = fileURLToPath(new URL('../../shared/storage/', import.meta.url));
+  // create-table.ts builds tables for the local stack and the tests; no function ships it.
+  const runtimeFiles = readdirSync(storage).filter((f) => f.endsWith('.ts') && f !== 'create-table.ts');
+  const source = runtimeFiles.map((f) => readFileSync(`${storage}${f}`, 'utf8')).join('\n');
+
+  it('are exactly the actions of the commands the repositories send, and of the parts of their transactions', () => {
+    const commands = [...source.matchAll(/new (\w+Command)\(/g)].map((m) => m[1] as string);
+    const unknown = commands.filter((c) => !(c in ACTIONS_BY_COMMAND));
+    expect(unknown).toEqual([]);
+    const parts = [...source.matchAll(/^\s+(Put|Update|Delete|ConditionCheck): ?\{/gm)].map(
+      (m) => m[1] as string,
+    );
+    expect(parts.filter((p) => !(p in ACTIONS_BY_TRANSACTION_PART))).toEqual([]);
+    const used = new Set([
+      ...commands.map((c) => ACTIONS_BY_COMMAND[c as keyof typeof ACTIONS_BY_COMMAND]),
+      ...parts.map((p) => ACTIONS_BY_TRANSACTION_PART[p as keyof typeof ACTIONS_BY_TRANSACTION_PART]),
+    ]);
+    // Nothing granted that no code calls.
+    expect([...used].sort()).toEqual([...TABLE_ITEM_ACTIONS]);
+  });
+});
