@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -9,7 +8,7 @@ import type { FunctionName } from '#shared/http/route-table.ts';
 import { ContactQueue } from './constructs/contact-queue.ts';
 import { DailyAgeing } from './constructs/daily-ageing.ts';
 import { DailySweep } from './constructs/daily-sweep.ts';
-import { DuebellData, grantTableReadWrite } from './constructs/data.ts';
+import { DuebellData, grantFieldCipher, grantTableReadWrite } from './constructs/data.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { DuebellEvents } from './constructs/event-bus.ts';
 import { DuebellFunction } from './constructs/node-function.ts';
@@ -95,10 +94,8 @@ export class DuebellStack extends Stack {
     }
     // Only scoring sees raw identities: it hashes the national ID and encrypts phone and email.
     const scoring = this.functions.applications;
-    // Encrypt alone (the cipher calls kms:Encrypt on each field); CDK's grantEncrypt adds ReEncrypt* and GenerateDataKey*.
-    scoring.addToRolePolicy(
-      new PolicyStatement({ actions: ['kms:Encrypt'], resources: [this.data.fieldKey.keyArn] }),
-    );
+    // Encrypt alone, under a field's context (CDK's grantEncrypt adds ReEncrypt* and GenerateDataKey*).
+    grantFieldCipher(this.data.fieldKey, scoring, 'kms:Encrypt', ['name', 'phone', 'email']);
     this.data.identityHmacSecret.grantRead(scoring);
     scoring.addEnvironment('FIELD_KEY_ID', this.data.fieldKey.keyArn);
     scoring.addEnvironment('IDENTITY_HMAC_SECRET_ARN', this.data.identityHmacSecret.secretArn);

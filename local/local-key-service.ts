@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
-import type { KeyService } from '#shared/ports/key-service.ts';
+import type { FieldContext, KeyService } from '#shared/ports/key-service.ts';
 
 interface KeyFile {
   hmacKey: string;
@@ -11,7 +11,8 @@ interface KeyFile {
 
 /**
  * Local stand-in for KMS and the HMAC secret: AES-256-GCM and HMAC keys from a key file
- * generated on first run (kept out of git), or in memory when no file is named.
+ * generated on first run (kept out of git), or in memory when no file is named. The field context is
+ * the cipher's additional authenticated data, so it binds as KMS's encryption context does.
  */
 export class LocalKeyService implements KeyService {
   private readonly hmacKey: Buffer;
@@ -47,17 +48,21 @@ export class LocalKeyService implements KeyService {
     return hmacPhone(this.hmacKey, phone);
   }
 
-  async encrypt(plaintext: string): Promise<string> {
+  async encrypt(plaintext: string, context: FieldContext): Promise<string> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    cipher.setAAD(aad(context));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
   }
 
-  async decrypt(ciphertext: string): Promise<string> {
+  async decrypt(ciphertext: string, context: FieldContext): Promise<string> {
     const raw = Buffer.from(ciphertext.replace(/^v1:/, ''), 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, raw.subarray(0, 12));
+    decipher.setAAD(aad(context));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }
 }
+
+const aad = (context: FieldContext) => Buffer.from(`${context.field}\n${context.record}`, 'utf8');

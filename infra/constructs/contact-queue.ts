@@ -10,7 +10,7 @@ import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
-import { grantTableReadWrite } from './data.ts';
+import { grantFieldCipher, grantTableReadWrite } from './data.ts';
 import { DuebellFunction } from './node-function.ts';
 import { opsAlarm } from './ops-alarm.ts';
 
@@ -85,8 +85,8 @@ export class ContactQueue extends Construct {
     }).function;
     grantTableReadWrite(props.table, this.sender);
     props.bus.grantPutEventsTo(this.sender);
-    // The sender alone decrypts addresses.
-    props.fieldKey.grantDecrypt(this.sender);
+    // The sender alone decrypts addresses: phones and emails, never names.
+    grantFieldCipher(props.fieldKey, this.sender, 'kms:Decrypt', ['phone', 'email']);
     this.sender.addEnvironment('FIELD_KEY_ID', props.fieldKey.keyArn);
     this.sender.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     this.sender.addToRolePolicy(

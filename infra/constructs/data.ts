@@ -9,10 +9,11 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { FieldContext } from '#shared/ports/key-service.ts';
 import { TABLE_ITEM_ACTIONS, TABLE_KEY_ACTIONS } from '#shared/storage/table-access.ts';
 import {
   type KeyAttribute,
@@ -123,4 +124,27 @@ export function grantTableReadWrite(table: Table, fn: IFunction): void {
     id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
     reason: 'Query on the indexes of this table only (those of the shared table definition).',
   });
+}
+
+/**
+ * `kms:Encrypt` or `kms:Decrypt` on the field key for `fn`, only under an encryption context naming one
+ * of `fields` and a record (the context `KmsFieldCipher` sends): a call without it, or for another
+ * field, is refused by IAM.
+ */
+export function grantFieldCipher(
+  key: IKey,
+  fn: IFunction,
+  action: 'kms:Encrypt' | 'kms:Decrypt',
+  fields: readonly FieldContext['field'][],
+): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [action],
+      resources: [key.keyArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['field', 'record'] },
+        StringEquals: { 'kms:EncryptionContext:field': [...fields] },
+      },
+    }),
+  );
 }

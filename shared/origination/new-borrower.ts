@@ -1,4 +1,4 @@
-import type { KeyService } from '#shared/ports/key-service.ts';
+import { borrowerField, type KeyService } from '#shared/ports/key-service.ts';
 import type { BorrowerRecord, ContactPreferences } from '#shared/ports/records.ts';
 
 /** A person as an application or a lender's book names them, personal data still in clear. */
@@ -22,14 +22,16 @@ export async function newBorrowerRecord(
   preferences: ContactPreferences,
   at: string,
 ): Promise<BorrowerRecord> {
+  const fieldOf = (field: 'name' | 'phone' | 'email') =>
+    borrowerField(person.partnerId, person.borrowerId, field);
   return {
     partnerId: person.partnerId,
     borrowerId: person.borrowerId,
     identityHash: keys.hashIdentity(person.idNumber),
-    nameEncrypted: await keys.encrypt(person.name),
-    phoneEncrypted: await keys.encrypt(person.phone),
+    nameEncrypted: await keys.encrypt(person.name, fieldOf('name')),
+    phoneEncrypted: await keys.encrypt(person.phone, fieldOf('phone')),
     phoneHash: keys.hashPhone(person.phone),
-    emailEncrypted: person.email ? await keys.encrypt(person.email) : undefined,
+    emailEncrypted: person.email ? await keys.encrypt(person.email, fieldOf('email')) : undefined,
     birthDate: person.birthDate,
     preferences,
     createdAt: at,

@@ -7,6 +7,24 @@ export interface KeyService {
   hashIdentity(idNumber: string): string;
   /** HMAC-SHA256 of an E.164 phone number, for matching inbound SMS to borrowers. */
   hashPhone(phone: string): string;
-  encrypt(plaintext: string): Promise<string>;
-  decrypt(ciphertext: string): Promise<string>;
+  /** Seals `plaintext` to its place: the same context is needed to open it (KMS encryption context). */
+  encrypt(plaintext: string, context: FieldContext): Promise<string>;
+  decrypt(ciphertext: string, context: FieldContext): Promise<string>;
 }
+
+/**
+ * Where an encrypted value belongs: its field and its record. A ciphertext copied to another field or
+ * another person's record does not decrypt there.
+ */
+export interface FieldContext {
+  field: 'name' | 'phone' | 'email';
+  /** The record's key, e.g. `borrower#<partnerId>#<borrowerId>`. */
+  record: string;
+}
+
+/** The context of a borrower's field. */
+export const borrowerField = (
+  partnerId: string,
+  borrowerId: string,
+  field: FieldContext['field'],
+): FieldContext => ({ field, record: `borrower#${partnerId}#${borrowerId}` });

@@ -7,6 +7,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { ContactLog, ContactSender } from '#shared/ports/contact.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
+import { borrowerField } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { BorrowerRecord, JobContext, SlotReservation } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
@@ -129,7 +130,12 @@ async function carryOutPlan(deps: SenderDeps, job: ContactJob, plan: JobPlan, no
   const { borrower } = plan;
   const { language, timezone } = borrower.preferences;
   const encrypted = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
-  const address = encrypted ? await deps.keys.decrypt(encrypted) : undefined;
+  const field = borrowerField(
+    borrower.partnerId,
+    borrower.borrowerId,
+    job.channel === 'sms' ? 'phone' : 'email',
+  );
+  const address = encrypted ? await deps.keys.decrypt(encrypted, field) : undefined;
   const to = address ? (job.channel === 'sms' ? maskPhone(address) : maskEmail(address)) : '';
   const templateId = templateIdOf(job.stage, job.channel, language);
   const line: LineOf = (it, status, reason) => ({

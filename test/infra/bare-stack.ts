@@ -34,6 +34,7 @@ export interface Statement {
   readonly Action: string | string[];
   readonly Resource: unknown;
   readonly Effect: string;
+  readonly Condition?: unknown;
 }
 
 /** Every statement of the policies attached to the function's role. */

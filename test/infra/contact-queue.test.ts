@@ -18,6 +18,7 @@ import {
   handlerEntry,
   logicalId,
   ref,
+  statementsOf,
 } from './bare-stack.ts';
 
 function contactsIn(stack: Stack, props: Partial<ContactQueueProps> = {}) {
@@ -132,6 +133,16 @@ describe('ContactQueue with its defaults', () => {
   it('lets the sender decrypt addresses, send SMS and email, consume the queue and publish events', () => {
     const { sender } = parts.contacts;
     expect(actionsOn(template, sender, arnOf(parts.fieldKey))).toEqual(['kms:Decrypt']);
+    // Only under a field's encryption context, and only phones and emails (names stay sealed).
+    const onFieldKey = statementsOf(template, sender).filter(
+      (s) => JSON.stringify(s.Resource) === JSON.stringify(arnOf(parts.fieldKey)),
+    );
+    expect(onFieldKey.map((s) => s.Condition)).toEqual([
+      {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['field', 'record'] },
+        StringEquals: { 'kms:EncryptionContext:field': ['phone', 'email'] },
+      },
+    ]);
     expect(actionsOn(template, sender, '*')).toEqual([
       'xray:PutTraceSegments',
       'xray:PutTelemetryRecords',

@@ -1,5 +1,5 @@
 import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
-import type { KeyService } from '#shared/ports/key-service.ts';
+import type { FieldContext, KeyService } from '#shared/ports/key-service.ts';
 
 /** A function used a key it was not given: a wiring mistake, reported as such. */
 export class KeyServiceNotConfiguredError extends Error {
@@ -7,8 +7,8 @@ export class KeyServiceNotConfiguredError extends Error {
 }
 
 export interface FieldCipher {
-  encrypt(plaintext: string): Promise<string>;
-  decrypt(ciphertext: string): Promise<string>;
+  encrypt(plaintext: string, context: FieldContext): Promise<string>;
+  decrypt(ciphertext: string, context: FieldContext): Promise<string>;
 }
 
 /**
@@ -29,12 +29,12 @@ export class KmsKeyService implements KeyService {
     return hmacPhone(this.requireHmacKey(), phone);
   }
 
-  async encrypt(plaintext: string): Promise<string> {
-    return this.requireCipher().encrypt(plaintext);
+  async encrypt(plaintext: string, context: FieldContext): Promise<string> {
+    return this.requireCipher().encrypt(plaintext, context);
   }
 
-  async decrypt(ciphertext: string): Promise<string> {
-    return this.requireCipher().decrypt(ciphertext);
+  async decrypt(ciphertext: string, context: FieldContext): Promise<string> {
+    return this.requireCipher().decrypt(ciphertext, context);
   }
 
   private requireHmacKey(): Buffer {

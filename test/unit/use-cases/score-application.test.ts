@@ -4,6 +4,7 @@ import { exposureOf } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { applicationIdFor } from '#shared/origination/decide-application.ts';
 import { scoreApplication } from '#shared/origination/score-application.ts';
+import { borrowerField } from '#shared/ports/key-service.ts';
 import {
   addBorrower,
   addLoan,
@@ -79,8 +80,14 @@ describe('scoreApplication', () => {
     expect(borrower.identityHash).toBe(h.keys.hashIdentity(ID_NUMBER));
     expect(JSON.stringify(borrower)).not.toContain(ID_NUMBER);
     expect(JSON.stringify(borrower)).not.toContain(PHONE);
-    expect(await h.keys.decrypt(borrower.phoneEncrypted)).toBe(PHONE);
-    expect(await h.keys.decrypt(borrower.emailEncrypted ?? '')).toBe('lihua@example.com');
+    const field = (name: 'phone' | 'email') => borrowerField('p1', 'alpha-user-42', name);
+    expect(await h.keys.decrypt(borrower.phoneEncrypted, field('phone'))).toBe(PHONE);
+    expect(await h.keys.decrypt(borrower.emailEncrypted ?? '', field('email'))).toBe('lihua@example.com');
+    // Sealed to its place: the phone's ciphertext does not open as the email, nor as another person's phone.
+    await expect(h.keys.decrypt(borrower.phoneEncrypted, field('email'))).rejects.toThrow();
+    await expect(
+      h.keys.decrypt(borrower.phoneEncrypted, borrowerField('p1', 'someone-else', 'phone')),
+    ).rejects.toThrow();
     expect(borrower.preferences).toMatchObject({ language: 'zh-CN', timezone: 'Asia/Shanghai', optOut: [] });
     expect(await h.repos.borrowers.findByPhoneHash(h.keys.hashPhone(PHONE))).toEqual([
       { partnerId: 'p1', borrowerId: 'alpha-user-42' },
