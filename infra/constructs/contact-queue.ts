@@ -88,6 +88,7 @@ export class ContactQueue extends Construct {
     // The sender alone decrypts addresses: phones and emails, never names.
     grantFieldCipher(props.fieldKey, this.sender, 'kms:Decrypt', ['phone', 'email']);
     this.sender.addEnvironment('FIELD_KEY_ID', props.fieldKey.keyArn);
+    // SMS to a phone number (not a topic) has no ARN to scope sns:Publish to; only the sender gets it.
     this.sender.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     this.sender.addToRolePolicy(
       new PolicyStatement({

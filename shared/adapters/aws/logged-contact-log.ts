@@ -5,7 +5,8 @@ import type { ContactLog } from '#shared/ports/contact.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
 
 /**
- * On AWS the ledger is the record; each decision is also a structured log line (masked address) and
+ * On AWS the ledger is the record; each decision is also a structured log line (ids only: not even the
+ * masked address, whose visible digits narrow down who it is) and
  * counts: `ContactDecisions` by status, stage and channel; `ContactsSuppressed` by channel and reason;
  * `TasksOpened` by channel (agent, legal) for the tasks handed to people.
  */
@@ -17,7 +18,8 @@ export class LoggedContactLog implements ContactLog {
 
   async record(lines: ContactLine[]): Promise<void> {
     for (const line of lines) {
-      this.logger.info('contact decision', { contact: line });
+      const { to: _address, ...withoutAddress } = line;
+      this.logger.info('contact decision', { contact: withoutAddress });
       countBy(this.metrics, 'ContactDecisions', {
         status: line.status,
         stage: line.stage,

@@ -138,6 +138,34 @@ describe('the contact decisions (LoggedContactLog)', () => {
   });
 });
 
+describe('the contact decision log line', () => {
+  it('carries the ids and the decision, and no address, not even masked', async () => {
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const info = vi.spyOn(logger, 'info');
+    await new LoggedContactLog(logger).record([
+      {
+        at: '2027-06-10T09:00:00+08:00',
+        borrowerId: 'u1',
+        loanId: 'L1',
+        installmentNo: 1,
+        stage: 'D0',
+        channel: 'sms',
+        to: '+86137****0001',
+        templateId: 'D0-sms',
+        language: 'zh-CN',
+        status: 'sent',
+      },
+    ]);
+    expect(info).toHaveBeenCalledTimes(1);
+    const logged = JSON.stringify(info.mock.calls[0]);
+    expect(logged).toContain('"loanId":"L1"');
+    expect(logged).not.toContain('0001');
+    expect(info.mock.calls[0]?.[1]).toEqual({
+      contact: expect.not.objectContaining({ to: expect.anything() }),
+    });
+  });
+});
+
 describe('the sweep coordinator and slice handlers', () => {
   it('emits SweepRuns and the slices queued, then per slice its status, installments, jobs and duration', async () => {
     const h = harness(nineAm('2027-06-10'));
