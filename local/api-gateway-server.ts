@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
-import { HttpError, notFound, payloadTooLarge, unauthorized } from '#shared/http/errors.ts';
+import { badRequest, HttpError, notFound, payloadTooLarge, unauthorized } from '#shared/http/errors.ts';
 import { errorResponse } from '#shared/http/responses.ts';
 import { splitRouteKey } from '#shared/http/route-table.ts';
 
@@ -117,7 +117,7 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
       if (!route) throw notFound('route');
       const match = route.pattern.exec(url.pathname);
       const pathParameters = Object.fromEntries(
-        route.params.map((name, i) => [name, decodeURIComponent(match?.[i + 1] ?? '')]),
+        route.params.map((name, i) => [name, decodedSegment(name, match?.[i + 1] ?? '')]),
       );
       const event = buildProxyEvent({
         resource: route.resource,
@@ -142,4 +142,15 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
       send(answer.statusCode, answer.headers ?? {}, answer.body);
     }
   });
+}
+
+/** A path parameter decoded as API Gateway does; malformed percent-encoding (`%ZZ`) is the client's error. */
+function decodedSegment(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badRequest('the path is not valid percent-encoding', [
+      { path: name, message: 'malformed %-escape' },
+    ]);
+  }
 }

@@ -30,7 +30,7 @@ export const instantSchema = z.iso.datetime({ offset: true });
 
 export const e164Schema = z
   .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number like +8613912345678');
+  .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number like +8613800000000');
 
 export const timeZoneSchema = z.string().min(1).max(64).refine(isValidTimeZone, 'not an IANA time zone name');
 
