@@ -52,6 +52,8 @@ export interface SimulationOptions {
   keepTables?: boolean;
   rules?: Rules;
   onProgress?: (day: number, days: number) => void;
+  /** The handlers' log level (to standard output); silent unless asked, as the CLI draws progress there. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
 /**
@@ -202,7 +204,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const events = new RecordingEventBus(options.outDir ? join(options.outDir, 'events.jsonl') : undefined);
   const contactLog = new JsonlContactLog(options.outDir ? join(options.outDir, 'contacts.jsonl') : undefined);
   const partnerEntries = options.portfolio.partners.map((p) => ({ ...p, apiKeyId: `sim-${p.partnerId}` }));
-  const logger = createLogger({ serviceName: 'duebell-simulate', logLevel: 'SILENT' });
+  const logger = createLogger({ serviceName: 'duebell-simulate', logLevel: options.logLevel ?? 'SILENT' });
   const stats = newFaultStats();
   // As on AWS: every function writes events to the table's outbox; the stream publisher puts them on the
   // bus (here the recording one, failing at `bus=`), retrying from the stream what the bus refused.
