@@ -13,9 +13,9 @@ export const routeTable = {
 } as const;
 
 /**
- * The collection desk's routes: Cognito users (groups agent, supervisor), never a partner key. Served by
- * the local gateway; not yet in the CDK API or the OpenAPI document (kept apart from `routeTable` until
- * they are, since both are built from it).
+ * The collection desk's routes: Cognito users (groups agent, supervisor), never a partner key. Apart from
+ * `routeTable` because everything built from that table requires an API key; the CDK API adds these with
+ * the Cognito authorizer instead, and the local gateway checks ops tokens on them.
  */
 export const opsRouteTable = {
   ops: [

@@ -54,3 +54,66 @@ export type OutcomeRequest = z.infer<typeof outcomeRequestSchema>;
 
 export const releaseRequestSchema = z.strictObject({ reason: noteSchema.optional() });
 export type ReleaseRequest = z.infer<typeof releaseRequestSchema>;
+
+// --- answers ---------------------------------------------------------------------------------------------
+
+export const deskTaskSchema = z
+  .object({
+    taskId: z.string().meta({ description: 'The desk’s id of the task (opaque).' }),
+    loanId: z.string(),
+    partnerId: z.string().meta({ description: 'The partner the loan belongs to.' }),
+    borrowerId: z.string(),
+    episode: z.number().int(),
+    rung: z.string(),
+    installmentNo: z.number().int(),
+    status: z.enum(['open', 'claimed', 'done']),
+    createdAt: z.string().meta({ description: 'When the rung opened it: the task is due from then.' }),
+    claimedBy: z.string().optional(),
+    leaseUntil: z.string().optional(),
+    outcome: z
+      .enum(['reached', 'no_answer', 'wrong_number', 'refused', 'dispute', 'promise_to_pay'])
+      .optional(),
+    note: z.string().optional(),
+    completedAt: z.string().optional(),
+    completedBy: z.string().optional(),
+    promise: z
+      .object({ date: localDateSchema, amount: positiveFenSchema, status: z.enum(['open']) })
+      .passthrough()
+      .optional(),
+  })
+  .meta({ id: 'DeskTask' });
+
+export const deskTaskPageSchema = z
+  .object({
+    tasks: z.array(deskTaskSchema),
+    cursor: z
+      .string()
+      .optional()
+      .meta({ description: 'Present when there may be more: pass it back as `cursor`.' }),
+  })
+  .meta({ id: 'DeskTaskPage' });
+
+export const auditTrailSchema = z
+  .object({
+    loanId: z.string(),
+    partnerId: z.string(),
+    records: z.array(
+      z.object({
+        auditId: z.string(),
+        loanId: z.string(),
+        partnerId: z.string(),
+        userId: z.string().meta({ description: 'The Cognito `sub` of who acted.' }),
+        at: z.string(),
+        action: z.enum(['task.claim', 'task.release', 'task.outcome']),
+        inputs: z
+          .record(z.string(), z.unknown())
+          .meta({ description: 'Ids, codes, amounts and dates: no personal data.' }),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditTrail' });
+
+export const supervisionSchema = z
+  .object({ userId: z.string(), groups: z.array(z.enum(['agent', 'supervisor'])) })
+  .meta({ id: 'Supervision' });
