@@ -78,7 +78,7 @@ module.exports = {
       name: 'use-cases-call-ports',
       severity: 'error',
       comment: 'Use cases reach stores through shared/ports, never a repository directly.',
-      from: { path: '^shared/(origination|servicing|reminders|escalation)/' },
+      from: { path: '^shared/(origination|servicing|reminders|escalation|desk)/' },
       to: { path: '^shared/(storage|adapters)/' },
     },
   ],

@@ -23,6 +23,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
     console.log('demo partner API keys (send as x-api-key):');
     for (const p of partners) console.log(`  ${p.partnerId.padEnd(10)} ${p.apiKey}`);
   }
+  // Valid for this run only (the local server signs them with a secret it holds in memory).
+  console.log('ops tokens for /v1/ops/ (send as Authorization: Bearer <token>):');
+  console.log(`  agent      ${stack.opsTokens.agent}`);
+  console.log(`  supervisor ${stack.opsTokens.supervisor}`);
   console.log(`listening on ${stack.url}`);
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);

@@ -15,6 +15,7 @@ import { DuebellFunction } from './constructs/node-function.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { OpsTopic } from './constructs/ops-topic.ts';
+import { OpsUsers } from './constructs/ops-users.ts';
 import { OutboxPublisher } from './constructs/outbox-publisher.ts';
 import { PartnerApi, type PartnerConfig } from './constructs/partner-api.ts';
 
@@ -51,6 +52,9 @@ export class DuebellStack extends Stack {
   readonly data: DuebellData;
   readonly api: PartnerApi;
   readonly functions: Record<FunctionName, NodejsFunction>;
+  /** The ops API's function (`/v1/ops/`) and the desk's user pool. */
+  readonly opsFunction: NodejsFunction;
+  readonly opsUsers: OpsUsers;
   readonly contactQueue: ContactQueue;
   readonly escalation: Escalation;
   readonly dailySweep: DailySweep;
@@ -100,15 +104,26 @@ export class DuebellStack extends Stack {
     scoring.addEnvironment('FIELD_KEY_ID', this.data.fieldKey.keyArn);
     scoring.addEnvironment('IDENTITY_HMAC_SECRET_ARN', this.data.identityHmacSecret.secretArn);
 
+    // The collection desk: its own function, its users in a Cognito pool.
+    this.opsUsers = new OpsUsers(this, 'OpsUsers');
+    this.opsFunction = new DuebellFunction(this, 'ops-fn', {
+      entry: entry('ops'),
+      environment,
+      timeout: Duration.seconds(29),
+    }).function;
+    grantTableReadWrite(this.data.table, this.opsFunction);
+
     this.api = new PartnerApi(this, 'PartnerApi', {
       functions: this.functions,
+      ops: { function: this.opsFunction, userPool: this.opsUsers.userPool },
       partners: props.partners ?? [{ partnerId: 'p-demo', name: 'Demo Loans' }],
       throttleRatePerSecond: rules.api.throttleRatePerSecond,
       throttleBurst: rules.api.throttleBurst,
       quotaPerDay: rules.api.quotaPerDay,
       maxBodyBytes: rules.api.maxBodyBytes,
     });
-    for (const fn of Object.values(this.functions)) fn.addEnvironment('PARTNERS', this.api.partnerDirectory);
+    for (const fn of [...Object.values(this.functions), this.opsFunction])
+      fn.addEnvironment('PARTNERS', this.api.partnerDirectory);
 
     // Encrypted with the topics' own key, whose policy lets CloudWatch and the SMS service publish.
     this.opsTopics = new OpsTopic(this, 'OpsAlarms');

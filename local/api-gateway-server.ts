@@ -3,14 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { badRequest, HttpError, notFound, payloadTooLarge, unauthorized } from '#shared/http/errors.ts';
+import { opsUnauthorized } from '#shared/http/ops-handler.ts';
 import { errorResponse } from '#shared/http/responses.ts';
-import { splitRouteKey } from '#shared/http/route-table.ts';
+import { OPS_PATH_PREFIX, splitRouteKey } from '#shared/http/route-table.ts';
+import type { LocalOpsTokens, OpsClaims } from './local-ops-tokens.ts';
 
 export interface LocalGatewayOptions {
   routes: Record<string, RouteHandler>;
   /** Known API key values → the key id the gateway would report. */
   apiKeys: Map<string, string>;
   maxBodyBytes: number;
+  /** Verifies the ops routes' bearer tokens (what the Cognito authorizer does on AWS). */
+  opsTokens?: LocalOpsTokens;
   /**
    * Runs after a handler answered and before the answer is sent: the local stack drains the table's
    * outbox there, so a client that got its answer finds the events already published.
@@ -49,6 +53,8 @@ export interface ProxyEventInput {
   apiKey?: string;
   apiKeyId?: string;
   sourceIp?: string;
+  /** Verified Cognito claims, where the authorizer puts them (`requestContext.authorizer.claims`). */
+  claims?: OpsClaims;
 }
 
 /** The REST API proxy event API Gateway would hand the function. */
@@ -72,6 +78,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       resourcePath: input.resource,
       path: input.path,
       identity: { apiKey: input.apiKey, apiKeyId: input.apiKeyId, sourceIp: input.sourceIp ?? '127.0.0.1' },
+      ...(input.claims ? { authorizer: { claims: input.claims } } : {}),
     },
   } as unknown as APIGatewayProxyEvent;
 }
@@ -109,9 +116,13 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
       }
-      const apiKey = headers['x-api-key'];
+      // Ops routes: the Cognito authorizer alone (an API key opens nothing there); others: the API key.
+      const ops = url.pathname.startsWith(OPS_PATH_PREFIX);
+      const apiKey = ops ? undefined : headers['x-api-key'];
       const apiKeyId = apiKey === undefined ? undefined : options.apiKeys.get(apiKey);
-      if (!apiKeyId) throw unauthorized();
+      const claims = ops ? opsClaimsOf(headers.authorization, options.opsTokens) : undefined;
+      if (ops && !claims) throw opsUnauthorized();
+      if (!ops && !apiKeyId) throw unauthorized();
       const body = await readBody(req, transportLimit);
       const route = compiled.find((r) => r.method === req.method && r.pattern.test(url.pathname));
       if (!route) throw notFound('route');
@@ -130,6 +141,7 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
         apiKey,
         apiKeyId,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        claims,
       });
       const result = await route.handler(event, plainContext);
       await options.afterHandler?.();
@@ -153,4 +165,10 @@ function decodedSegment(name: string, raw: string): string {
       { path: name, message: 'malformed %-escape' },
     ]);
   }
+}
+
+/** The verified claims of `Authorization: Bearer <token>` (Cognito also takes the bare token), or undefined. */
+function opsClaimsOf(header: string | undefined, tokens: LocalOpsTokens | undefined): OpsClaims | undefined {
+  if (!header || !tokens) return undefined;
+  return tokens.verify(header.replace(/^Bearer\s+/i, '').trim());
 }

@@ -7,12 +7,14 @@ import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
 import { loanRoutes } from '#functions/loans/routes.ts';
 import { openApiRoutes } from '#functions/openapi/routes.ts';
+import { opsRoutes } from '#functions/ops/routes.ts';
 import { createOutboxPublisherHandler } from '#functions/outbox-publisher/outbox-publisher-handler.ts';
 import { paymentRoutes } from '#functions/payments/routes.ts';
 import { preferenceRoutes } from '#functions/preferences/routes.ts';
 import { createLocalGateway, plainContext } from '#local/api-gateway-server.ts';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
+import { LocalOpsTokens } from '#local/local-ops-tokens.ts';
 import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
@@ -65,6 +67,8 @@ export interface LocalStack {
   deps: AppDeps;
   /** What the outbox publisher put on the bus (after each request's answer, or `drainEvents`). */
   events: RecordingEventBus;
+  /** An agent's and a supervisor's ops token for this run (signed with this process's own secret). */
+  opsTokens: { agent: string; supervisor: string; issuer: LocalOpsTokens };
   /** Publishes what the table's outbox holds that has not gone out yet. */
   drainEvents(): Promise<number>;
   dynamodbEndpoint: string;
@@ -98,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     partners: new StaticPartnerDirectory(partners),
     logger,
   });
+  const opsTokens = new LocalOpsTokens(() => deps.clock.now());
   const server = createLocalGateway({
     routes: {
       ...applicationRoutes(deps),
@@ -106,7 +111,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...hardshipRoutes(deps),
       ...preferenceRoutes(deps),
       ...openApiRoutes(deps),
+      ...opsRoutes(deps),
     },
+    opsTokens,
     apiKeys: new Map(partners.map((p) => [p.apiKey ?? '', p.apiKeyId])),
     maxBodyBytes: rules.api.maxBodyBytes,
     // As on AWS the answer does not wait on the publisher's fate: a drain that fails is retried at the next.
@@ -125,6 +132,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: `http://${host}:${port}`,
     deps,
     events,
+    opsTokens: {
+      agent: opsTokens.issue('local-agent', ['agent']),
+      supervisor: opsTokens.issue('local-supervisor', ['supervisor']),
+      issuer: opsTokens,
+    },
     drainEvents: () => outbox.drain(),
     dynamodbEndpoint: endpoint,
     stop: async () => {

@@ -2,6 +2,8 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKey,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -11,12 +13,13 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
-import { type FunctionName, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
+import { type FunctionName, opsRouteTable, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
 
 export interface PartnerConfig {
   readonly partnerId: string;
@@ -26,6 +29,11 @@ export interface PartnerConfig {
 export interface PartnerApiProps {
   /** One function per entry of the shared route table. */
   readonly functions: Record<FunctionName, NodejsFunction>;
+  /**
+   * The collection desk's routes (`opsRouteTable`): their function and the user pool whose ID tokens open
+   * them. Every ops method has the pool's authorizer and no API key; no partner method has the authorizer.
+   */
+  readonly ops?: { readonly function: NodejsFunction; readonly userPool: IUserPool };
   /** Partners, each with its own API key and usage plan. */
   readonly partners: readonly PartnerConfig[];
   /**
@@ -117,6 +125,8 @@ export class PartnerApi extends Construct {
       }
     }
 
+    if (props.ops) this.addOpsRoutes(props.ops.function, props.ops.userPool);
+
     const entries = props.partners.map((p) => {
       const key = new ApiKey(this, `Key-${p.partnerId}`, {
         description: `API key of ${p.name}`,
@@ -135,6 +145,23 @@ export class PartnerApi extends Construct {
 
     this.addBodyLimit(maxBodyBytes);
     this.acknowledgeFindings();
+  }
+
+  /** The ops routes: Cognito only. An API key is neither required nor enough (partner keys never open them). */
+  private addOpsRoutes(fn: NodejsFunction, userPool: IUserPool): void {
+    const authorizer = new CognitoUserPoolsAuthorizer(this, 'OpsAuthorizer', {
+      cognitoUserPools: [userPool],
+      authorizerName: 'duebell-ops-users',
+    });
+    const integration = new LambdaIntegration(fn);
+    for (const key of opsRouteTable.ops) {
+      const { method, resource } = splitRouteKey(key);
+      this.resourceFor(resource).addMethod(method, integration, {
+        apiKeyRequired: false,
+        authorizationType: AuthorizationType.COGNITO,
+        authorizer,
+      });
+    }
   }
 
   private resourceFor(path: string): Resource {
@@ -200,11 +227,12 @@ export class PartnerApi extends Construct {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Partners authenticate with per-partner API keys and usage plans (README, Partner API); they are backends, not end users with IAM or Cognito identities.',
+        'Partner methods authenticate with per-partner API keys and usage plans (README, Partner API): partners are backends, not end users with IAM or Cognito identities. The ops methods (/v1/ops/) have the Cognito user pool authorizer.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',
-      reason: 'No end-user pool: callers are partner backends identified by their API keys.',
+      reason:
+        'Partner methods are called by partner backends identified by their API keys, not by users of a pool; the ops methods (/v1/ops/) use the Cognito user pool authorizer.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

@@ -185,6 +185,18 @@ export const rulesSchema = z.object({
       legalQueueName: z.string().default('duebell-legal-tasks'),
       /** Shards of the ageing index of loans with something unpaid (write spread, as the due-date index). */
       ageingIndexShards: z.number().int().min(1).max(100).default(4),
+      /**
+       * How long an agent holds a claimed desk task before another agent may take it (lender policy: one
+       * call and its notes fit in it; an agent who needs longer claims again).
+       */
+      deskClaimLeaseMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(30),
+      /** A promise to pay is dated at most this many days ahead (domain rules, "Collection desk"). */
+      promiseMaxDaysAhead: z.number().int().min(0).default(14),
     })
     .prefault({}),
   lender: z

@@ -4,6 +4,8 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
+  /** The request's fields at fault, when the refusal is about some (the contract's `issues`). */
+  readonly issues?: readonly { path: string; message: string }[];
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -29,6 +31,12 @@ export class ApplicationNotFound extends NotFoundError {
 export class BorrowerNotFound extends NotFoundError {
   constructor() {
     super('borrower was not found');
+  }
+}
+
+export class DeskTaskNotFound extends NotFoundError {
+  constructor() {
+    super('task was not found');
   }
 }
 
@@ -63,7 +71,55 @@ export class BorrowerIdentityMismatch extends DomainError {
   }
 }
 
+/** Another agent holds the desk task under a live lease. */
+export class TaskHeldByAnother extends DomainError {
+  readonly code = 'task_claimed';
+  constructor(leaseUntil: string) {
+    super(`another agent holds this task until ${leaseUntil}`);
+  }
+}
+/** An outcome is recorded already: the task is closed. */
+export class TaskDone extends DomainError {
+  readonly code = 'task_done';
+  constructor() {
+    super('an outcome is recorded for this task already');
+  }
+}
+/** Only the agent holding a live claim releases a task or records its outcome. */
+export class TaskNotHeld extends DomainError {
+  readonly code = 'task_not_claimed';
+  constructor() {
+    super('claim the task first (your claim is missing or its lease is over)');
+  }
+}
+
 // --- refused by a business rule ----------------------------------------------------------------------
+
+/** The borrower has had the day's agent calls (domain rules: at most 3 a day); the task waits for tomorrow. */
+export class CallCapReached extends DomainError {
+  readonly code = 'call_cap_reached';
+  constructor(cap: number) {
+    super(`the borrower has had ${cap} agent calls today, the most a day allows`);
+  }
+}
+export class PromiseRefused extends DomainError {
+  readonly code: string;
+  override readonly issues: readonly { path: string; message: string }[];
+  constructor(code: string, path: string, message: string) {
+    super(message);
+    this.code = code;
+    this.issues = [{ path, message }];
+  }
+}
+/** A desk note (or reason) with a phone number, an email or an ID number (it names the kind, never the text). */
+export class NoteCarriesPersonalData extends DomainError {
+  readonly code = 'personal_data_in_note';
+  override readonly issues: readonly { path: string; message: string }[];
+  constructor(path: string, kind: string) {
+    super(`the ${path} must carry no personal data`);
+    this.issues = [{ path, message: `remove the ${kind.replace('_', ' ')} from the ${path}` }];
+  }
+}
 
 export class ApplicationNotApproved extends DomainError {
   readonly code = 'application_not_approved';
@@ -119,6 +175,18 @@ export class ApplicationExists extends DomainError {
 /** A loan with this id is booked already. */
 export class LoanAlreadyExists extends DomainError {
   readonly code = 'loan_exists';
+}
+/** The desk task changed between its read and the write decided on it (another agent got there first). */
+export class DeskTaskChanged extends DomainError {
+  readonly code = 'task_changed';
+}
+/** A task list cursor this store did not give (or for another status). */
+export class InvalidCursor extends DomainError {
+  readonly code = 'invalid_cursor';
+  override readonly issues = [{ path: 'cursor', message: 'not a cursor this list gave' }];
+  constructor() {
+    super('the cursor is not one this list gave');
+  }
 }
 /** Another invocation took the sweep slice over (this one's lease ran out): stop, queue nothing more. */
 export class SliceLeaseLost extends DomainError {

@@ -30,6 +30,8 @@ export interface ApiRoute<TBody, TParams> {
   /** Schema of the JSON body; routes without one take no body. */
   body?: z.ZodType<TBody>;
   params?: z.ZodType<TParams>;
+  /** Schema of the query string (its values are strings); validated like the body. */
+  query?: z.ZodType<unknown>;
   /** POST routes honour `Idempotency-Key`. */
   idempotent?: boolean;
   handler: (event: ApiEvent<TBody, TParams>) => Promise<APIGatewayProxyResult>;
@@ -38,7 +40,7 @@ export interface ApiRoute<TBody, TParams> {
 type Req = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 
 /** Turns anything thrown into the error contract; unexpected errors are logged (no payloads) and answered 500. */
-function errorContract(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function errorContract(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: (request: Req) => {
       const err = request.error;
@@ -71,8 +73,8 @@ function partnerAuth(partners: PartnerDirectory): MiddlewareObj<APIGatewayProxyE
   };
 }
 
-function parseInput<TBody, TParams>(
-  route: ApiRoute<TBody, TParams>,
+export function parseInput<TBody, TParams>(
+  route: Pick<ApiRoute<TBody, TParams>, 'body' | 'params' | 'query'>,
   maxBodyBytes: number,
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
@@ -82,6 +84,11 @@ function parseInput<TBody, TParams>(
         const params = route.params.safeParse(event.pathParameters ?? {});
         if (!params.success) throw badRequest('invalid path parameters', issuesOf(params.error));
         event.parsedParams = params.data;
+      }
+      if (route.query) {
+        const query = route.query.safeParse(event.queryStringParameters ?? {});
+        if (!query.success) throw badRequest('invalid query parameters', issuesOf(query.error));
+        (event as ApiEvent<TBody, TParams> & { parsedQuery: unknown }).parsedQuery = query.data;
       }
       if (!route.body) return;
       const raw =

@@ -2,15 +2,23 @@ import {
   ApplicationAlreadyBooked,
   ApplicationNotApproved,
   BorrowerIdentityMismatch,
+  CallCapReached,
   DeferralTooLong,
+  DeskTaskChanged,
   DomainError,
+  InvalidCursor,
   LifetimeDeferralExceeded,
   LoanAlreadyExists,
   LoanBusy,
   LoanNotActive,
+  NoteCarriesPersonalData,
   NotFoundError,
   OfferExpired,
   PaymentIdConflict,
+  PromiseRefused,
+  TaskDone,
+  TaskHeldByAnother,
+  TaskNotHeld,
   TermsOutsideOffer,
 } from '#shared/errors/domain-errors.ts';
 import { HttpError } from './errors.ts';
@@ -31,12 +39,21 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [LoanNotActive, 422],
   [DeferralTooLong, 422],
   [LifetimeDeferralExceeded, 422],
+  [InvalidCursor, 400],
+  [TaskHeldByAnother, 409],
+  [TaskDone, 409],
+  [TaskNotHeld, 409],
+  [DeskTaskChanged, 409],
+  [CallCapReached, 422],
+  [PromiseRefused, 422],
+  [NoteCarriesPersonalData, 422],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */
 export function httpErrorFor(err: DomainError): HttpError | undefined {
   const status = STATUS_OF.find(([type]) => err instanceof type)?.[1];
-  return status === undefined ? undefined : new HttpError(status, err.code, err.message);
+  if (status === undefined) return undefined;
+  return new HttpError(status, err.code, err.message, err.issues ? [...err.issues] : undefined);
 }
 
 /** The contract answer an error stands for: an `HttpError` as it is, a domain error by the table above. */

@@ -23,6 +23,8 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
  */
 export function idempotency(
   store: IdempotencyStore,
+  /** Whose keys these are: the partner's by default; the ops chain keys them by user. */
+  scopeOf: (event: ApiEvent<unknown, unknown>) => string = (event) => event.partnerId,
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const keyOf = (event: APIGatewayProxyEvent) => event.headers?.['idempotency-key'];
   return {
@@ -35,7 +37,7 @@ export function idempotency(
         .update(`${event.httpMethod} ${event.path}\n${JSON.stringify(event.parsedBody ?? null)}`)
         .digest('hex');
       const begun = await store.repository.begin(
-        event.partnerId,
+        scopeOf(event),
         key,
         requestHash,
         store.clock.now(),
@@ -59,7 +61,7 @@ export function idempotency(
       const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
       const response = request.response;
       if (!key || !response) return;
-      const partnerId = (request.event as ApiEvent<unknown, unknown>).partnerId;
+      const partnerId = scopeOf(request.event as ApiEvent<unknown, unknown>);
       if (response.statusCode >= 500) {
         await store.repository.release(partnerId, key);
         return;
@@ -73,7 +75,7 @@ export function idempotency(
     onError: async (request) => {
       const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
       if (!key) return;
-      const partnerId = (request.event as ApiEvent<unknown, unknown>).partnerId;
+      const partnerId = scopeOf(request.event as ApiEvent<unknown, unknown>);
       // A refusal (409, 422) is the answer to this request: a retry gets it again. Anything else may be retried.
       const refusal = httpErrorOf(request.error);
       if (refusal && refusal.statusCode < 500) {

@@ -12,6 +12,25 @@ export const routeTable = {
   openapi: ['GET /v1/openapi.json'],
 } as const;
 
+/**
+ * The collection desk's routes: Cognito users (groups agent, supervisor), never a partner key. Apart from
+ * `routeTable` because everything built from that table requires an API key; the CDK API adds these with
+ * the Cognito authorizer instead, and the local gateway checks ops tokens on them.
+ */
+export const opsRouteTable = {
+  ops: [
+    'GET /v1/ops/tasks',
+    'POST /v1/ops/tasks/{taskId}/claim',
+    'POST /v1/ops/tasks/{taskId}/outcome',
+    'POST /v1/ops/tasks/{taskId}/release',
+    'GET /v1/ops/loans/{loanId}/audit',
+    'GET /v1/ops/supervision',
+  ],
+} as const;
+
+export const OPS_PATH_PREFIX = '/v1/ops/';
+export type OpsRouteKey = (typeof opsRouteTable)['ops'][number];
+
 export type FunctionName = keyof typeof routeTable;
 export type RouteKey<F extends FunctionName> = (typeof routeTable)[F][number];
 

@@ -1,3 +1,4 @@
+import type { AgentOutcome } from '#shared/collection/desk-task.ts';
 import type { EscalationState } from '#shared/collection/ladder.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { LoanExposure } from '#shared/lending/exposure.ts';
@@ -272,8 +273,17 @@ export interface CollectionTask {
   episode: number;
   rung: string;
   installmentNo: number;
-  status: 'open';
+  /** `done` once the desk recorded an outcome (agent calls only). */
+  status: 'open' | 'done';
   createdAt: string;
   /** Set once the task is on its queue and its contact line written. */
   handedOverAt?: string;
+  /** The desk: the agent holding the task, and until when (ISO instants); absent when nobody does. */
+  claimedBy?: string;
+  leaseUntil?: string;
+  /** The desk: what the call came to, and who recorded it when. */
+  outcome?: AgentOutcome;
+  note?: string;
+  completedAt?: string;
+  completedBy?: string;
 }

@@ -17,7 +17,9 @@ export type DomainEventType =
   | 'HardshipGranted'
   | 'LoanNonPerforming'
   | 'LoanChargedOff'
-  | 'ContactSuppressed';
+  | 'ContactSuppressed'
+  | 'AgentTaskCompleted'
+  | 'PromiseToPayRecorded';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -8,6 +8,15 @@ import {
 import { applicationIdParamsSchema, applicationRequestSchema, decisionSchema } from './applications.ts';
 import { errorSchema } from './common.ts';
 import {
+  auditTrailSchema,
+  deskTaskPageSchema,
+  deskTaskSchema,
+  listTasksQuerySchema,
+  outcomeRequestSchema,
+  releaseRequestSchema,
+  supervisionSchema,
+} from './ops.ts';
+import {
   bookLoanRequestSchema,
   borrowerIdParamsSchema,
   contactPreferencesSchema,
@@ -237,6 +246,76 @@ const getOpenApi: ZodOpenApiOperationObject = {
   },
 };
 
+// --- the collection desk (/v1/ops/): Cognito ID tokens, never an API key -----------------------------------
+
+const opsSecurity = [{ opsUser: [] }];
+const opsUnauthorized = errorAnswer(
+  'OpsUnauthorized',
+  'No ops token, or one that is not valid (a partner key opens nothing here).',
+);
+const opsForbidden = errorAnswer(
+  'OpsForbidden',
+  'The user’s groups do not include the one this action is for.',
+);
+const taskIdParams = z.object({
+  taskId: z.string().meta({ description: 'The desk’s task id (`DeskTask.taskId`).' }),
+});
+
+/** An ops route's error answers: the partner ones, with the ops 401 (and 403 where a role is required). */
+function opsErrorsOf(statuses: ErrorStatus[], options: { post?: boolean; forbidden?: boolean } = {}) {
+  return {
+    ...errorsOf(statuses, options),
+    '401': opsUnauthorized,
+    ...(options.forbidden ? { '403': opsForbidden } : {}),
+  };
+}
+
+const listDeskTasks: ZodOpenApiOperationObject = {
+  operationId: 'opsListTasks',
+  tags: ['ops'],
+  summary:
+    'Agent tasks by status (open, claimed, done), rung, partner and due before an instant; a page at a time',
+  security: opsSecurity,
+  requestParams: { query: listTasksQuerySchema },
+  responses: { '200': success('A page of tasks', deskTaskPageSchema), ...opsErrorsOf([400]) },
+};
+
+const taskAction = (
+  operationId: string,
+  summary: string,
+  status: '200' | '201',
+  body?: z.ZodType,
+): ZodOpenApiOperationObject => ({
+  operationId,
+  tags: ['ops'],
+  summary,
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  requestParams: { path: taskIdParams },
+  ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+  responses: {
+    [status]: success('The task now', deskTaskSchema, { 'idempotent-replayed': replayedHeader }),
+    ...opsErrorsOf(body ? [400, 404, 409, 415, 422] : [400, 404, 409, 422], { post: true }),
+  },
+});
+
+const getAudit: ZodOpenApiOperationObject = {
+  operationId: 'opsLoanAudit',
+  tags: ['ops'],
+  summary: 'The desk actions on a loan, oldest first (who, when, what, inputs without personal data, why)',
+  security: opsSecurity,
+  requestParams: { path: loanIdParamsSchema },
+  responses: { '200': success('The audit trail', auditTrailSchema), ...opsErrorsOf([400, 404]) },
+};
+
+const getSupervision: ZodOpenApiOperationObject = {
+  operationId: 'opsSupervision',
+  tags: ['ops'],
+  summary: 'Supervisors only: who is asking (the supervisor actions will sit beside it)',
+  security: opsSecurity,
+  responses: { '200': success('The supervisor', supervisionSchema), ...opsErrorsOf([], { forbidden: true }) },
+};
+
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
   return createDocument({
@@ -281,10 +360,22 @@ export function openApiDocument() {
       { name: 'loans', description: 'Booking, schedules and status, repayments, hardship.' },
       { name: 'borrowers', description: 'Contact preferences.' },
       { name: 'meta', description: 'This document.' },
+      {
+        name: 'ops',
+        description:
+          'The collection desk, for the lender’s agents and supervisors (Cognito users), not partners.',
+      },
     ],
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The partner’s API key.' },
+        opsUser: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A desk user’s Cognito ID token (groups agent, supervisor); `duebell serve` prints local ones.',
+        },
       },
       headers: {
         IdempotentReplayed: {
@@ -313,6 +404,32 @@ export function openApiDocument() {
       '/v1/loans/{loanId}/hardship': { post: postHardship },
       '/v1/borrowers/{borrowerId}/contact-preferences': { put: putPreferences },
       '/v1/openapi.json': { get: getOpenApi },
+      '/v1/ops/tasks': { get: listDeskTasks },
+      '/v1/ops/tasks/{taskId}/claim': {
+        post: taskAction(
+          'opsClaimTask',
+          'Claim a task: one agent at a time, under a lease; the daily call cap first',
+          '200',
+        ),
+      },
+      '/v1/ops/tasks/{taskId}/outcome': {
+        post: taskAction(
+          'opsRecordOutcome',
+          'Record what the call came to (the claim’s holder)',
+          '201',
+          outcomeRequestSchema,
+        ),
+      },
+      '/v1/ops/tasks/{taskId}/release': {
+        post: taskAction(
+          'opsReleaseTask',
+          'Give a claimed task back without an outcome',
+          '200',
+          releaseRequestSchema,
+        ),
+      },
+      '/v1/ops/loans/{loanId}/audit': { get: getAudit },
+      '/v1/ops/supervision': { get: getSupervision },
     },
   });
 }

@@ -146,21 +146,7 @@ export class ContactLedgerRepository implements ContactLedger {
   }
 
   private slotUpdate(slot: SlotReservation) {
-    return {
-      Key: keys.contactDay(slot.identityHash, slot.localDate),
-      UpdateExpression: 'ADD #channel :msg SET kind = :kind, expiresAt = :ttl',
-      ConditionExpression:
-        '(attribute_not_exists(#channel) AND :cap > :none) OR contains(#channel, :key) OR size(#channel) < :cap',
-      ExpressionAttributeNames: { '#channel': slot.channel },
-      ExpressionAttributeValues: {
-        ':msg': new Set([slot.messageKey]),
-        ':key': slot.messageKey,
-        ':cap': slot.cap,
-        ':none': 0,
-        ':kind': 'contact-day',
-        ':ttl': Math.floor(Date.parse(`${slot.localDate}T00:00:00Z`) / 1000) + 8 * 86_400,
-      },
-    };
+    return dailySlotUpdate(slot);
   }
 
   /** Records a failed attempt and releases the lease so a retry may claim it at once. */
@@ -216,4 +202,26 @@ export class ContactLedgerRepository implements ContactLedger {
 
 function toEntry(item: Record<string, unknown>): ContactEntry {
   return recordOf<ContactEntry>(item, ['expiresAt']);
+}
+
+/**
+ * The conditional update that counts one message (or agent call) into a person's day on a channel, at most
+ * `cap` distinct ones; counting the same one again changes nothing. The desk's claims use it too.
+ */
+export function dailySlotUpdate(slot: SlotReservation) {
+  return {
+    Key: keys.contactDay(slot.identityHash, slot.localDate),
+    UpdateExpression: 'ADD #channel :msg SET kind = :kind, expiresAt = :ttl',
+    ConditionExpression:
+      '(attribute_not_exists(#channel) AND :cap > :none) OR contains(#channel, :key) OR size(#channel) < :cap',
+    ExpressionAttributeNames: { '#channel': slot.channel },
+    ExpressionAttributeValues: {
+      ':msg': new Set([slot.messageKey]),
+      ':key': slot.messageKey,
+      ':cap': slot.cap,
+      ':none': 0,
+      ':kind': 'contact-day',
+      ':ttl': Math.floor(Date.parse(`${slot.localDate}T00:00:00Z`) / 1000) + 8 * 86_400,
+    },
+  };
 }

@@ -52,6 +52,14 @@ export const keys = {
   }),
   /** A task for a person (agent call, legal review or referral); its id names the loan, episode and rung. */
   task: (loanId: string, taskId: string): ItemKey => ({ pk: `LOAN#${loanId}`, sk: `TASK#${taskId}` }),
+  /** The audit trail of one loan's desk actions, oldest first (`at` sorts; the id keeps two at one instant apart). */
+  audit: (loanId: string, at: string, auditId: string): ItemKey => ({
+    pk: `AUDIT#${loanId}`,
+    sk: `${at}#${auditId}`,
+  }),
+  auditPartition: (loanId: string) => `AUDIT#${loanId}`,
+  /** A promise to pay, one per desk call (task) that made it. */
+  promise: (loanId: string, taskId: string): ItemKey => ({ pk: `PROMISE#${loanId}`, sk: `TASK#${taskId}` }),
   /** The daily ageing run of one business date. */
   ageingRun: (businessDate: string): ItemKey => ({ pk: `AGEING#${businessDate}`, sk: 'RUN' }),
   /** One slice of a business date's sweep: its lease, its checkpoint and what it did. */
@@ -115,8 +123,34 @@ export function dueShardKey(dueDate: LocalDate, shard: number): string {
   return `${dueDate}#${shard}`;
 }
 
+/**
+ * The desk-index attributes of an agent task: one partition per stored status (`open`, `done`), sorted by
+ * the instant the rung opened it, so the desk's list (by status, due before an instant) is a Query. Agent
+ * tasks are few (people work them), so one partition per status carries them.
+ */
+export function deskIndexKey(task: { status: string; createdAt: string; loanId: string; taskId: string }) {
+  return {
+    deskStatus: deskStatusKey(task.status),
+    deskSort: `${task.createdAt}#${task.loanId}#${task.taskId}`,
+  };
+}
+
+export function deskStatusKey(status: string): string {
+  return `TASKS#${status}`;
+}
+
 /** Attributes that exist only for the table's keys and indexes, never part of a record. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'kind', 'dueShard', 'dueSort', 'ageShard', 'ageSort'];
+const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'kind',
+  'dueShard',
+  'dueSort',
+  'ageShard',
+  'ageSort',
+  'deskStatus',
+  'deskSort',
+];
 
 /** The record an item holds: the item less its key and index attributes (and any `extra` storage-only ones). */
 export function recordOf<T>(item: Record<string, unknown>, extra: readonly string[] = []): T {

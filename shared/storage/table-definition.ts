@@ -29,6 +29,7 @@ export interface TableDefinition {
 
 export const DUE_INDEX = 'due-date';
 export const AGEING_INDEX = 'ageing';
+export const DESK_INDEX = 'desk-tasks';
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -49,6 +50,14 @@ export const tableDefinition: TableDefinition = {
       indexName: AGEING_INDEX,
       partitionKey: { name: 'ageShard', type: 'S' },
       sortKey: { name: 'ageSort', type: 'S' },
+      projection: 'ALL',
+    },
+    {
+      // Agent tasks for the collection desk, one partition per status (`TASKS#open`, `TASKS#done`), sorted
+      // by the instant the rung opened them: the desk lists a status, due before an instant, with a Query.
+      indexName: DESK_INDEX,
+      partitionKey: { name: 'deskStatus', type: 'S' },
+      sortKey: { name: 'deskSort', type: 'S' },
       projection: 'ALL',
     },
   ],

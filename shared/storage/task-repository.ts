@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { CollectionTask } from '#shared/ports/records.ts';
 import type { TaskStore } from '#shared/ports/stores.ts';
 import { isConditionalFailure } from './document-client.ts';
-import { keys } from './keys.ts';
+import { deskIndexKey, keys } from './keys.ts';
 
 /** Tasks for people (agent calls, legal review and referral): one per task id. */
 export class TaskRepository implements TaskStore {
@@ -17,7 +17,8 @@ export class TaskRepository implements TaskStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, kind: 'task', ...task },
+          // Agent calls are listed by the desk (its index); legal tasks go to their queue only.
+          Item: { ...key, kind: 'task', ...task, ...(task.type === 'agent_call' ? deskIndexKey(task) : {}) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -5,11 +5,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Rules } from '#shared/config/rules.ts';
 import { createLogger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { DeskStore } from '#shared/ports/desk.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
@@ -18,6 +20,8 @@ import { createRepositories } from '#shared/storage/repositories.ts';
 export interface AppDeps {
   rules: Rules;
   repos: Stores;
+  /** The collection desk's tasks, claims, outcomes, promises and audit trail (the ops API). */
+  desk: DeskStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -48,6 +52,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
   return {
     ...input,
     repos: createRepositories(input.dynamodb, input.tableName, input.rules),
+    desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

@@ -5,6 +5,7 @@ import { TABLE_ITEM_ACTIONS, TABLE_KEY_ACTIONS } from '#shared/storage/table-acc
 import {
   AGEING_INDEX,
   attributeDefinitions,
+  DESK_INDEX,
   DUE_INDEX,
   type TableDefinition,
   tableDefinition,
@@ -21,8 +22,12 @@ describe('DuebellData with its defaults', () => {
     template = Template.fromStack(stack);
   });
 
-  it('builds the table from the shared definition: keys, attributes, the due-date and ageing indexes and TTL', () => {
-    expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([DUE_INDEX, AGEING_INDEX]);
+  it('builds the table from the shared definition: keys, attributes, the due-date, ageing and desk indexes and TTL', () => {
+    expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([
+      DUE_INDEX,
+      AGEING_INDEX,
+      DESK_INDEX,
+    ]);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: Match.absent(),
@@ -47,6 +52,14 @@ describe('DuebellData with its defaults', () => {
           KeySchema: [
             { AttributeName: 'ageShard', KeyType: 'HASH' },
             { AttributeName: 'ageSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'desk-tasks',
+          KeySchema: [
+            { AttributeName: 'deskStatus', KeyType: 'HASH' },
+            { AttributeName: 'deskSort', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

@@ -3,8 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
-import { type FunctionName, routeTable } from '#shared/http/route-table.ts';
+import { type FunctionName, opsRouteTable, routeTable } from '#shared/http/route-table.ts';
 import { DuebellFunction } from '../../infra/constructs/node-function.ts';
+import { OpsUsers } from '../../infra/constructs/ops-users.ts';
 import { PartnerApi, type PartnerApiProps } from '../../infra/constructs/partner-api.ts';
 import { bareStack, handlerEntry, logicalId, ref } from './bare-stack.ts';
 
@@ -211,5 +212,53 @@ describe('PartnerApi with its options', () => {
     expect(() => apiIn(bareStack(), { maxBodyBytes: 64 * 1024 + 1 })).toThrow(
       /65537 is over the 65536 bytes/,
     );
+  });
+});
+
+describe('PartnerApi with the ops routes', () => {
+  let template: Template;
+  beforeAll(() => {
+    const stack = bareStack();
+    const opsFunction = new DuebellFunction(stack, 'ops', { entry: handlerEntry('ops') }).function;
+    const users = new OpsUsers(stack, 'OpsUsers');
+    apiIn(stack, { ops: { function: opsFunction, userPool: users.userPool } });
+    template = Template.fromStack(stack);
+  });
+
+  const methods = () =>
+    Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => {
+      const path = (m.Properties.ResourceId as { Ref?: string }).Ref ?? '';
+      return { path, props: m.Properties };
+    });
+  const authorizerId = () => Object.keys(template.findResources('AWS::ApiGateway::Authorizer'))[0];
+
+  it('has one Cognito authorizer, on the desk’s user pool', () => {
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 2);
+    for (const group of ['agent', 'supervisor'])
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
+  });
+
+  it('puts the Cognito authorizer on every /v1/ops/ method, without an API key, and on no partner method', () => {
+    const all = methods();
+    expect(all).toHaveLength(Object.values(routeTable).flat().length + opsRouteTable.ops.length);
+    const withCognito = all.filter((m) => m.props.AuthorizationType === 'COGNITO_USER_POOLS');
+    expect(withCognito).toHaveLength(opsRouteTable.ops.length);
+    for (const m of withCognito) {
+      expect(m.props.AuthorizerId).toEqual({ Ref: authorizerId() });
+      expect(m.props.ApiKeyRequired).toBe(false);
+      expect(m.path).toMatch(/Apiv1ops/);
+    }
+    const partnerMethods = all.filter((m) => m.props.AuthorizationType !== 'COGNITO_USER_POOLS');
+    expect(partnerMethods).toHaveLength(Object.values(routeTable).flat().length);
+    for (const m of partnerMethods) {
+      expect(m.props.ApiKeyRequired).toBe(true);
+      expect(m.props.AuthorizerId).toBeUndefined();
+      expect(m.path).not.toMatch(/Apiv1ops/);
+    }
   });
 });

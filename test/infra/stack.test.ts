@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules, loadRules } from '#shared/config/rules.ts';
-import { routeTable } from '#shared/http/route-table.ts';
+import { opsRouteTable, routeTable } from '#shared/http/route-table.ts';
 import { buildApp } from '../../infra/app.ts';
 import { ladderStateNames } from '../../infra/constructs/escalation-definition.ts';
 import { dashboardRows } from '../../infra/constructs/ops-dashboard.ts';
@@ -47,9 +47,9 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('run Node 24 on ARM64 with active tracing: one per route group, plus the sweep coordinator and slice worker, sender, inbound SMS, escalation step, ageing and outbox publisher', () => {
+  it('run Node 24 on ARM64 with active tracing: one per route group and the ops API, plus the sweep coordinator and slice worker, sender, inbound SMS, escalation step, ageing and outbox publisher', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
-    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 7);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(routeTable).length + 1 + 7);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -167,11 +167,12 @@ describe('wiring', () => {
     expect(tasks.sort()).toEqual(['D+15', 'D+4', 'D+7', ladderStateNames.recordFailure].sort());
   });
 
-  it('builds the table with the due-date and ageing indexes', () => {
+  it('builds the table with the due-date, ageing and desk indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'due-date' }),
         Match.objectLike({ IndexName: 'ageing' }),
+        Match.objectLike({ IndexName: 'desk-tasks' }),
       ],
     });
   });
@@ -181,6 +182,21 @@ describe('wiring', () => {
       FunctionName: ref(stack.contactQueue.sender),
       ScalingConfig: { MaximumConcurrency: 3 },
     });
+  });
+
+  it('guards the ops routes with the desk’s user pool (groups agent and supervisor) and no API key', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      ProviderARNs: [{ 'Fn::GetAtt': [logicalId(stack.opsUsers.userPool), 'Arn'] }],
+    });
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const cognito = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
+    expect(cognito).toHaveLength(opsRouteTable.ops.length);
+    for (const m of cognito) expect(m.Properties.ApiKeyRequired).toBe(false);
+    for (const m of methods.filter((m) => !cognito.includes(m)))
+      expect(m.Properties.ApiKeyRequired).toBe(true);
+    for (const group of ['agent', 'supervisor'])
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
   });
 
   it('gives the partner API the rules’ limits', () => {

@@ -140,6 +140,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent tasks by status (open, claimed, done), rung, partner and due before an instant; a page at a time */
+        get: operations["opsListTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/tasks/{taskId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a task: one agent at a time, under a lease; the daily call cap first */
+        post: operations["opsClaimTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/tasks/{taskId}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what the call came to (the claim’s holder) */
+        post: operations["opsRecordOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/tasks/{taskId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a claimed task back without an outcome */
+        post: operations["opsReleaseTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/loans/{loanId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk actions on a loan, oldest first (who, when, what, inputs without personal data, why) */
+        get: operations["opsLoanAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervisors only: who is asking (the supervisor actions will sit beside it) */
+        get: operations["opsSupervision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -483,6 +585,66 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        DeskTaskPage: {
+            tasks: components["schemas"]["DeskTask"][];
+            /** @description Present when there may be more: pass it back as `cursor`. */
+            cursor?: string;
+        };
+        DeskTask: {
+            /** @description The desk’s id of the task (opaque). */
+            taskId: string;
+            loanId: string;
+            /** @description The partner the loan belongs to. */
+            partnerId: string;
+            borrowerId: string;
+            episode: number;
+            rung: string;
+            installmentNo: number;
+            /** @enum {string} */
+            status: "open" | "claimed" | "done";
+            /** @description When the rung opened it: the task is due from then. */
+            createdAt: string;
+            claimedBy?: string;
+            leaseUntil?: string;
+            /** @enum {string} */
+            outcome?: "reached" | "no_answer" | "wrong_number" | "refused" | "dispute" | "promise_to_pay";
+            note?: string;
+            completedAt?: string;
+            completedBy?: string;
+            promise?: {
+                /** Format: date */
+                date: string;
+                /** Format: int64 */
+                amount: number;
+                /** @enum {string} */
+                status: "open";
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        AuditTrail: {
+            loanId: string;
+            partnerId: string;
+            records: {
+                auditId: string;
+                loanId: string;
+                partnerId: string;
+                /** @description The Cognito `sub` of who acted. */
+                userId: string;
+                at: string;
+                /** @enum {string} */
+                action: "task.claim" | "task.release" | "task.outcome";
+                /** @description Ids, codes, amounts and dates: no personal data. */
+                inputs: {
+                    [key: string]: unknown;
+                };
+                reason?: string;
+            }[];
+        };
+        Supervision: {
+            userId: string;
+            groups: ("agent" | "supervisor")[];
+        };
     };
     responses: {
         /** @description Invalid input: the body, a path parameter or the Idempotency-Key; `issues` names each field. */
@@ -573,6 +735,24 @@ export interface components {
         Unprocessable: {
             headers: {
                 "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No ops token, or one that is not valid (a partner key opens nothing here). */
+        OpsUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user’s groups do not include the one this action is for. */
+        OpsForbidden: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -878,6 +1058,220 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListTasks: {
+        parameters: {
+            query?: {
+                status?: "open" | "claimed" | "done";
+                rung?: string;
+                partnerId?: string;
+                dueBefore?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskTaskPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsClaimTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The desk’s task id (`DeskTask.taskId`). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task now */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsRecordOutcome: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The desk’s task id (`DeskTask.taskId`). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "reached" | "no_answer" | "wrong_number" | "refused" | "dispute";
+                    note?: string;
+                } | {
+                    /** @constant */
+                    outcome: "promise_to_pay";
+                    /** Format: date */
+                    date: string;
+                    /** Format: int64 */
+                    amount: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The task now */
+            201: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsReleaseTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The desk’s task id (`DeskTask.taskId`). */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The task now */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsLoanAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit trail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsSupervision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The supervisor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supervision"];
+                };
+            };
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];

@@ -1,0 +1,88 @@
+import { claimTask } from '#shared/desk/claim-task.ts';
+import type { DeskTaskView } from '#shared/desk/desk-task-view.ts';
+import { listDeskTasks, loanAudit } from '#shared/desk/list-desk.ts';
+import { recordOutcome } from '#shared/desk/record-outcome.ts';
+import { releaseTask } from '#shared/desk/release-task.ts';
+import type { RouteHandler } from '#shared/http/dispatch.ts';
+import { opsHandler } from '#shared/http/ops-handler.ts';
+import { json } from '#shared/http/responses.ts';
+import type { OpsRouteKey } from '#shared/http/route-table.ts';
+import {
+  deskTaskId,
+  deskTaskParamsSchema,
+  type ListTasksQuery,
+  listTasksQuerySchema,
+  type OutcomeRequest,
+  outcomeRequestSchema,
+  type ReleaseRequest,
+  releaseRequestSchema,
+} from '#shared/schemas/ops.ts';
+import { loanIdParamsSchema } from '#shared/schemas/servicing.ts';
+import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
+
+type TaskParams = { taskId: { loanId: string; taskId: string } };
+const BOTH = ['agent', 'supervisor'] as const;
+
+/** The task as the API names it: its id is the desk's opaque one (loan and task). */
+const apiTask = <T extends DeskTaskView>(view: T) => ({
+  ...view,
+  taskId: deskTaskId(view.loanId, view.taskId),
+});
+
+/** The collection desk (`/v1/ops/`): agent tasks, their claims and outcomes, and a loan's audit trail. */
+export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
+  const chain = handlerDeps(deps);
+  return {
+    'GET /v1/ops/tasks': opsHandler<undefined, Record<string, never>, ListTasksQuery>(chain, {
+      roles: BOTH,
+      query: listTasksQuerySchema,
+      handler: async (event) => {
+        const page = await listDeskTasks(deps, event.parsedQuery);
+        return json(200, { tasks: page.tasks.map(apiTask), ...(page.cursor ? { cursor: page.cursor } : {}) });
+      },
+    }),
+    'POST /v1/ops/tasks/{taskId}/claim': opsHandler<undefined, TaskParams>(chain, {
+      roles: BOTH,
+      params: deskTaskParamsSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const { loanId, taskId } = event.parsedParams.taskId;
+        return json(200, apiTask(await claimTask(deps, event.user, loanId, taskId)));
+      },
+    }),
+    'POST /v1/ops/tasks/{taskId}/outcome': opsHandler<OutcomeRequest, TaskParams>(chain, {
+      roles: BOTH,
+      params: deskTaskParamsSchema,
+      body: outcomeRequestSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const { loanId, taskId } = event.parsedParams.taskId;
+        return json(201, apiTask(await recordOutcome(deps, event.user, loanId, taskId, event.parsedBody)));
+      },
+    }),
+    'POST /v1/ops/tasks/{taskId}/release': opsHandler<ReleaseRequest, TaskParams>(chain, {
+      roles: BOTH,
+      params: deskTaskParamsSchema,
+      body: releaseRequestSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const { loanId, taskId } = event.parsedParams.taskId;
+        return json(
+          200,
+          apiTask(await releaseTask(deps, event.user, loanId, taskId, event.parsedBody.reason)),
+        );
+      },
+    }),
+    'GET /v1/ops/loans/{loanId}/audit': opsHandler<undefined, { loanId: string }>(chain, {
+      roles: BOTH,
+      params: loanIdParamsSchema,
+      handler: async (event) => json(200, await loanAudit(deps, event.parsedParams.loanId)),
+    }),
+    // Supervisors only: who is asking. The supervisor actions (hardship decisions, restructuring, waivers,
+    // bulk deferral) will sit beside it under the same role check.
+    'GET /v1/ops/supervision': opsHandler(chain, {
+      roles: ['supervisor'],
+      handler: async (event) => json(200, { userId: event.user.userId, groups: event.user.groups }),
+    }),
+  };
+}

@@ -1,0 +1,119 @@
+import * as z from 'zod';
+import { externalIdSchema, instantSchema, localDateSchema, positiveFenSchema } from './common.ts';
+
+/**
+ * The ops API's inputs. A desk task's id in the API names its loan and its task (tasks are stored under
+ * their loan): `base64url("<loanId>|<taskId>")`, opaque to the desk.
+ */
+export function deskTaskId(loanId: string, taskId: string): string {
+  return Buffer.from(`${loanId}|${taskId}`).toString('base64url');
+}
+
+export const deskTaskParamsSchema = z.strictObject({
+  taskId: z
+    .string()
+    .min(1)
+    .max(512)
+    .transform((id, ctx) => {
+      const [loanId, taskId, ...rest] = Buffer.from(id, 'base64url').toString('utf8').split('|');
+      if (!loanId || !taskId || rest.length > 0 || deskTaskId(loanId, taskId) !== id) {
+        ctx.addIssue({ code: 'custom', message: 'not a desk task id' });
+        return z.NEVER;
+      }
+      return { loanId, taskId };
+    }),
+});
+
+export const listTasksQuerySchema = z.strictObject({
+  status: z.enum(['open', 'claimed', 'done']).default('open'),
+  rung: z.string().min(1).max(64).optional(),
+  partnerId: externalIdSchema.optional(),
+  /** Tasks opened before this instant. */
+  dueBefore: instantSchema.transform((at) => new Date(at).toISOString()).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
+
+/** Free text for people (no personal data: checked by the desk, 422 naming the field). */
+const noteSchema = z.string().min(1).max(500);
+
+export const outcomeRequestSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.enum(['reached', 'no_answer', 'wrong_number', 'refused', 'dispute']),
+    note: noteSchema.optional(),
+  }),
+  z.strictObject({
+    outcome: z.literal('promise_to_pay'),
+    date: localDateSchema,
+    amount: positiveFenSchema,
+    note: noteSchema.optional(),
+  }),
+]);
+export type OutcomeRequest = z.infer<typeof outcomeRequestSchema>;
+
+export const releaseRequestSchema = z.strictObject({ reason: noteSchema.optional() });
+export type ReleaseRequest = z.infer<typeof releaseRequestSchema>;
+
+// --- answers ---------------------------------------------------------------------------------------------
+
+export const deskTaskSchema = z
+  .object({
+    taskId: z.string().meta({ description: 'The desk’s id of the task (opaque).' }),
+    loanId: z.string(),
+    partnerId: z.string().meta({ description: 'The partner the loan belongs to.' }),
+    borrowerId: z.string(),
+    episode: z.number().int(),
+    rung: z.string(),
+    installmentNo: z.number().int(),
+    status: z.enum(['open', 'claimed', 'done']),
+    createdAt: z.string().meta({ description: 'When the rung opened it: the task is due from then.' }),
+    claimedBy: z.string().optional(),
+    leaseUntil: z.string().optional(),
+    outcome: z
+      .enum(['reached', 'no_answer', 'wrong_number', 'refused', 'dispute', 'promise_to_pay'])
+      .optional(),
+    note: z.string().optional(),
+    completedAt: z.string().optional(),
+    completedBy: z.string().optional(),
+    promise: z
+      .object({ date: localDateSchema, amount: positiveFenSchema, status: z.enum(['open']) })
+      .passthrough()
+      .optional(),
+  })
+  .meta({ id: 'DeskTask' });
+
+export const deskTaskPageSchema = z
+  .object({
+    tasks: z.array(deskTaskSchema),
+    cursor: z
+      .string()
+      .optional()
+      .meta({ description: 'Present when there may be more: pass it back as `cursor`.' }),
+  })
+  .meta({ id: 'DeskTaskPage' });
+
+export const auditTrailSchema = z
+  .object({
+    loanId: z.string(),
+    partnerId: z.string(),
+    records: z.array(
+      z.object({
+        auditId: z.string(),
+        loanId: z.string(),
+        partnerId: z.string(),
+        userId: z.string().meta({ description: 'The Cognito `sub` of who acted.' }),
+        at: z.string(),
+        action: z.enum(['task.claim', 'task.release', 'task.outcome']),
+        inputs: z
+          .record(z.string(), z.unknown())
+          .meta({ description: 'Ids, codes, amounts and dates: no personal data.' }),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditTrail' });
+
+export const supervisionSchema = z
+  .object({ userId: z.string(), groups: z.array(z.enum(['agent', 'supervisor'])) })
+  .meta({ id: 'Supervision' });
