@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeTable, splitRouteKey } from '#shared/http/route-table.ts';
+import { opsRouteTable, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { PARTNER_A, startTestApi, type TestApi } from '../../support/api.ts';
 import { clone, type Json, setAt } from '../../support/malformed-requests.ts';
@@ -159,6 +159,34 @@ describe('hostile input on every route', () => {
       ),
       { numRuns: 200, seed: 17 },
     );
+    expect(pollutionFound()).toEqual([]);
+  });
+
+  it('answers hostile bodies and path parameters on every ops route with a 4xx, and writes nothing', async () => {
+    const before = await api.itemCount();
+    const opsRoutes = opsRouteTable.ops.map(splitRouteKey).filter((r) => r.resource.includes('{'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...opsRoutes),
+        hostileRawBody,
+        hostileId,
+        async (route, rawBody, id) => {
+          const path = route.resource.replace(/\{\w+\}/, id);
+          const res = await fetch(`${api.stack.url}${path}`, {
+            method: route.method,
+            headers: {
+              authorization: `Bearer ${api.stack.opsTokens.supervisor}`,
+              'content-type': 'application/json',
+            },
+            body: route.method === 'GET' ? undefined : rawBody,
+          });
+          expect(res.status, `${route.method} ${path.slice(0, 120)}`).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 200, seed: 18 },
+    );
+    expect(await api.itemCount()).toBe(before);
     expect(pollutionFound()).toEqual([]);
   });
 
