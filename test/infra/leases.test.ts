@@ -21,7 +21,13 @@ const holders: Record<string, (stack: DuebellStack) => IFunction[]> = {
   'contact.sweepSliceLeaseSeconds': (stack) => [stack.dailySweep.sliceWorker],
 };
 
-/** Every lease in the rules: a number of seconds whose name says lease or in-progress. */
+/**
+ * Leases a person holds, not an invocation: an agent's claim on a desk task lasts while they work it,
+ * and each desk request (claim, outcome, release) checks it anew, so no function timeout bounds it.
+ */
+const heldByPeople = new Set(['collection.deskClaimLeaseMinutes']);
+
+/** Every lease in the rules: a number whose name says lease or in-progress. */
 function leasesIn(rules: object, prefix = ''): { path: string; seconds: number }[] {
   return Object.entries(rules).flatMap(([key, value]) => {
     const path = prefix ? `${prefix}.${key}` : key;
@@ -49,11 +55,11 @@ describe('leases against timeouts', () => {
     const found = leasesIn(defaultRules).map((l) => l.path);
     expect(found.length).toBeGreaterThan(0);
     // A new lease (a task claim, a sweep slice) fails here until its holders are named above.
-    expect(found.sort()).toEqual(Object.keys(holders).sort());
+    expect(found.sort()).toEqual([...Object.keys(holders), ...heldByPeople].sort());
   });
 
   it('makes every lease shorter than the timeout of each function that holds it', () => {
-    for (const { path, seconds } of leasesIn(defaultRules)) {
+    for (const { path, seconds } of leasesIn(defaultRules).filter((l) => !heldByPeople.has(l.path))) {
       const fns = holders[path]?.(stack) ?? [];
       expect(fns.length, path).toBeGreaterThan(0);
       for (const fn of fns) {
