@@ -17,6 +17,14 @@ const heldBy = (agentId: string, leaseUntil: string): DeskTaskState => ({
   leaseUntil,
 });
 
+describe('a lease with no holder', () => {
+  it('holds nothing: anyone may claim it, and nobody may release it', () => {
+    const orphanLease: DeskTaskState = { ...open, leaseUntil: '2030-06-15T03:00:00.000Z' };
+    expect(decideClaim(orphanLease, 'agent-2', now, 30).kind).toBe('claim');
+    expect(decideRelease(orphanLease, 'agent-2', now)).toEqual({ kind: 'not_holder' });
+  });
+});
+
 describe('decideClaim', () => {
   it('claims an open task for the lease', () => {
     expect(decideClaim(open, 'a1', now, 30)).toEqual({
@@ -128,6 +136,16 @@ describe('promiseRefusal', () => {
     expect(promiseRefusal({ date: today, amount: 29_999 }, today, schedule, 14)).toEqual({
       kind: 'promise_amount_too_small',
       minimum: 30_000,
+    });
+  });
+
+  it('leaves out a past-due installment already paid in full', () => {
+    const paidFirst = [installment(1, '2030-05-01', 50_000, 49_900), ...schedule.slice(1)];
+    // Installment 1 owes nothing (49,900 principal + 100 interest paid): the smallest part is 50,000.
+    const withInterestPaid = paidFirst.map((i) => (i.installmentNo === 1 ? { ...i, interestPaid: 100 } : i));
+    expect(promiseRefusal({ date: today, amount: 49_999 }, today, withInterestPaid, 14)).toEqual({
+      kind: 'promise_amount_too_small',
+      minimum: 50_000,
     });
   });
 
