@@ -110,6 +110,22 @@ export function parseInput<TBody, TParams>(
 }
 
 /**
+ * The start every HTTP chain shares (partner and ops routes): tracing, the logger's context, metrics,
+ * normalised headers and errors in the contract. The event is never logged: bodies carry personal data,
+ * and ops requests carry notes and tokens.
+ */
+export function observedHttpChain(
+  deps: ApiHandlerDeps,
+  handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
+) {
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(handler);
+  if (deps.tracer) chain.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
+  chain.use(injectLambdaContext(deps.logger, { logEvent: false, resetKeys: true }));
+  if (deps.metrics) chain.use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+  return chain.use(httpHeaderNormalizer()).use(errorContract(deps.logger));
+}
+
+/**
  * One middy chain for every partner route: headers normalised, errors in the contract, partner from
  * the API key, body and path validated with zod, then idempotency. Nothing is written before validation.
  */
@@ -117,18 +133,8 @@ export function apiHandler<TBody = undefined, TParams = Record<string, never>>(
   deps: ApiHandlerDeps,
   route: ApiRoute<TBody, TParams>,
 ) {
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>((event: APIGatewayProxyEvent) =>
-    route.handler(event as ApiEvent<TBody, TParams>),
-  );
-  if (deps.tracer) chain.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
-  // The event is never logged: bodies carry personal data.
-  chain.use(injectLambdaContext(deps.logger, { logEvent: false, resetKeys: true }));
-  if (deps.metrics) chain.use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
-  chain
-    .use(httpHeaderNormalizer())
-    .use(errorContract(deps.logger))
-    .use(partnerAuth(deps.partners))
-    .use(parseInput(route, deps.maxBodyBytes));
+  const chain = observedHttpChain(deps, (event) => route.handler(event as ApiEvent<TBody, TParams>));
+  chain.use(partnerAuth(deps.partners)).use(parseInput(route, deps.maxBodyBytes));
   if (route.idempotent && deps.idempotencyStore) chain.use(idempotency(deps.idempotencyStore));
   return chain;
 }

@@ -1,12 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { OpsUser } from '#shared/ports/desk.ts';
 import type { ApiEvent } from './api-event.ts';
-import { type ApiHandlerDeps, type ApiRoute, errorContract, parseInput } from './api-handler.ts';
+import { type ApiHandlerDeps, type ApiRoute, observedHttpChain, parseInput } from './api-handler.ts';
 import { HttpError } from './errors.ts';
 import { idempotency } from './idempotency.ts';
 
@@ -70,18 +66,8 @@ export function opsHandler<TBody = undefined, TParams = Record<string, never>, T
   deps: ApiHandlerDeps,
   route: OpsRoute<TBody, TParams, TQuery>,
 ) {
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>((event: APIGatewayProxyEvent) =>
-    route.handler(event as OpsEvent<TBody, TParams, TQuery>),
-  );
-  if (deps.tracer) chain.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
-  // The event is never logged: notes and tokens are in it.
-  chain.use(injectLambdaContext(deps.logger, { logEvent: false, resetKeys: true }));
-  if (deps.metrics) chain.use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
-  chain
-    .use(httpHeaderNormalizer())
-    .use(errorContract(deps.logger))
-    .use(opsAuth(route.roles))
-    .use(parseInput<TBody, TParams>(route, deps.maxBodyBytes));
+  const chain = observedHttpChain(deps, (event) => route.handler(event as OpsEvent<TBody, TParams, TQuery>));
+  chain.use(opsAuth(route.roles)).use(parseInput<TBody, TParams>(route, deps.maxBodyBytes));
   if (route.idempotent && deps.idempotencyStore)
     chain.use(
       idempotency(
