@@ -112,6 +112,9 @@ export class DuebellStack extends Stack {
       timeout: Duration.seconds(29),
     }).function;
     grantTableReadWrite(this.data.table, this.opsFunction);
+    // The desk reads complaints' texts (the borrower's own words), never addresses or names.
+    grantFieldCipher(this.data.fieldKey, this.opsFunction, 'kms:Decrypt', ['complaintText']);
+    this.opsFunction.addEnvironment('FIELD_KEY_ID', this.data.fieldKey.keyArn);
 
     this.api = new PartnerApi(this, 'PartnerApi', {
       functions: this.functions,
@@ -186,13 +189,15 @@ export class DuebellStack extends Stack {
       sender: this.contactQueue.sender,
       smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
       outboxPublisher: this.outbox.publisher,
+      complaintsPastDeadline: true,
     });
     this.dashboard = new OpsDashboard(this, 'OpsDashboard', {
       rules,
       api: this.api.api,
-      apiFunctions: this.functions,
+      apiFunctions: { ...this.functions, ops: this.opsFunction },
       functions: {
         ...this.functions,
+        ops: this.opsFunction,
         'send-contact': this.contactQueue.sender,
         'inbound-sms': this.contactQueue.inboundSms,
         sweep: this.dailySweep.sweep,

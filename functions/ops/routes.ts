@@ -19,6 +19,7 @@ import {
 } from '#shared/schemas/ops.ts';
 import { loanIdParamsSchema } from '#shared/schemas/servicing.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
+import { complaintRoutes } from './complaint-routes.ts';
 
 type TaskParams = { taskId: { loanId: string; taskId: string } };
 const BOTH = ['agent', 'supervisor'] as const;
@@ -33,6 +34,7 @@ const apiTask = <T extends DeskTaskView>(view: T) => ({
 export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
   const chain = handlerDeps(deps);
   return {
+    ...complaintRoutes(deps),
     'GET /v1/ops/tasks': opsHandler<undefined, Record<string, never>, ListTasksQuery>(chain, {
       roles: BOTH,
       query: listTasksQuerySchema,

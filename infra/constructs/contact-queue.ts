@@ -127,6 +127,9 @@ export class ContactQueue extends Construct {
     // Inbound SMS alone hashes the replying number to find every borrower using it.
     props.identityHmacSecret.grantRead(this.inboundSms);
     this.inboundSms.addEnvironment('IDENTITY_HMAC_SECRET_ARN', props.identityHmacSecret.secretArn);
+    // A reply that is not an opt-out is a complaint: its text is sealed before it is stored.
+    grantFieldCipher(props.fieldKey, this.inboundSms, 'kms:Encrypt', ['complaintText']);
+    this.inboundSms.addEnvironment('FIELD_KEY_ID', props.fieldKey.keyArn);
     this.inboundTopic = new Topic(this, 'InboundSms', { enforceSSL: true, masterKey: props.topicKey });
     this.inboundSms.addEventSource(new SnsEventSource(this.inboundTopic));
 

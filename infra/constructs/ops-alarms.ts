@@ -45,8 +45,8 @@ export interface OpsAlarmsProps {
    */
   readonly outboxLag?: Duration;
   /**
-   * Alarm on complaints open past their deadline (`ComplaintsPastDeadline`, published by the collection desk).
-   * @default false - the collection desk is not in the stack yet, so no one publishes the metric
+   * Alarm on complaints open past their deadline (`ComplaintsPastDeadline`, published daily by the ageing job).
+   * @default false
    */
   readonly complaintsPastDeadline?: boolean;
 }
@@ -127,7 +127,12 @@ export class OpsAlarms extends Construct {
     if (props.complaintsPastDeadline) {
       alarm('ComplaintsPastDeadlineAlarm', {
         description: 'A complaint is open past its answer deadline (1 business day)',
-        metric: duebellMetric(duebellMetrics.complaintsPastDeadline, {}, { statistic: 'Maximum' }),
+        // Counted once a day by the ageing job (the desk's list shows each complaint's deadline live).
+        metric: duebellMetric(
+          duebellMetrics.complaintsPastDeadline,
+          {},
+          { statistic: 'Maximum', period: Duration.days(1) },
+        ),
       });
     }
   }

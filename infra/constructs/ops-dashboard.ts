@@ -268,9 +268,20 @@ export class OpsDashboard extends Construct {
           ),
         },
       ),
-      note(
-        '**Promises kept and broken, agent outcomes, referred hardship plans, complaints past deadline**\n\nPublished by the collection desk, not in the stack yet: their graphs go here.',
-      ),
+      graph('Desk: outcomes and promises', [
+        events('AgentTaskCompleted', 'outcomes recorded'),
+        events('PromiseToPayRecorded', 'promises made'),
+        events('PromiseToPayKept', 'kept'),
+        events('PromiseToPayBroken', 'broken'),
+        events('HardshipReferred', 'hardship referred'),
+      ]),
+      graph('Complaints past their answer deadline', [
+        duebellMetric(
+          duebellMetrics.complaintsPastDeadline,
+          {},
+          { statistic: 'Maximum', period: DAY, label: 'past deadline' },
+        ),
+      ]),
     ];
   }
 

@@ -35,7 +35,7 @@ export const duebellMetrics = {
   outstandingByBucket: 'OutstandingByBucket',
   openEscalationEpisodes: 'OpenEscalationEpisodes',
   escalationStepFailed: 'EscalationStepFailed',
-  /** Published by the collection desk when it lands: complaints open past their answer deadline. */
+  /** Ageing job, daily: complaints open past their answer deadline. */
   complaintsPastDeadline: 'ComplaintsPastDeadline',
 } as const;
 

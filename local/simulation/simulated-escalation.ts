@@ -33,7 +33,7 @@ export function simulatedEscalation(
   };
   const step = createEscalationStepHandler(escalationDeps);
   workflow = new LocalEscalationWorkflow(deps.rules, (event) => step(event, plainContext), time);
-  const ageing = createAgeingHandler(escalationDeps);
+  const ageing = createAgeingHandler({ ...escalationDeps, complaints: deps.complaints });
   return {
     time,
     taskQueue,

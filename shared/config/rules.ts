@@ -185,6 +185,8 @@ export const rulesSchema = z.object({
       legalQueueName: z.string().default('duebell-legal-tasks'),
       /** Shards of the ageing index of loans with something unpaid (write spread, as the due-date index). */
       ageingIndexShards: z.number().int().min(1).max(100).default(4),
+      /** A complaint is answered within this many business days (CBA 2026 guideline on complaint handling). */
+      complaintAnswerBusinessDays: z.number().int().min(1).default(1),
       /**
        * How long an agent holds a claimed desk task before another agent may take it (lender policy: one
        * call and its notes fit in it; an agent who needs longer claims again).

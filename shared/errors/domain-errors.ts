@@ -39,6 +39,11 @@ export class DeskTaskNotFound extends NotFoundError {
     super('task was not found');
   }
 }
+export class ComplaintNotFound extends NotFoundError {
+  constructor() {
+    super('complaint was not found');
+  }
+}
 
 // --- conflicts with what is stored -----------------------------------------------------------------
 

@@ -25,6 +25,9 @@ export const opsRouteTable = {
     'POST /v1/ops/tasks/{taskId}/release',
     'GET /v1/ops/loans/{loanId}/audit',
     'GET /v1/ops/supervision',
+    'GET /v1/ops/complaints',
+    'GET /v1/ops/complaints/{complaintId}',
+    'POST /v1/ops/complaints/{complaintId}/answer',
   ],
 } as const;
 

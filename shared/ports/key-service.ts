@@ -17,8 +17,8 @@ export interface KeyService {
  * another person's record does not decrypt there.
  */
 export interface FieldContext {
-  field: 'name' | 'phone' | 'email';
-  /** The record's key, e.g. `borrower#<partnerId>#<borrowerId>`. */
+  field: 'name' | 'phone' | 'email' | 'complaintText';
+  /** The record's key, e.g. `borrower#<partnerId>#<borrowerId>` or `complaint#<complaintId>`. */
   record: string;
 }
 
@@ -26,5 +26,11 @@ export interface FieldContext {
 export const borrowerField = (
   partnerId: string,
   borrowerId: string,
-  field: FieldContext['field'],
+  field: Exclude<FieldContext['field'], 'complaintText'>,
 ): FieldContext => ({ field, record: `borrower#${partnerId}#${borrowerId}` });
+
+/** The context of a complaint's text. */
+export const complaintTextField = (complaintId: string): FieldContext => ({
+  field: 'complaintText',
+  record: `complaint#${complaintId}`,
+});

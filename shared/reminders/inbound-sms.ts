@@ -1,31 +1,53 @@
+import { complaintIdFor } from '#shared/collection/complaints.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { isOptOutKeyword } from '#shared/contact/templates.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { KeyService } from '#shared/ports/key-service.ts';
+import type { ComplaintStore } from '#shared/ports/complaints.ts';
+import { complaintTextField, type KeyService } from '#shared/ports/key-service.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 
 export interface InboundSmsDeps {
   repos: Pick<Stores, 'borrowers'>;
+  complaints: ComplaintStore;
   keys: KeyService;
   clock: Clock;
   rules: Rules;
 }
 
+export interface InboundSms {
+  /** The carrier's id of the message: the same on every delivery of it. */
+  messageId: string;
+  from: string;
+  body: string;
+}
+
 /**
  * An inbound SMS with an opt-out keyword (STOP, TD, 退订 …) opts every borrower using that number out
  * of SMS at once, at every partner (a borrower who has since moved to another number is left alone).
- * Anything else is left for a person to read.
+ * Anything else is a complaint for the desk (domain rules, "Collection desk"): recorded once per message,
+ * its text encrypted, naming the borrowers who use the number.
  */
 export async function handleInboundSms(
   deps: InboundSmsDeps,
-  message: { from: string; body: string },
-): Promise<{ optedOut: number }> {
-  if (!isOptOutKeyword(message.body, deps.rules)) return { optedOut: 0 };
+  message: InboundSms,
+): Promise<{ optedOut: number; complaints: number }> {
   const phoneHash = deps.keys.hashPhone(message.from);
   const borrowers = await deps.repos.borrowers.findByPhoneHash(phoneHash);
   const at = deps.clock.now().toISOString();
+  if (!isOptOutKeyword(message.body, deps.rules)) {
+    const complaintId = complaintIdFor(message.messageId);
+    const recorded = await deps.complaints.record({
+      complaintId,
+      receivedAt: at,
+      phoneHash,
+      borrowers: borrowers.map((b) => ({ partnerId: b.partnerId, borrowerId: b.borrowerId })),
+      textEncrypted: await deps.keys.encrypt(message.body, complaintTextField(complaintId)),
+      status: 'open',
+    });
+    return { optedOut: 0, complaints: recorded ? 1 : 0 };
+  }
   let optedOut = 0;
   for (const b of borrowers)
     if (await deps.repos.borrowers.optOut(b.partnerId, b.borrowerId, 'sms', at, phoneHash)) optedOut++;
-  return { optedOut };
+  return { optedOut, complaints: 0 };
 }

@@ -8,6 +8,14 @@ import {
 import { applicationIdParamsSchema, applicationRequestSchema, decisionSchema } from './applications.ts';
 import { errorSchema } from './common.ts';
 import {
+  answerComplaintRequestSchema,
+  complaintIdParamsSchema,
+  complaintPageSchema,
+  complaintSchema,
+  complaintWithAuditSchema,
+  listComplaintsQuerySchema,
+} from './complaints.ts';
+import {
   auditTrailSchema,
   deskTaskPageSchema,
   deskTaskSchema,
@@ -316,6 +324,38 @@ const getSupervision: ZodOpenApiOperationObject = {
   responses: { '200': success('The supervisor', supervisionSchema), ...opsErrorsOf([], { forbidden: true }) },
 };
 
+const listComplaints: ZodOpenApiOperationObject = {
+  operationId: 'opsListComplaints',
+  tags: ['ops'],
+  summary: 'Complaints (inbound messages that were not opt-outs) by status, oldest first, with their age',
+  security: opsSecurity,
+  requestParams: { query: listComplaintsQuerySchema },
+  responses: { '200': success('A page of complaints', complaintPageSchema), ...opsErrorsOf([400]) },
+};
+
+const getComplaint: ZodOpenApiOperationObject = {
+  operationId: 'opsGetComplaint',
+  tags: ['ops'],
+  summary: 'One complaint with its audit trail',
+  security: opsSecurity,
+  requestParams: { path: complaintIdParamsSchema },
+  responses: { '200': success('The complaint', complaintWithAuditSchema), ...opsErrorsOf([400, 404]) },
+};
+
+const answerComplaint: ZodOpenApiOperationObject = {
+  operationId: 'opsAnswerComplaint',
+  tags: ['ops'],
+  summary: 'Supervisors only: answer a complaint and close it (audited)',
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  requestParams: { path: complaintIdParamsSchema },
+  requestBody: { required: true, content: json(answerComplaintRequestSchema) },
+  responses: {
+    '200': success('The complaint now', complaintSchema, { 'idempotent-replayed': replayedHeader }),
+    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+  },
+};
+
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
   return createDocument({
@@ -430,6 +470,9 @@ export function openApiDocument() {
       },
       '/v1/ops/loans/{loanId}/audit': { get: getAudit },
       '/v1/ops/supervision': { get: getSupervision },
+      '/v1/ops/complaints': { get: listComplaints },
+      '/v1/ops/complaints/{complaintId}': { get: getComplaint },
+      '/v1/ops/complaints/{complaintId}/answer': { post: answerComplaint },
     },
   });
 }

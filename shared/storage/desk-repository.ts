@@ -5,7 +5,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { CallCapReached, DeskTaskChanged, InvalidCursor } from '#shared/errors/domain-errors.ts';
+import { CallCapReached, DeskTaskChanged } from '#shared/errors/domain-errors.ts';
 import type {
   AuditRecord,
   ClaimWrite,
@@ -17,6 +17,7 @@ import type {
 import type { CollectionTask } from '#shared/ports/records.ts';
 import { dailySlotUpdate } from './contact-ledger-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
+import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
 import { deskStatusKey, keys, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 import { DESK_INDEX } from './table-definition.ts';
@@ -84,7 +85,7 @@ export class DeskRepository implements DeskStore {
       ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
     };
     const tasks: CollectionTask[] = [];
-    let start = filter.cursor ? decodeCursor(filter.cursor, partition) : undefined;
+    let start = filter.cursor ? decodeIndexCursor(filter.cursor, partition) : undefined;
     // Limit counts the items read before the filter: asking for no more than the page still lacks ends
     // every query on the last item returned, so its LastEvaluatedKey is where the next page starts.
     for (let i = 0; i < MAX_QUERIES_PER_PAGE && tasks.length < filter.limit; i++) {
@@ -95,7 +96,7 @@ export class DeskRepository implements DeskStore {
       start = out.LastEvaluatedKey;
       if (!start) break;
     }
-    return { tasks, ...(start ? { cursor: encodeCursor(start) } : {}) };
+    return { tasks, ...(start ? { cursor: encodeIndexCursor(start) } : {}) };
   }
 
   async callsOn(identityHash: string, localDate: string): Promise<string[]> {
@@ -259,27 +260,4 @@ export class DeskRepository implements DeskStore {
       throw err;
     }
   }
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/** The index key a cursor names, if it is one this list gave for this status partition. */
-function decodeCursor(cursor: string, partition: string): Record<string, string> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursor();
-  }
-  const fields = ['pk', 'sk', 'deskStatus', 'deskSort'];
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    Object.keys(key).length === fields.length &&
-    fields.every((f) => typeof (key as Record<string, unknown>)[f] === 'string') &&
-    (key as Record<string, string>).deskStatus === partition;
-  if (!valid) throw new InvalidCursor();
-  return key as Record<string, string>;
 }

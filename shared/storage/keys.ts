@@ -75,6 +75,13 @@ export const keys = {
     sk: `${partnerId}#${borrowerId}`,
   }),
   phonePartition: (phoneHash: string) => `PHONE#${phoneHash}`,
+  /** A complaint (an inbound message for a person), and its audit trail in the same partition. */
+  complaint: (complaintId: string): ItemKey => ({ pk: `COMPLAINT#${complaintId}`, sk: 'COMPLAINT' }),
+  complaintAudit: (complaintId: string, at: string, auditId: string): ItemKey => ({
+    pk: `COMPLAINT#${complaintId}`,
+    sk: `AUDIT#${at}#${auditId}`,
+  }),
+  complaintPartition: (complaintId: string) => `COMPLAINT#${complaintId}`,
   /** One partition per (partner, key): idempotency records never share a hot partition. */
   idempotency: (partnerId: string, idempotencyKey: string): ItemKey => ({
     pk: `IDEMPOTENCY#${partnerId}#${idempotencyKey}`,
@@ -137,6 +144,22 @@ export function deskIndexKey(task: { status: string; createdAt: string; loanId: 
 
 export function deskStatusKey(status: string): string {
   return `TASKS#${status}`;
+}
+
+/**
+ * The desk-index attributes of a complaint: its own partitions of the desk index (`COMPLAINTS#open`,
+ * `COMPLAINTS#closed`), oldest first, so the desk lists them by age and the alarm counts the overdue
+ * with a Query.
+ */
+export function complaintIndexKey(complaint: { status: string; receivedAt: string; complaintId: string }) {
+  return {
+    deskStatus: complaintStatusKey(complaint.status),
+    deskSort: `${complaint.receivedAt}#${complaint.complaintId}`,
+  };
+}
+
+export function complaintStatusKey(status: string): string {
+  return `COMPLAINTS#${status}`;
 }
 
 /** Attributes that exist only for the table's keys and indexes, never part of a record. */

@@ -5,12 +5,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Rules } from '#shared/config/rules.ts';
 import { createLogger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { ComplaintStore } from '#shared/ports/complaints.ts';
 import type { DeskStore } from '#shared/ports/desk.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
@@ -22,6 +24,8 @@ export interface AppDeps {
   repos: Stores;
   /** The collection desk's tasks, claims, outcomes, promises and audit trail (the ops API). */
   desk: DeskStore;
+  /** Complaints: inbound messages that were not opt-outs, for the desk to answer. */
+  complaints: ComplaintStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -53,6 +57,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     ...input,
     repos: createRepositories(input.dynamodb, input.tableName, input.rules),
     desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
+    complaints: new ComplaintRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

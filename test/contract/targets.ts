@@ -1,14 +1,17 @@
 import { afterAll, beforeAll } from 'vitest';
+import { InMemoryComplaintStore } from '#local/in-memory/in-memory-complaint-store.ts';
 import { createInMemoryStores } from '#local/in-memory/in-memory-stores.ts';
 import { defaultRules } from '#shared/config/rules.ts';
+import type { ComplaintStore } from '#shared/ports/complaints.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 
 /** Every store a contract may arrange with, besides the one it is about. */
-export type ContractStores = Stores & { idempotency: IdempotencyRecords };
+export type ContractStores = Stores & { idempotency: IdempotencyRecords; complaints: ComplaintStore };
 
 /** One implementation of the ports: `open` gives fresh stores, `close` lets them go. */
 export interface Target {
@@ -18,7 +21,10 @@ export interface Target {
 
 export const inMemory: Target = {
   name: 'in memory',
-  open: async () => ({ stores: createInMemoryStores(defaultRules), close: async () => {} }),
+  open: async () => ({
+    stores: { ...createInMemoryStores(defaultRules), complaints: new InMemoryComplaintStore() },
+    close: async () => {},
+  }),
 };
 
 export const dynamoDbLocal: Target = {
@@ -31,7 +37,8 @@ export const dynamoDbLocal: Target = {
       table.tableName,
       defaultRules.api.idempotencyInProgressSeconds,
     );
-    return { stores: { ...repos, idempotency }, close: () => table.drop() };
+    const complaints = new ComplaintRepository(documentClient(table.client), table.tableName);
+    return { stores: { ...repos, idempotency, complaints }, close: () => table.drop() };
   },
 };
 

@@ -127,6 +127,7 @@ describe('ContactQueue with its defaults', () => {
       ...baseEnvironment,
       CONTACT_QUEUE_URL: queueUrl,
       IDENTITY_HMAC_SECRET_ARN: ref(parts.identityHmacSecret),
+      FIELD_KEY_ID: arnOf(parts.fieldKey),
     });
   });
 
@@ -168,11 +169,21 @@ describe('ContactQueue with its defaults', () => {
     expect(actionsOf(template, sender)).not.toContain('sqs:SendMessage');
   });
 
-  it('lets inbound SMS read the HMAC secret only: no key, no sending, no events', () => {
+  it('lets inbound SMS read the HMAC secret and seal complaint texts only: no decrypting, no sending, no events', () => {
     const { inboundSms } = parts.contacts;
     expect(actionsOn(template, inboundSms, ref(parts.identityHmacSecret))).toEqual([
       'secretsmanager:GetSecretValue',
       'secretsmanager:DescribeSecret',
+    ]);
+    expect(actionsOn(template, inboundSms, arnOf(parts.fieldKey))).toEqual(['kms:Encrypt']);
+    const onFieldKey = statementsOf(template, inboundSms).filter(
+      (s) => JSON.stringify(s.Resource) === JSON.stringify(arnOf(parts.fieldKey)),
+    );
+    expect(onFieldKey.map((s) => s.Condition)).toEqual([
+      {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['field', 'record'] },
+        StringEquals: { 'kms:EncryptionContext:field': ['complaintText'] },
+      },
     ]);
     for (const action of ['kms:Decrypt', 'sns:Publish', 'ses:SendEmail', 'events:PutEvents']) {
       expect(actionsOf(template, inboundSms)).not.toContain(action);

@@ -28,8 +28,35 @@ function allowStatements(template: Template): { policy: string; actions: string[
 
 describe('IAM policies of the whole stack', () => {
   let statements: { policy: string; actions: string[] }[];
+  let template: Template;
+  let stack: ReturnType<typeof buildApp>['stack'];
   beforeAll(() => {
-    statements = allowStatements(Template.fromStack(buildApp({}, skipBundling).stack));
+    stack = buildApp({}, skipBundling).stack;
+    template = Template.fromStack(stack);
+    statements = allowStatements(template);
+  });
+
+  it('open the field key per function for one action and named fields only, under an encryption context', () => {
+    const fieldKey = stack.resolve(stack.data.fieldKey.keyArn);
+    const grants: Record<string, string[]> = {};
+    for (const resource of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const s of resource.Properties.PolicyDocument.Statement as (PolicyStatement & {
+        Condition?: { StringEquals?: Record<string, string[]> };
+      })[]) {
+        if (JSON.stringify(s.Resource) !== JSON.stringify(fieldKey)) continue;
+        const fields = s.Condition?.StringEquals?.['kms:EncryptionContext:field'] ?? ['ANY FIELD'];
+        const role = stack.resolve(resource.Properties.Roles)[0].Ref as string;
+        grants[role] = [...(grants[role] ?? []), `${[s.Action].flat().join('+')} ${fields.join(',')}`];
+      }
+    }
+    const roleOf = (fn: { role?: unknown }) =>
+      stack.resolve((fn.role as { roleName: string }).roleName).Ref as string;
+    expect(grants).toEqual({
+      [roleOf(stack.functions.applications)]: ['kms:Encrypt name,phone,email'],
+      [roleOf(stack.contactQueue.sender)]: ['kms:Decrypt phone,email'],
+      [roleOf(stack.contactQueue.inboundSms)]: ['kms:Encrypt complaintText'],
+      [roleOf(stack.opsFunction)]: ['kms:Decrypt complaintText'],
+    });
   });
 
   it('name every action in full: no `*`, no `service:*`, no `Prefix*`', () => {

@@ -302,14 +302,25 @@ describe('OpsDashboard', () => {
     ]);
   });
 
-  it('escalation and desk: episodes, rungs, open episodes, tasks, task queues’ age, a place for the desk', () => {
+  it('escalation and desk: episodes, rungs, open episodes, tasks, task queues’ age, the desk’s outcomes and complaints', () => {
     expect(titles('Escalation and desk')).toEqual([
       'Episodes started, cured, ended',
       'Rungs taken',
       'Open episodes',
       'Tasks opened',
       'Task queues: oldest task age (s)',
-      '**Promises kept and broken, agent outcomes, referred hardship plans, complaints past deadline**',
+      'Desk: outcomes and promises',
+      'Complaints past their answer deadline',
+    ]);
+    expect(metricsOf('Escalation and desk', 'Desk: outcomes and promises').map((m) => m[2].type)).toEqual([
+      'AgentTaskCompleted',
+      'PromiseToPayRecorded',
+      'PromiseToPayKept',
+      'PromiseToPayBroken',
+      'HardshipReferred',
+    ]);
+    expect(metricsOf('Escalation and desk', 'Complaints past their answer deadline')).toEqual([
+      ['Duebell', 'ComplaintsPastDeadline', { service: expect.any(String) }],
     ]);
     expect(metricsOf('Escalation and desk', 'Rungs taken').map((m) => m[2].rung)).toEqual(
       defaultRules.collection.ladder.map((r) => r.id),

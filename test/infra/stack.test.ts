@@ -115,7 +115,7 @@ describe('functions', () => {
     expect(startingRoles).toHaveLength(2);
   });
 
-  it('give the field key only to scoring and the sender, the HMAC secret only to scoring and inbound SMS', () => {
+  it('give the field key only to scoring, the sender, inbound SMS and the desk, the HMAC secret only to scoring and inbound SMS', () => {
     const withEnv = (name: string) =>
       Object.keys(
         template.findResources('AWS::Lambda::Function', {
@@ -124,7 +124,12 @@ describe('functions', () => {
       ).sort();
     const { applications } = stack.functions;
     expect(withEnv('FIELD_KEY_ID')).toEqual(
-      [logicalId(stack.contactQueue.sender), logicalId(applications)].sort(),
+      [
+        logicalId(stack.contactQueue.sender),
+        logicalId(applications),
+        logicalId(stack.contactQueue.inboundSms),
+        logicalId(stack.opsFunction),
+      ].sort(),
     );
     expect(withEnv('IDENTITY_HMAC_SECRET_ARN')).toEqual(
       [logicalId(stack.contactQueue.inboundSms), logicalId(applications)].sort(),
@@ -215,8 +220,8 @@ describe('wiring', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // contact DLQ; sweep and ageing: schedule DLQ and errors each; escalation: two task DLQs, failed and
     // timed-out executions, failed steps, open episodes; ops: API 5xx, sender errors, carrier failure
-    // rate, SMS spend, missed sweep.
-    expect(alarms).toHaveLength(19);
+    // rate, SMS spend, missed sweep, outbox lag, complaints past their deadline.
+    expect(alarms).toHaveLength(20);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(stack.opsTopic)]);
   });
 
@@ -244,7 +249,9 @@ describe('wiring', () => {
     expect(Object.keys(rows)).toEqual([...dashboardRows]);
     const metricsIn = (row: string, title: string) =>
       rows[row]?.find((w) => w.properties.title === title)?.properties.metrics ?? [];
-    expect(metricsIn('Platform', 'Lambda errors')).toHaveLength(Object.keys(routeTable).length + 7);
+    // The route functions, the ops API's, and the sender, inbound SMS, sweep, slice worker, outbox
+    // publisher, ageing and escalation step.
+    expect(metricsIn('Platform', 'Lambda errors')).toHaveLength(Object.keys(routeTable).length + 8);
     expect(metricsIn('Platform', 'Dead-letter queues: messages waiting')).toHaveLength(7);
     expect(metricsIn('API', 'Latency p99 by route (ms)')).toHaveLength(
       Object.values(routeTable).flat().length,

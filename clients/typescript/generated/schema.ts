@@ -242,6 +242,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaints (inbound messages that were not opt-outs) by status, oldest first, with their age */
+        get: operations["opsListComplaints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/complaints/{complaintId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One complaint with its audit trail */
+        get: operations["opsGetComplaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/complaints/{complaintId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors only: answer a complaint and close it (audited) */
+        post: operations["opsAnswerComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -644,6 +695,63 @@ export interface components {
         Supervision: {
             userId: string;
             groups: ("agent" | "supervisor")[];
+        };
+        ComplaintPage: {
+            complaints: components["schemas"]["Complaint"][];
+            /** @description Present when there may be more: pass it back as `cursor`. */
+            cursor?: string;
+        };
+        Complaint: {
+            complaintId: string;
+            receivedAt: string;
+            /** @description Who uses the number it came from (empty: a number Duebell does not know). */
+            borrowers: {
+                partnerId: string;
+                borrowerId: string;
+            }[];
+            /** @description The message as received (personal data: for the desk only). */
+            text: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            ageMinutes: number;
+            /** @description Answered by then (1 business day by default). */
+            answerDueAt: string;
+            overdue: boolean;
+            answer?: string;
+            answeredBy?: string;
+            answeredAt?: string;
+        };
+        ComplaintWithAudit: {
+            complaintId: string;
+            receivedAt: string;
+            /** @description Who uses the number it came from (empty: a number Duebell does not know). */
+            borrowers: {
+                partnerId: string;
+                borrowerId: string;
+            }[];
+            /** @description The message as received (personal data: for the desk only). */
+            text: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            ageMinutes: number;
+            /** @description Answered by then (1 business day by default). */
+            answerDueAt: string;
+            overdue: boolean;
+            answer?: string;
+            answeredBy?: string;
+            answeredAt?: string;
+            audit: {
+                auditId: string;
+                complaintId: string;
+                userId: string;
+                at: string;
+                /** @enum {string} */
+                action: "complaint.answer";
+                inputs: {
+                    [key: string]: unknown;
+                };
+                reason?: string;
+            }[];
         };
     };
     responses: {
@@ -1273,6 +1381,107 @@ export interface operations {
             401: components["responses"]["OpsUnauthorized"];
             403: components["responses"]["OpsForbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListComplaints: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of complaints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The complaint’s id. */
+                complaintId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The complaint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintWithAudit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsAnswerComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The complaint’s id. */
+                complaintId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The complaint now */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Complaint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -306,10 +306,18 @@ describe('the collection desk', { shuffle: false }, () => {
   });
 
   describe('ops coverage', () => {
-    it('saw every status the document names for the ops routes, but the throttle (429), 413 and 500', () => {
+    it('saw every status the document names for the desk task routes, but the throttle (429), 413 and 500', () => {
+      const operations = [
+        'opsListTasks',
+        'opsClaimTask',
+        'opsRecordOutcome',
+        'opsReleaseTask',
+        'opsLoanAudit',
+        'opsSupervision',
+      ];
       const unseen = api.contract
         .documented()
-        .filter((entry) => entry.startsWith('ops'))
+        .filter((entry) => operations.includes(entry.split(' ')[0] as string))
         .filter((entry) => !api.contract.seen.has(entry))
         .filter((entry) => !/ (413|429|500)$/.test(entry));
       expect(unseen).toEqual([]);

@@ -6,9 +6,11 @@ import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
+import { complaintIdFor } from '#shared/collection/complaints.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import type { BorrowerRecord } from '#shared/ports/records.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
@@ -43,27 +45,48 @@ beforeAll(async () => {
     portfolio,
     clock.now(),
   );
-  handler = createInboundSmsHandler({ repos, keys, clock, rules: defaultRules });
+  handler = createInboundSmsHandler({
+    repos,
+    complaints: new ComplaintRepository(documentClient(table.client), table.tableName),
+    keys,
+    clock,
+    rules: defaultRules,
+  });
 });
 afterAll(() => table.drop());
 
-const sms = (from: string, body: string) =>
-  ({
-    Records: [{ Sns: { Message: JSON.stringify({ originationNumber: from, messageBody: body }) } }],
-  }) as unknown as SNSEvent;
+let delivered = 0;
+/** One SNS delivery of an inbound message; without `inboundMessageId`, SNS's own id names it. */
+const sms = (from: string, body: string, inboundMessageId?: string) => {
+  delivered += 1;
+  const message = {
+    originationNumber: from,
+    messageBody: body,
+    ...(inboundMessageId ? { inboundMessageId } : {}),
+  };
+  return {
+    Records: [{ Sns: { MessageId: `sns-${delivered}`, Message: JSON.stringify(message) } }],
+  } as unknown as SNSEvent;
+};
 
 describe('inbound SMS', () => {
   it('leaves preferences alone for a reply that is not an opt-out keyword', async () => {
     // Whatever other tests did first: the reply changes nothing of either borrower using the number.
     const before = [await repos.borrowers.get('pa', 'x'), await repos.borrowers.get('pb', 'y')];
-    expect(await handler(sms('+8613700000009', 'thanks, paid'), {} as Context)).toEqual({ optedOut: 0 });
+    expect(await handler(sms('+8613700000009', 'thanks, paid'), {} as Context)).toEqual({
+      optedOut: 0,
+      complaints: 1,
+    });
     expect([await repos.borrowers.get('pa', 'x'), await repos.borrowers.get('pb', 'y')]).toEqual(before);
   });
 
   it('opts out of SMS every borrower using the number, at every partner, on 退订', async () => {
     // Borrower z uses another number: whatever other tests did to z first, 退订 from this one leaves z as is.
     const otherBefore = await repos.borrowers.get('pa', 'z');
-    expect(await handler(sms('+8613700000009', '退订'), {} as Context)).toEqual({ optedOut: 2 });
+    expect(await handler(sms('+8613700000009', '退订'), {} as Context)).toEqual({
+      optedOut: 2,
+      complaints: 0,
+    });
     expect((await repos.borrowers.get('pa', 'x'))?.preferences.optOut).toEqual(['sms']);
     expect((await repos.borrowers.get('pb', 'y'))?.preferences.optOut).toEqual(['sms']);
     expect(await repos.borrowers.get('pa', 'z')).toEqual(otherBefore);
@@ -77,9 +100,15 @@ describe('inbound SMS', () => {
       new TransactWriteCommand({ TransactItems: repos.borrowers.upsertItems(moved, before) }),
     );
     expect(await repos.borrowers.findByPhoneHash(keys.hashPhone('+8613700000010'))).toEqual([]);
-    expect(await handler(sms('+8613700000010', 'STOP'), {} as Context)).toEqual({ optedOut: 0 });
+    expect(await handler(sms('+8613700000010', 'STOP'), {} as Context)).toEqual({
+      optedOut: 0,
+      complaints: 0,
+    });
     expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual([]);
-    expect(await handler(sms('+8613700000011', 'STOP'), {} as Context)).toEqual({ optedOut: 1 });
+    expect(await handler(sms('+8613700000011', 'STOP'), {} as Context)).toEqual({
+      optedOut: 1,
+      complaints: 0,
+    });
     expect((await repos.borrowers.get('pa', 'z'))?.preferences.optOut).toEqual(['sms']);
   });
 
@@ -109,12 +138,31 @@ describe('inbound SMS', () => {
     await repos.borrowers.upsert(record('+8613700000012'));
     await repos.borrowers.upsert(record('+8613700000013'));
     expect(await repos.borrowers.findByPhoneHash(keys.hashPhone('+8613700000012'))).toHaveLength(1);
-    expect(await handler(sms('+8613700000012', 'TD'), {} as Context)).toEqual({ optedOut: 0 });
+    expect(await handler(sms('+8613700000012', 'TD'), {} as Context)).toEqual({ optedOut: 0, complaints: 0 });
     expect((await repos.borrowers.get('pa', 'v'))?.preferences.optOut).toEqual([]);
   });
 
   it('ignores a payload it does not understand instead of failing', async () => {
     const bad = { Records: [{ Sns: { Message: 'not json' } }] } as unknown as SNSEvent;
-    expect(await handler(bad, {} as Context)).toEqual({ optedOut: 0 });
+    expect(await handler(bad, {} as Context)).toEqual({ optedOut: 0, complaints: 0 });
+  });
+
+  it("records one complaint per carrier message however often SNS delivers it, keyed by the carrier's id", async () => {
+    const complaints = new ComplaintRepository(documentClient(table.client), table.tableName);
+    const first = await handler(sms('+8613700000009', 'why two calls today?', 'carrier-77'), {} as Context);
+    const again = await handler(sms('+8613700000009', 'why two calls today?', 'carrier-77'), {} as Context);
+    expect([first, again]).toEqual([
+      { optedOut: 0, complaints: 1 },
+      { optedOut: 0, complaints: 0 },
+    ]);
+    const stored = await complaints.get(complaintIdFor('carrier-77'));
+    expect(stored?.borrowers).toHaveLength(2);
+    expect(JSON.stringify(stored)).not.toContain('why two calls');
+  });
+
+  it("falls back on SNS's message id, the same on a redelivery", async () => {
+    const event = sms('+8613700000009', 'please call after 6pm');
+    expect(await handler(event, {} as Context)).toEqual({ optedOut: 0, complaints: 1 });
+    expect(await handler(event, {} as Context)).toEqual({ optedOut: 0, complaints: 0 });
   });
 });

@@ -1,3 +1,4 @@
+import { InMemoryComplaintStore } from '#local/in-memory/in-memory-complaint-store.ts';
 import { createInMemoryStores, type InMemoryStores } from '#local/in-memory/in-memory-stores.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
@@ -79,6 +80,7 @@ export interface Harness {
   sender: StubSender;
   log: JsonlContactLog;
   partners: StaticPartnerDirectory;
+  complaints: InMemoryComplaintStore;
 }
 
 export function harness(now: Date, rules: Rules = defaultRules): Harness {
@@ -99,6 +101,7 @@ export function harness(now: Date, rules: Rules = defaultRules): Harness {
       { partnerId: 'p1', name: 'Demo Loans' },
       { partnerId: 'p2', name: 'Other Loans' },
     ]),
+    complaints: new InMemoryComplaintStore(),
   };
 }
 
