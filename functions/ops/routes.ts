@@ -20,6 +20,7 @@ import {
 import { loanIdParamsSchema } from '#shared/schemas/servicing.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 import { complaintRoutes } from './complaint-routes.ts';
+import { reviewRoutes } from './review-routes.ts';
 
 type TaskParams = { taskId: { loanId: string; taskId: string } };
 const BOTH = ['agent', 'supervisor'] as const;
@@ -35,6 +36,7 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
   const chain = handlerDeps(deps);
   return {
     ...complaintRoutes(deps),
+    ...reviewRoutes(deps),
     'GET /v1/ops/tasks': opsHandler<undefined, Record<string, never>, ListTasksQuery>(chain, {
       roles: BOTH,
       query: listTasksQuerySchema,

@@ -182,6 +182,27 @@ export class LoanAlreadyExists extends DomainError {
   readonly code = 'loan_exists';
 }
 /** The desk task changed between its read and the write decided on it (another agent got there first). */
+/** A review of this decision was asked for already (one per application). */
+export class ReviewAlreadyRequested extends DomainError {
+  readonly code = 'review_already_requested';
+  constructor() {
+    super('a review of this decision was requested already');
+  }
+}
+/** Only an automated decline is reviewed by a person on request (PIPL Art. 24). */
+export class DecisionNotDeclined extends DomainError {
+  readonly code = 'decision_not_declined';
+  constructor(decision: string) {
+    super(`only a declined application is reviewed on request; this one was ${decision}`);
+  }
+}
+/** A supervisor answers only a review that was requested and not answered yet. */
+export class ReviewNotRequested extends DomainError {
+  readonly code = 'review_not_requested';
+  constructor() {
+    super('no review of this decision is waiting for an answer');
+  }
+}
 export class DeskTaskChanged extends DomainError {
   readonly code = 'task_changed';
 }

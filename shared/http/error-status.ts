@@ -3,6 +3,7 @@ import {
   ApplicationNotApproved,
   BorrowerIdentityMismatch,
   CallCapReached,
+  DecisionNotDeclined,
   DeferralTooLong,
   DeskTaskChanged,
   DomainError,
@@ -16,6 +17,8 @@ import {
   OfferExpired,
   PaymentIdConflict,
   PromiseRefused,
+  ReviewAlreadyRequested,
+  ReviewNotRequested,
   TaskDone,
   TaskHeldByAnother,
   TaskNotHeld,
@@ -47,6 +50,9 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [CallCapReached, 422],
   [PromiseRefused, 422],
   [NoteCarriesPersonalData, 422],
+  [ReviewAlreadyRequested, 409],
+  [ReviewNotRequested, 409],
+  [DecisionNotDeclined, 422],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */

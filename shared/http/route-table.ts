@@ -4,7 +4,11 @@
  * route factory must provide exactly its keys.
  */
 export const routeTable = {
-  applications: ['POST /v1/applications', 'GET /v1/applications/{applicationId}'],
+  applications: [
+    'POST /v1/applications',
+    'GET /v1/applications/{applicationId}',
+    'POST /v1/applications/{applicationId}/review-requests',
+  ],
   loans: ['POST /v1/loans', 'GET /v1/loans/{loanId}'],
   payments: ['POST /v1/loans/{loanId}/payments'],
   hardship: ['POST /v1/loans/{loanId}/hardship'],
@@ -28,6 +32,9 @@ export const opsRouteTable = {
     'GET /v1/ops/complaints',
     'GET /v1/ops/complaints/{complaintId}',
     'POST /v1/ops/complaints/{complaintId}/answer',
+    'GET /v1/ops/reviews',
+    'GET /v1/ops/reviews/{applicationId}',
+    'POST /v1/ops/reviews/{applicationId}/answer',
   ],
 } as const;
 

@@ -111,6 +111,7 @@ export function toDecision(app: ApplicationRecord, language: Language): Decision
     modelVersion: app.modelVersion,
     createdAt: app.createdAt,
     expiresAt: app.expiresAt,
+    ...(app.review ? { review: app.review } : {}),
   };
 }
 

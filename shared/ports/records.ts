@@ -135,6 +135,23 @@ export interface ApplicationRecord {
   expiresAt: string;
   /** Set once a loan is booked from this application. */
   loanId?: string;
+  /** A person's review of this automated decline, once the borrower asked for one (PIPL Art. 24). */
+  review?: DecisionReview;
+}
+
+/**
+ * A human review of an automated decline: requested by the borrower through the partner, answered by a
+ * supervisor (the decline upheld, or overturned so the borrower may apply again without it counting).
+ */
+export interface DecisionReview {
+  status: 'requested' | 'upheld' | 'overturned';
+  requestedAt: string;
+  /** The borrower's grounds as the partner app passed them (checked free of personal data). */
+  grounds?: string;
+  answeredAt?: string;
+  answeredBy?: string;
+  /** The supervisor's reason (free of personal data). */
+  reason?: string;
 }
 
 export interface ContactKey {

@@ -93,6 +93,28 @@ export const offerSchema = z.object({
   totalRepayable: fenSchema,
 });
 
+export const decisionReviewSchema = z
+  .object({
+    status: z.enum(['requested', 'upheld', 'overturned']),
+    requestedAt: instantSchema,
+    grounds: z.string().optional(),
+    answeredAt: instantSchema.optional(),
+    answeredBy: z.string().optional().meta({ description: 'The reviewing supervisor’s user id.' }),
+    reason: z
+      .string()
+      .optional()
+      .meta({ description: 'Why the supervisor upheld or overturned the decline.' }),
+  })
+  .meta({ id: 'DecisionReview' });
+
+/** The borrower's grounds for a review, free of personal data (checked, 422 naming the field). */
+export const reviewRequestSchema = z.strictObject({ grounds: z.string().min(1).max(1000).optional() });
+export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
+
+export const reviewRequestResultSchema = z
+  .object({ applicationId: z.string(), review: decisionReviewSchema })
+  .meta({ id: 'ReviewRequestResult' });
+
 export const decisionSchema = z
   .object({
     applicationId: z.string(),
@@ -105,6 +127,9 @@ export const decisionSchema = z
     modelVersion: z.string(),
     createdAt: instantSchema,
     expiresAt: instantSchema,
+    review: decisionReviewSchema
+      .optional()
+      .meta({ description: 'A person’s review of a decline, once the borrower asked for one.' }),
   })
   .meta({ id: 'Decision' });
 

@@ -5,7 +5,13 @@ import {
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { applicationIdParamsSchema, applicationRequestSchema, decisionSchema } from './applications.ts';
+import {
+  applicationIdParamsSchema,
+  applicationRequestSchema,
+  decisionSchema,
+  reviewRequestResultSchema,
+  reviewRequestSchema,
+} from './applications.ts';
 import { errorSchema } from './common.ts';
 import {
   answerComplaintRequestSchema,
@@ -24,6 +30,14 @@ import {
   releaseRequestSchema,
   supervisionSchema,
 } from './ops.ts';
+import {
+  answerReviewRequestSchema,
+  listReviewsQuerySchema,
+  reviewPageSchema,
+  reviewParamsSchema,
+  reviewSchema,
+  reviewWithAuditSchema,
+} from './reviews.ts';
 import {
   bookLoanRequestSchema,
   borrowerIdParamsSchema,
@@ -173,6 +187,22 @@ const getApplication: ZodOpenApiOperationObject = {
   responses: {
     '200': success('The decision', decisionSchema),
     ...errorsOf([400, 404]),
+  },
+};
+
+const postReviewRequest: ZodOpenApiOperationObject = {
+  operationId: 'requestDecisionReview',
+  tags: ['applications'],
+  summary: 'Ask for a person to review an automated decline (PIPL Art. 24); a supervisor answers it',
+  parameters: [idempotencyHeader],
+  requestParams: { path: applicationIdParamsSchema },
+  requestBody: { required: true, content: json(reviewRequestSchema) },
+  responses: {
+    '201': success('The review, requested', reviewRequestResultSchema, {
+      location: locationHeader,
+      'idempotent-replayed': replayedHeader,
+    }),
+    ...errorsOf([400, 404, 409, 415, 422], { post: true }),
   },
 };
 
@@ -356,6 +386,38 @@ const answerComplaint: ZodOpenApiOperationObject = {
   },
 };
 
+const listReviewsOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsListReviews',
+  tags: ['ops'],
+  summary: 'Reviews of automated declines the borrowers asked for, waiting (open) or answered (closed)',
+  security: opsSecurity,
+  requestParams: { query: listReviewsQuerySchema },
+  responses: { '200': success('A page of reviews', reviewPageSchema), ...opsErrorsOf([400]) },
+};
+
+const getReviewOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsGetReview',
+  tags: ['ops'],
+  summary: 'One review with its audit trail',
+  security: opsSecurity,
+  requestParams: { path: reviewParamsSchema },
+  responses: { '200': success('The review', reviewWithAuditSchema), ...opsErrorsOf([400, 404]) },
+};
+
+const answerReviewOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsAnswerReview',
+  tags: ['ops'],
+  summary: 'Supervisors only: uphold or overturn a decline under review, with a reason (audited, emitted)',
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  requestParams: { path: reviewParamsSchema },
+  requestBody: { required: true, content: json(answerReviewRequestSchema) },
+  responses: {
+    '200': success('The review now', reviewSchema, { 'idempotent-replayed': replayedHeader }),
+    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+  },
+};
+
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
   return createDocument({
@@ -438,6 +500,7 @@ export function openApiDocument() {
     paths: {
       '/v1/applications': { post: postApplication },
       '/v1/applications/{applicationId}': { get: getApplication },
+      '/v1/applications/{applicationId}/review-requests': { post: postReviewRequest },
       '/v1/loans': { post: postLoan },
       '/v1/loans/{loanId}': { get: getLoan },
       '/v1/loans/{loanId}/payments': { post: postPayment },
@@ -473,6 +536,9 @@ export function openApiDocument() {
       '/v1/ops/complaints': { get: listComplaints },
       '/v1/ops/complaints/{complaintId}': { get: getComplaint },
       '/v1/ops/complaints/{complaintId}/answer': { post: answerComplaint },
+      '/v1/ops/reviews': { get: listReviewsOperation },
+      '/v1/ops/reviews/{applicationId}': { get: getReviewOperation },
+      '/v1/ops/reviews/{applicationId}/answer': { post: answerReviewOperation },
     },
   });
 }

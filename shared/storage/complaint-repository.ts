@@ -12,13 +12,11 @@ import type {
   ComplaintRecord,
   ComplaintStore,
 } from '#shared/ports/complaints.ts';
+import { auditExpiry } from './audit-retention.ts';
 import { isConditionalFailure } from './document-client.ts';
 import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
 import { complaintIndexKey, complaintStatusKey, keys, recordOf } from './keys.ts';
 import { DESK_INDEX } from './table-definition.ts';
-
-/** Audit records are kept 5 years (domain rules, "Collection desk"), then expire. */
-const AUDIT_RETENTION_SECONDS = 5 * 366 * 86_400;
 
 /**
  * Complaints in the table, listed through the desk index's complaint partitions (oldest first). An answer
@@ -130,7 +128,7 @@ export class ComplaintRepository implements ComplaintStore {
                   ...keys.complaintAudit(audit.complaintId, audit.at, audit.auditId),
                   kind: 'audit',
                   ...audit,
-                  expiresAt: Math.floor(Date.parse(audit.at) / 1000) + AUDIT_RETENTION_SECONDS,
+                  expiresAt: auditExpiry(audit.at),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },

@@ -82,6 +82,12 @@ export const keys = {
     sk: `AUDIT#${at}#${auditId}`,
   }),
   complaintPartition: (complaintId: string) => `COMPLAINT#${complaintId}`,
+  /** The audit trail of the reviews of one application's decision. */
+  reviewAudit: (applicationId: string, at: string, auditId: string): ItemKey => ({
+    pk: `AUDIT#application#${applicationId}`,
+    sk: `${at}#${auditId}`,
+  }),
+  reviewAuditPartition: (applicationId: string) => `AUDIT#application#${applicationId}`,
   /** One partition per (partner, key): idempotency records never share a hot partition. */
   idempotency: (partnerId: string, idempotencyKey: string): ItemKey => ({
     pk: `IDEMPOTENCY#${partnerId}#${idempotencyKey}`,
@@ -160,6 +166,18 @@ export function complaintIndexKey(complaint: { status: string; receivedAt: strin
 
 export function complaintStatusKey(status: string): string {
   return `COMPLAINTS#${status}`;
+}
+
+/** The desk-index attributes of an application under review (`REVIEWS#open` until answered, then `closed`). */
+export function reviewIndexKey(review: { status: string; requestedAt: string }, applicationId: string) {
+  return {
+    deskStatus: reviewStatusKey(review.status === 'requested' ? 'open' : 'closed'),
+    deskSort: `${review.requestedAt}#${applicationId}`,
+  };
+}
+
+export function reviewStatusKey(status: 'open' | 'closed'): string {
+  return `REVIEWS#${status}`;
 }
 
 /** Attributes that exist only for the table's keys and indexes, never part of a record. */

@@ -11,12 +11,14 @@ import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { ReviewStore } from '#shared/ports/reviews.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
+import { ReviewRepository } from '#shared/storage/review-repository.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {
@@ -26,6 +28,8 @@ export interface AppDeps {
   desk: DeskStore;
   /** Complaints: inbound messages that were not opt-outs, for the desk to answer. */
   complaints: ComplaintStore;
+  /** Reviews of automated declines by a person (PIPL Art. 24). */
+  reviews: ReviewStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -58,6 +62,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     repos: createRepositories(input.dynamodb, input.tableName, input.rules),
     desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
     complaints: new ComplaintRepository(documentClient(input.dynamodb), input.tableName),
+    reviews: new ReviewRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

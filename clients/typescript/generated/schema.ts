@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{applicationId}/review-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a person to review an automated decline (PIPL Art. 24); a supervisor answers it */
+        post: operations["requestDecisionReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/loans": {
         parameters: {
             query?: never;
@@ -293,6 +310,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reviews of automated declines the borrowers asked for, waiting (open) or answered (closed) */
+        get: operations["opsListReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/reviews/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One review with its audit trail */
+        get: operations["opsGetReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/reviews/{applicationId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors only: uphold or overturn a decline under review, with a reason (audited, emitted) */
+        post: operations["opsAnswerReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -437,6 +505,21 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             expiresAt: string;
+            /** @description A person’s review of a decline, once the borrower asked for one. */
+            review?: components["schemas"]["DecisionReview"];
+        };
+        DecisionReview: {
+            /** @enum {string} */
+            status: "requested" | "upheld" | "overturned";
+            /** Format: date-time */
+            requestedAt: string;
+            grounds?: string;
+            /** Format: date-time */
+            answeredAt?: string;
+            /** @description The reviewing supervisor’s user id. */
+            answeredBy?: string;
+            /** @description Why the supervisor upheld or overturned the decline. */
+            reason?: string;
         };
         Error: {
             /** @description A stable code: invalid_request, unauthorized, not_found, payload_too_large, unsupported_media_type, idempotency_key_reused, a business rule (e.g. terms_outside_offer), … */
@@ -449,6 +532,10 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        };
+        ReviewRequestResult: {
+            applicationId: string;
+            review: components["schemas"]["DecisionReview"];
         };
         Loan: {
             loanId: string;
@@ -753,6 +840,54 @@ export interface components {
                 reason?: string;
             }[];
         };
+        ReviewPage: {
+            reviews: components["schemas"]["Review"][];
+            /** @description Present when there may be more: pass it back as `cursor`. */
+            cursor?: string;
+        };
+        Review: {
+            applicationId: string;
+            partnerId: string;
+            borrowerId: string;
+            decidedAt: string;
+            score: number;
+            /** @enum {string} */
+            grade: "A" | "B" | "C" | "D" | "E";
+            reasons: {
+                code: string;
+            }[];
+            modelVersion: string;
+            review: components["schemas"]["DecisionReview"];
+            ageMinutes: number;
+        };
+        ReviewWithAudit: {
+            applicationId: string;
+            partnerId: string;
+            borrowerId: string;
+            decidedAt: string;
+            score: number;
+            /** @enum {string} */
+            grade: "A" | "B" | "C" | "D" | "E";
+            reasons: {
+                code: string;
+            }[];
+            modelVersion: string;
+            review: components["schemas"]["DecisionReview"];
+            ageMinutes: number;
+            audit: {
+                auditId: string;
+                applicationId: string;
+                partnerId: string;
+                userId: string;
+                at: string;
+                /** @enum {string} */
+                action: "review.answer";
+                inputs: {
+                    [key: string]: unknown;
+                };
+                reason: string;
+            }[];
+        };
     };
     responses: {
         /** @description Invalid input: the body, a path parameter or the Idempotency-Key; `issues` names each field. */
@@ -947,6 +1082,48 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    requestDecisionReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    grounds?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The review, requested */
+            201: {
+                headers: {
+                    location: components["headers"]["Location"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewRequestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1472,6 +1649,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Complaint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListReviews: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reviews */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewWithAudit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsAnswerReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "upheld" | "overturned";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The review now */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
                 };
             };
             400: components["responses"]["BadRequest"];

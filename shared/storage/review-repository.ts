@@ -1,0 +1,132 @@
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeskTaskChanged, ReviewAlreadyRequested } from '#shared/errors/domain-errors.ts';
+import type { ApplicationRecord, DecisionReview } from '#shared/ports/records.ts';
+import type { ReviewAuditRecord, ReviewPage, ReviewStore } from '#shared/ports/reviews.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import { auditExpiry } from './audit-retention.ts';
+import { isConditionalFailure } from './document-client.ts';
+import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
+import { keys, recordOf, reviewIndexKey, reviewStatusKey } from './keys.ts';
+import { outboxPut } from './outbox.ts';
+import { DESK_INDEX } from './table-definition.ts';
+
+/**
+ * Reviews live on the application item they review: the request and the answer each update it (and its
+ * place in the desk index) under a condition on the review's state, with the event (and the answer's
+ * audit record) in the same transaction.
+ */
+export class ReviewRepository implements ReviewStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async request(app: ApplicationRecord, review: DecisionReview, event: DomainEvent): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.reviewUpdate(app, review, 'attribute_exists(pk) AND attribute_not_exists(review)'),
+            outboxPut(this.tableName, event),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionalFailure(err)) throw new ReviewAlreadyRequested();
+      throw err;
+    }
+  }
+
+  async answer(
+    app: ApplicationRecord,
+    review: DecisionReview,
+    audit: ReviewAuditRecord,
+    event: DomainEvent,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.reviewUpdate(app, review, 'review.#status = :requested', { ':requested': 'requested' }),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.reviewAudit(audit.applicationId, audit.at, audit.auditId),
+                  kind: 'audit',
+                  ...audit,
+                  expiresAt: auditExpiry(audit.at),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            outboxPut(this.tableName, event),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionalFailure(err)) throw new DeskTaskChanged('the review changed', { cause: err });
+      throw err;
+    }
+  }
+
+  async list(filter: { status: 'open' | 'closed'; limit: number; cursor?: string }): Promise<ReviewPage> {
+    const partition = reviewStatusKey(filter.status);
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DESK_INDEX,
+        KeyConditionExpression: 'deskStatus = :status',
+        ExpressionAttributeValues: { ':status': partition },
+        Limit: filter.limit,
+        ExclusiveStartKey: filter.cursor ? decodeIndexCursor(filter.cursor, partition) : undefined,
+      }),
+    );
+    return {
+      applications: (out.Items ?? []).map((item) => recordOf<ApplicationRecord>(item)),
+      ...(out.LastEvaluatedKey ? { cursor: encodeIndexCursor(out.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async listAudit(applicationId: string): Promise<ReviewAuditRecord[]> {
+    const records: ReviewAuditRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.reviewAuditPartition(applicationId) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      records.push(...(out.Items ?? []).map((item) => recordOf<ReviewAuditRecord>(item, ['expiresAt'])));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  private reviewUpdate(
+    app: ApplicationRecord,
+    review: DecisionReview,
+    condition: string,
+    values: Record<string, unknown> = {},
+  ) {
+    const index = reviewIndexKey(review, app.applicationId);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.application(app.applicationId),
+        UpdateExpression: 'SET review = :review, deskStatus = :index, deskSort = :sort',
+        ConditionExpression: condition,
+        ...(condition.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: {
+          ':review': review,
+          ':index': index.deskStatus,
+          ':sort': index.deskSort,
+          ...values,
+        },
+      },
+    };
+  }
+}
