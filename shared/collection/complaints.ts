@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { addDays, instantAt, parseLocalDate, toZoned } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 
@@ -6,14 +5,6 @@ import type { LocalDate } from '#shared/lending/types.ts';
  * Complaints (domain rules, "Collection desk"): any inbound message that is not an opt-out keyword is one,
  * answered by a person within a number of business days. Pure: the inbound handler and the desk call these.
  */
-
-/**
- * One complaint per inbound message, whatever the number of deliveries: its id is derived from the
- * carrier's message id, so a redelivered message finds its complaint already recorded.
- */
-export function complaintIdFor(inboundMessageId: string): string {
-  return `cmp-${createHash('sha256').update(inboundMessageId).digest('hex').slice(0, 24)}`;
-}
 
 const isWeekend = (date: LocalDate): boolean => {
   const { year, month, day } = parseLocalDate(date);

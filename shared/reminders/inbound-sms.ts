@@ -1,4 +1,4 @@
-import { complaintIdFor } from '#shared/collection/complaints.ts';
+import { createHash } from 'node:crypto';
 import type { Rules } from '#shared/config/rules.ts';
 import { isOptOutKeyword } from '#shared/contact/templates.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -19,6 +19,14 @@ export interface InboundSms {
   messageId: string;
   from: string;
   body: string;
+}
+
+/**
+ * One complaint per inbound message, whatever the number of deliveries: its id is derived from the
+ * carrier's message id, so a redelivered message finds its complaint already recorded.
+ */
+export function complaintIdFor(inboundMessageId: string): string {
+  return `cmp-${createHash('sha256').update(inboundMessageId).digest('hex').slice(0, 24)}`;
 }
 
 /**

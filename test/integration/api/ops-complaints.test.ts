@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complaintIdFor } from '#shared/collection/complaints.ts';
-import { handleInboundSms } from '#shared/reminders/inbound-sms.ts';
+import { complaintIdFor, handleInboundSms } from '#shared/reminders/inbound-sms.ts';
 import { type ApiResponse, startTestApi, type TestApi } from '../../support/api.ts';
 
 /**

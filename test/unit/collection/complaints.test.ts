@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addBusinessDays,
-  complaintAnswerDueAt,
-  complaintIdFor,
-  isComplaintOverdue,
-} from '#shared/collection/complaints.ts';
+import { addBusinessDays, complaintAnswerDueAt, isComplaintOverdue } from '#shared/collection/complaints.ts';
+import { complaintIdFor } from '#shared/reminders/inbound-sms.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { complaintIdFor } from '#shared/collection/complaints.ts';
 import { complaintTextField } from '#shared/ports/key-service.ts';
-import { handleInboundSms } from '#shared/reminders/inbound-sms.ts';
+import { complaintIdFor, handleInboundSms } from '#shared/reminders/inbound-sms.ts';
 import { addBorrower, type Harness, harness } from './harness.ts';
 
 const NOW = new Date('2027-06-01T02:00:00.000Z');
