@@ -112,8 +112,14 @@ export class DuebellStack extends Stack {
       timeout: Duration.seconds(29),
     }).function;
     grantTableReadWrite(this.data.table, this.opsFunction);
-    // The desk reads complaints' texts (the borrower's own words), never addresses or names.
-    grantFieldCipher(this.data.fieldKey, this.opsFunction, 'kms:Decrypt', ['complaintText']);
+    // The desk reads complaints' texts (the borrower's own words); a supervisor's export of a person's data
+    // (PIPL Art. 45) opens their name, phone and email too.
+    grantFieldCipher(this.data.fieldKey, this.opsFunction, 'kms:Decrypt', [
+      'complaintText',
+      'name',
+      'phone',
+      'email',
+    ]);
     this.opsFunction.addEnvironment('FIELD_KEY_ID', this.data.fieldKey.keyArn);
 
     this.api = new PartnerApi(this, 'PartnerApi', {

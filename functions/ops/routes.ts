@@ -19,6 +19,7 @@ import {
 } from '#shared/schemas/ops.ts';
 import { loanIdParamsSchema } from '#shared/schemas/servicing.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
+import { borrowerRightsRoutes } from './borrower-rights-routes.ts';
 import { complaintRoutes } from './complaint-routes.ts';
 import { reviewRoutes } from './review-routes.ts';
 
@@ -37,6 +38,7 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
   return {
     ...complaintRoutes(deps),
     ...reviewRoutes(deps),
+    ...borrowerRightsRoutes(deps),
     'GET /v1/ops/tasks': opsHandler<undefined, Record<string, never>, ListTasksQuery>(chain, {
       roles: BOTH,
       query: listTasksQuerySchema,

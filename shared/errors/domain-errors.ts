@@ -203,6 +203,13 @@ export class ReviewNotRequested extends DomainError {
     super('no review of this decision is waiting for an answer');
   }
 }
+/** A person's data is erased only once every loan is repaid (PIPL Art. 47 and the lender's duty to collect). */
+export class LoansNotClosed extends DomainError {
+  readonly code = 'loans_not_closed';
+  constructor(loanIds: readonly string[]) {
+    super(`the person's data is kept while a loan is open or owed: ${loanIds.join(', ')}`);
+  }
+}
 export class DeskTaskChanged extends DomainError {
   readonly code = 'task_changed';
 }

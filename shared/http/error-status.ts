@@ -12,6 +12,7 @@ import {
   LoanAlreadyExists,
   LoanBusy,
   LoanNotActive,
+  LoansNotClosed,
   NoteCarriesPersonalData,
   NotFoundError,
   OfferExpired,
@@ -53,6 +54,7 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [ReviewAlreadyRequested, 409],
   [ReviewNotRequested, 409],
   [DecisionNotDeclined, 422],
+  [LoansNotClosed, 409],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */

@@ -93,6 +93,8 @@ export interface BorrowerRecord {
   preferences: ContactPreferences;
   createdAt: string;
   updatedAt: string;
+  /** When the person's name, phone, email and birth date were erased at their request (PIPL Art. 47). */
+  erasedAt?: string;
 }
 
 /** The person's item across partners: each active loan's exposure, keyed by loan id (see `standingOf`). */

@@ -12,6 +12,13 @@ import {
   reviewRequestResultSchema,
   reviewRequestSchema,
 } from './applications.ts';
+import {
+  borrowerErasureSchema,
+  borrowerExportSchema,
+  borrowerParamsSchema,
+  eraseBorrowerRequestSchema,
+  exportBorrowerQuerySchema,
+} from './borrower-rights.ts';
 import { errorSchema } from './common.ts';
 import {
   answerComplaintRequestSchema,
@@ -418,6 +425,35 @@ const answerReviewOperation: ZodOpenApiOperationObject = {
   },
 };
 
+const exportBorrowerOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsExportBorrower',
+  tags: ['ops'],
+  summary: 'Supervisors only: everything held about a person at a partner, decrypted (PIPL Art. 45); audited',
+  security: opsSecurity,
+  requestParams: { path: borrowerParamsSchema, query: exportBorrowerQuerySchema },
+  responses: {
+    '200': success('The export', borrowerExportSchema),
+    ...opsErrorsOf([400, 404, 422], { forbidden: true }),
+  },
+};
+
+const eraseBorrowerOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsEraseBorrower',
+  tags: ['ops'],
+  summary:
+    'Supervisors only: erase a person’s name, phone, email and birth date once every loan is repaid (PIPL Art. 47); audited',
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  requestParams: { path: borrowerParamsSchema },
+  requestBody: { required: true, content: json(eraseBorrowerRequestSchema) },
+  responses: {
+    '200': success('Erased (or erased before)', borrowerErasureSchema, {
+      'idempotent-replayed': replayedHeader,
+    }),
+    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+  },
+};
+
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
   return createDocument({
@@ -539,6 +575,8 @@ export function openApiDocument() {
       '/v1/ops/reviews': { get: listReviewsOperation },
       '/v1/ops/reviews/{applicationId}': { get: getReviewOperation },
       '/v1/ops/reviews/{applicationId}/answer': { post: answerReviewOperation },
+      '/v1/ops/borrowers/{borrowerId}/export': { get: exportBorrowerOperation },
+      '/v1/ops/borrowers/{borrowerId}/erase': { post: eraseBorrowerOperation },
     },
   });
 }

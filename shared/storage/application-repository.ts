@@ -9,7 +9,7 @@ import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts
 import type { ApplicationStore } from '#shared/ports/stores.ts';
 import type { BorrowerRepository, TransactItem } from './borrower-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { keys, recordOf } from './keys.ts';
+import { borrowerIndexKey, keys, recordOf } from './keys.ts';
 
 export class ApplicationRepository implements ApplicationStore {
   constructor(
@@ -34,7 +34,12 @@ export class ApplicationRepository implements ApplicationStore {
   async put(app: ApplicationRecord, together: TransactItem[] = []): Promise<void> {
     const put = {
       TableName: this.tableName,
-      Item: { ...keys.application(app.applicationId), kind: 'application', ...app },
+      Item: {
+        ...keys.application(app.applicationId),
+        kind: 'application',
+        ...app,
+        ...borrowerIndexKey(app, 'application', app.applicationId),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     try {

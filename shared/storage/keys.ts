@@ -88,6 +88,13 @@ export const keys = {
     sk: `${at}#${auditId}`,
   }),
   reviewAuditPartition: (applicationId: string) => `AUDIT#application#${applicationId}`,
+  /** The audit trail of a person's exports and erasure. */
+  borrowerAudit: (partnerId: string, borrowerId: string, at: string, auditId: string): ItemKey => ({
+    pk: `AUDIT#borrower#${partnerId}#${borrowerId}`,
+    sk: `${at}#${auditId}`,
+  }),
+  borrowerAuditPartition: (partnerId: string, borrowerId: string) =>
+    `AUDIT#borrower#${partnerId}#${borrowerId}`,
   /** One partition per (partner, key): idempotency records never share a hot partition. */
   idempotency: (partnerId: string, idempotencyKey: string): ItemKey => ({
     pk: `IDEMPOTENCY#${partnerId}#${idempotencyKey}`,
@@ -180,6 +187,19 @@ export function reviewStatusKey(status: 'open' | 'closed'): string {
   return `REVIEWS#${status}`;
 }
 
+/** The borrower-index attributes of a person's application or loan (see `BORROWER_INDEX`). */
+export function borrowerIndexKey(
+  owner: { partnerId: string; borrowerId: string },
+  kind: 'application' | 'loan',
+  id: string,
+) {
+  return { borrowerKey: borrowerPartition(owner.partnerId, owner.borrowerId), borrowerSort: `${kind}#${id}` };
+}
+
+export function borrowerPartition(partnerId: string, borrowerId: string): string {
+  return `${partnerId}#${borrowerId}`;
+}
+
 /** Attributes that exist only for the table's keys and indexes, never part of a record. */
 const STORAGE_ATTRIBUTES = [
   'pk',
@@ -191,6 +211,8 @@ const STORAGE_ATTRIBUTES = [
   'ageSort',
   'deskStatus',
   'deskSort',
+  'borrowerKey',
+  'borrowerSort',
 ];
 
 /** The record an item holds: the item less its key and index attributes (and any `extra` storage-only ones). */

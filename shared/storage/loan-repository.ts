@@ -23,7 +23,7 @@ import type {
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { ageingIndexKey, dueIndexKey, keys, recordOf } from './keys.ts';
+import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
@@ -39,7 +39,12 @@ export class LoanRepository implements LoanStore {
 
   /** The loan item; an active loan with something unpaid carries the ageing-index attributes. */
   private loanItem(loan: LoanRecord): Record<string, unknown> {
-    const item: Record<string, unknown> = { ...keys.loan(loan.loanId), kind: 'loan', ...loan };
+    const item: Record<string, unknown> = {
+      ...keys.loan(loan.loanId),
+      kind: 'loan',
+      ...loan,
+      ...borrowerIndexKey(loan, 'loan', loan.loanId),
+    };
     if (loan.status === 'active' && loan.oldestUnpaidDueDate)
       Object.assign(item, ageingIndexKey(loan.oldestUnpaidDueDate, loan.loanId, this.ageingIndexShards));
     return item;

@@ -30,6 +30,7 @@ export interface TableDefinition {
 export const DUE_INDEX = 'due-date';
 export const AGEING_INDEX = 'ageing';
 export const DESK_INDEX = 'desk-tasks';
+export const BORROWER_INDEX = 'borrower-records';
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -59,6 +60,14 @@ export const tableDefinition: TableDefinition = {
       partitionKey: { name: 'deskStatus', type: 'S' },
       sortKey: { name: 'deskSort', type: 'S' },
       projection: 'ALL',
+    },
+    {
+      // A person's applications and loans at one partner (`<partnerId>#<borrowerId>`, sorted `<kind>#<id>`):
+      // what a borrower's export and erasure must find (PIPL Art. 45, 47) without a Scan.
+      indexName: BORROWER_INDEX,
+      partitionKey: { name: 'borrowerKey', type: 'S' },
+      sortKey: { name: 'borrowerSort', type: 'S' },
+      projection: 'KEYS_ONLY',
     },
   ],
   timeToLiveAttribute: 'expiresAt',

@@ -4,6 +4,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Rules } from '#shared/config/rules.ts';
 import { createLogger } from '#shared/observability/logger.ts';
+import type { BorrowerRightsStore } from '#shared/ports/borrower-rights.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ComplaintStore } from '#shared/ports/complaints.ts';
 import type { DeskStore } from '#shared/ports/desk.ts';
@@ -13,6 +14,7 @@ import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import { BorrowerRightsRepository } from '#shared/storage/borrower-rights-repository.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
@@ -30,6 +32,8 @@ export interface AppDeps {
   complaints: ComplaintStore;
   /** Reviews of automated declines by a person (PIPL Art. 24). */
   reviews: ReviewStore;
+  /** Borrowers' rights: what is held about a person, and its erasure (PIPL Art. 45, 47). */
+  borrowerRights: BorrowerRightsStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -63,6 +67,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
     complaints: new ComplaintRepository(documentClient(input.dynamodb), input.tableName),
     reviews: new ReviewRepository(documentClient(input.dynamodb), input.tableName),
+    borrowerRights: new BorrowerRightsRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

@@ -5,6 +5,7 @@ import { TABLE_ITEM_ACTIONS, TABLE_KEY_ACTIONS } from '#shared/storage/table-acc
 import {
   AGEING_INDEX,
   attributeDefinitions,
+  BORROWER_INDEX,
   DESK_INDEX,
   DUE_INDEX,
   type TableDefinition,
@@ -22,11 +23,12 @@ describe('DuebellData with its defaults', () => {
     template = Template.fromStack(stack);
   });
 
-  it('builds the table from the shared definition: keys, attributes, the due-date, ageing and desk indexes and TTL', () => {
+  it('builds the table from the shared definition: keys, attributes, the due-date, ageing, desk and borrower indexes and TTL', () => {
     expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([
       DUE_INDEX,
       AGEING_INDEX,
       DESK_INDEX,
+      BORROWER_INDEX,
     ]);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -62,6 +64,14 @@ describe('DuebellData with its defaults', () => {
             { AttributeName: 'deskSort', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'borrower-records',
+          KeySchema: [
+            { AttributeName: 'borrowerKey', KeyType: 'HASH' },
+            { AttributeName: 'borrowerSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },

@@ -55,7 +55,7 @@ describe('IAM policies of the whole stack', () => {
       [roleOf(stack.functions.applications)]: ['kms:Encrypt name,phone,email'],
       [roleOf(stack.contactQueue.sender)]: ['kms:Decrypt phone,email'],
       [roleOf(stack.contactQueue.inboundSms)]: ['kms:Encrypt complaintText'],
-      [roleOf(stack.opsFunction)]: ['kms:Decrypt complaintText'],
+      [roleOf(stack.opsFunction)]: ['kms:Decrypt complaintText,name,phone,email'],
     });
   });
 

@@ -361,6 +361,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/borrowers/{borrowerId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervisors only: everything held about a person at a partner, decrypted (PIPL Art. 45); audited */
+        get: operations["opsExportBorrower"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/borrowers/{borrowerId}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors only: erase a person’s name, phone, email and birth date once every loan is repaid (PIPL Art. 47); audited */
+        post: operations["opsEraseBorrower"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -887,6 +921,54 @@ export interface components {
                 };
                 reason: string;
             }[];
+        };
+        BorrowerExport: {
+            exportedAt: string;
+            /** @description The borrower record, its name, phone and email decrypted. */
+            person: {
+                partnerId: string;
+                borrowerId: string;
+                name?: string;
+                phone?: string;
+                email?: string;
+                erasedAt?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description The stored decisions. */
+            applications: {
+                [key: string]: unknown;
+            }[];
+            /** @description Each loan with its schedule, payments, desk tasks and contact lines. */
+            loans: {
+                loan: {
+                    [key: string]: unknown;
+                };
+                installments: {
+                    [key: string]: unknown;
+                }[];
+                payments: {
+                    [key: string]: unknown;
+                }[];
+                tasks: {
+                    [key: string]: unknown;
+                }[];
+                contacts: {
+                    [key: string]: unknown;
+                }[];
+            }[];
+        };
+        BorrowerErasure: {
+            partnerId: string;
+            borrowerId: string;
+            erasedAt: string;
+            /** @description What stays for the retention duties, counted. */
+            kept: {
+                applications: number;
+                loans: number;
+                payments: number;
+                contacts: number;
+            };
         };
     };
     responses: {
@@ -1750,6 +1832,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Review"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsExportBorrower: {
+        parameters: {
+            query: {
+                partnerId: string;
+                reason: string;
+            };
+            header?: never;
+            path: {
+                borrowerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowerExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsEraseBorrower: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                borrowerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    partnerId: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Erased (or erased before) */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowerErasure"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,172 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  BorrowerAuditRecord,
+  BorrowerHoldings,
+  BorrowerRightsStore,
+  LoanHolding,
+} from '#shared/ports/borrower-rights.ts';
+import type {
+  ApplicationRecord,
+  BorrowerRecord,
+  CollectionTask,
+  ContactEntry,
+  InstallmentRecord,
+  LoanRecord,
+  PaymentRecord,
+} from '#shared/ports/records.ts';
+import { auditExpiry } from './audit-retention.ts';
+import { batchGetAll } from './document-client.ts';
+import { borrowerPartition, keys, recordOf } from './keys.ts';
+import { BORROWER_INDEX } from './table-definition.ts';
+
+/**
+ * What is held about a person, found through the borrower index (their applications and loans at the
+ * partner), each loan's partition (schedule, payments, tasks) and contact lines; the erasure as one
+ * transaction with its audit record.
+ */
+export class BorrowerRightsRepository implements BorrowerRightsStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async holdingsOf(partnerId: string, borrowerId: string): Promise<BorrowerHoldings | undefined> {
+    const found = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.borrower(partnerId, borrowerId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!found.Item) return undefined;
+    const owned = await this.queryAll({
+      IndexName: BORROWER_INDEX,
+      KeyConditionExpression: 'borrowerKey = :owner',
+      ExpressionAttributeValues: { ':owner': borrowerPartition(partnerId, borrowerId) },
+    });
+    const ids = (kind: string) =>
+      owned
+        .map((k) => k.borrowerSort as string)
+        .filter((sort) => sort.startsWith(`${kind}#`))
+        .map((sort) => sort.slice(kind.length + 1));
+    const applications = await this.applications(ids('application'));
+    const loans: LoanHolding[] = [];
+    for (const loanId of ids('loan')) {
+      const holding = await this.loanHolding(loanId);
+      if (holding) loans.push(holding);
+    }
+    return { borrower: recordOf<BorrowerRecord>(found.Item), applications, loans };
+  }
+
+  async recordExport(audit: BorrowerAuditRecord): Promise<void> {
+    await this.db.send(new PutCommand(this.auditPut(audit)));
+  }
+
+  async erase(borrower: BorrowerRecord, audit: BorrowerAuditRecord): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.borrower(borrower.partnerId, borrower.borrowerId),
+              // Empty ciphertexts read as "no address": nothing is sent and nothing can be decrypted.
+              UpdateExpression:
+                'SET nameEncrypted = :none, phoneEncrypted = :none, erasedAt = :at REMOVE emailEncrypted, birthDate, phoneHash',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':none': '', ':at': audit.at },
+            },
+          },
+          ...(borrower.phoneHash
+            ? [
+                {
+                  Delete: {
+                    TableName: this.tableName,
+                    Key: keys.phone(borrower.phoneHash, borrower.partnerId, borrower.borrowerId),
+                  },
+                },
+              ]
+            : []),
+          { Put: this.auditPut(audit) },
+        ],
+      }),
+    );
+  }
+
+  async listAudit(partnerId: string, borrowerId: string): Promise<BorrowerAuditRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.borrowerAuditPartition(partnerId, borrowerId) },
+    });
+    return items.map((item) => recordOf<BorrowerAuditRecord>(item, ['expiresAt']));
+  }
+
+  private auditPut(audit: BorrowerAuditRecord) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        ...keys.borrowerAudit(audit.partnerId, audit.borrowerId, audit.at, audit.auditId),
+        kind: 'audit',
+        ...audit,
+        expiresAt: auditExpiry(audit.at),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+  }
+
+  private async applications(ids: string[]): Promise<ApplicationRecord[]> {
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      ids.map((id) => keys.application(id)),
+    );
+    return items
+      .map((item) => recordOf<ApplicationRecord>(item))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  private async loanHolding(loanId: string): Promise<LoanHolding | undefined> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.loanPartition(loanId) },
+      ConsistentRead: true,
+    });
+    const loanItem = items.find((i) => i.kind === 'loan');
+    if (!loanItem) return undefined;
+    const of = <T>(kind: string) => items.filter((i) => i.kind === kind).map((i) => recordOf<T>(i));
+    const contacts = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.contactPartition(loanId) },
+    });
+    return {
+      loan: recordOf<LoanRecord>(loanItem),
+      installments: of<InstallmentRecord>('installment').sort((a, b) => a.installmentNo - b.installmentNo),
+      payments: items
+        .filter((i) => typeof i.sk === 'string' && i.sk.startsWith(keys.paymentPrefix))
+        .map((i) => recordOf<PaymentRecord>(i)),
+      tasks: of<CollectionTask>('task'),
+      contacts: contacts.map((i) => recordOf<ContactEntry>(i, ['expiresAt'])),
+    };
+  }
+
+  private async queryAll(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
