@@ -361,6 +361,8 @@ export const rulesSchema = z.object({
       bulkDeferralMaxLoans: z.number().int().positive().default(1_000),
       /** Loans a bulk deferral changes at once (each its own transaction). */
       bulkDeferralConcurrency: z.number().int().positive().default(16),
+      /** Shards of the province index of active loans (write spread, as the ageing index). */
+      provinceIndexShards: z.number().int().min(1).max(100).default(4),
     })
     .prefault({}),
 });

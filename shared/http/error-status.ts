@@ -1,4 +1,5 @@
 import {
+  AlreadyRestructured,
   ApplicationAlreadyBooked,
   ApplicationNotApproved,
   BorrowerIdentityMismatch,
@@ -6,6 +7,7 @@ import {
   DeferralTooLong,
   DeskTaskChanged,
   DomainError,
+  HardshipPlanDecided,
   InvalidCursor,
   LifetimeDeferralExceeded,
   LoanAlreadyExists,
@@ -16,10 +18,13 @@ import {
   OfferExpired,
   PaymentIdConflict,
   PromiseRefused,
+  RestructureRefused,
   TaskDone,
   TaskHeldByAnother,
   TaskNotHeld,
   TermsOutsideOffer,
+  TooManyLoans,
+  WaiverRefused,
 } from '#shared/errors/domain-errors.ts';
 import { HttpError } from './errors.ts';
 
@@ -47,6 +52,11 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [CallCapReached, 422],
   [PromiseRefused, 422],
   [NoteCarriesPersonalData, 422],
+  [HardshipPlanDecided, 409],
+  [AlreadyRestructured, 409],
+  [RestructureRefused, 422],
+  [WaiverRefused, 422],
+  [TooManyLoans, 422],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */

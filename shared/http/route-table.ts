@@ -25,6 +25,11 @@ export const opsRouteTable = {
     'POST /v1/ops/tasks/{taskId}/release',
     'GET /v1/ops/loans/{loanId}/audit',
     'GET /v1/ops/supervision',
+    // The supervisor's actions.
+    'POST /v1/ops/loans/{loanId}/hardship/{planId}/decision',
+    'POST /v1/ops/loans/{loanId}/restructure',
+    'POST /v1/ops/loans/{loanId}/waivers',
+    'POST /v1/ops/deferrals',
   ],
 } as const;
 

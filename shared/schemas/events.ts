@@ -19,7 +19,11 @@ export type DomainEventType =
   | 'LoanChargedOff'
   | 'ContactSuppressed'
   | 'AgentTaskCompleted'
-  | 'PromiseToPayRecorded';
+  | 'PromiseToPayRecorded'
+  // The supervisor's desk actions.
+  | 'HardshipReferred'
+  | 'LoanRestructured'
+  | 'ChargesWaived';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -235,18 +235,7 @@ export class DeskRepository implements DeskStore {
   private readonly heldBy = '#status = :open AND claimedBy = :agent AND leaseUntil > :now';
 
   private auditPut(audit: AuditRecord) {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.audit(audit.loanId, audit.at, audit.auditId),
-          kind: 'audit',
-          ...audit,
-          expiresAt: Math.floor(Date.parse(audit.at) / 1000) + AUDIT_RETENTION_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
+    return auditPut(this.tableName, audit);
   }
 
   private async transact(
@@ -282,4 +271,20 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
     (key as Record<string, string>).deskStatus === partition;
   if (!valid) throw new InvalidCursor();
   return key as Record<string, string>;
+}
+
+/** The Put of an audit record in the transaction of its effect (kept 5 years, then expired). */
+export function auditPut(tableName: string, audit: AuditRecord) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.audit(audit.loanId, audit.at, audit.auditId),
+        kind: 'audit',
+        ...audit,
+        expiresAt: Math.floor(Date.parse(audit.at) / 1000) + AUDIT_RETENTION_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }

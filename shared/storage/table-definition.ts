@@ -30,6 +30,7 @@ export interface TableDefinition {
 export const DUE_INDEX = 'due-date';
 export const AGEING_INDEX = 'ageing';
 export const DESK_INDEX = 'desk-tasks';
+export const PROVINCE_INDEX = 'province';
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -59,6 +60,14 @@ export const tableDefinition: TableDefinition = {
       partitionKey: { name: 'deskStatus', type: 'S' },
       sortKey: { name: 'deskSort', type: 'S' },
       projection: 'ALL',
+    },
+    {
+      // Active loans by the borrower's province code (`<code>#<shard>`), keys only: a bulk disaster
+      // deferral for a region finds its loans with a Query per shard. A loan leaves it when it closes.
+      indexName: PROVINCE_INDEX,
+      partitionKey: { name: 'provinceShard', type: 'S' },
+      sortKey: { name: 'provinceSort', type: 'S' },
+      projection: 'KEYS_ONLY',
     },
   ],
   timeToLiveAttribute: 'expiresAt',

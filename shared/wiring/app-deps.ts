@@ -11,10 +11,12 @@ import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import type { SupervisionStore } from '#shared/ports/supervision.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
+import { SupervisionRepository } from '#shared/storage/supervision-repository.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {
@@ -32,6 +34,8 @@ export interface AppDeps {
   logger: Logger;
   metrics?: Metrics;
   tracer?: Tracer;
+  /** The supervisor's actions on loans (hardship decisions, restructuring, waivers, bulk deferral). */
+  supervision: SupervisionStore;
 }
 
 export interface AppDepsInput {
@@ -49,9 +53,10 @@ export interface AppDepsInput {
 }
 
 export function buildAppDeps(input: AppDepsInput): AppDeps {
+  const repos = createRepositories(input.dynamodb, input.tableName, input.rules);
   return {
     ...input,
-    repos: createRepositories(input.dynamodb, input.tableName, input.rules),
+    repos,
     desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
@@ -63,6 +68,12 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
       ttlSeconds: input.rules.api.idempotencyTtlHours * 3600,
     },
     logger: input.logger ?? createLogger(),
+    supervision: new SupervisionRepository(
+      documentClient(input.dynamodb),
+      input.tableName,
+      repos.loans,
+      input.rules.supervision.provinceIndexShards,
+    ),
   };
 }
 

@@ -46,7 +46,9 @@ const loanArb = fc.record({
   aprPick: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 
-function arbitraryCase(c: fc.infer<typeof loanArb>) {
+type LoanCase = typeof loanArb extends fc.Arbitrary<infer T> ? T : never;
+
+function arbitraryCase(c: LoanCase) {
   const { loan, today, installments } = loanAt(
     c.principal,
     c.aprBps,
