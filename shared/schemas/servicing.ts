@@ -123,15 +123,10 @@ export const loanViewSchema = z
     status: z.enum(['active', 'paid_off', 'charged_off']),
     principal: fenSchema,
     aprBps: bpsSchema,
-    termMonths: z
-      .number()
-      .int()
-      .min(1)
-      .max(36)
-      .meta({
-        format: 'int32',
-        description: 'From disbursement to the last due date (a restructuring may extend it).',
-      }),
+    termMonths: z.number().int().min(1).max(36).meta({
+      format: 'int32',
+      description: 'From disbursement to the last due date (a restructuring may extend it).',
+    }),
     repaymentMethod: repaymentMethodSchema,
     disbursedOn: localDateSchema,
     asOf: localDateSchema,

@@ -66,11 +66,9 @@ async function seedLoan(extra: Partial<LoanRecord> = {}, terms: Partial<LoanTerm
   return loan.loanId;
 }
 
-const getLoan = async (loanId: string) =>
-  (await api.request('GET', `/v1/loans/${loanId}`)).body as {
-    // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
-    [field: string]: any;
-  };
+// biome-ignore lint/suspicious/noExplicitAny: the loan view is asserted field by field
+const getLoan = async (loanId: string): Promise<any> =>
+  (await api.request('GET', `/v1/loans/${loanId}`)).body;
 
 async function eventsOf(type: string, loanId: string) {
   await api.stack.drainEvents();
