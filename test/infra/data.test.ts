@@ -7,6 +7,7 @@ import {
   attributeDefinitions,
   DESK_INDEX,
   DUE_INDEX,
+  PROVINCE_INDEX,
   type TableDefinition,
   tableDefinition,
 } from '#shared/storage/table-definition.ts';
@@ -22,11 +23,12 @@ describe('DuebellData with its defaults', () => {
     template = Template.fromStack(stack);
   });
 
-  it('builds the table from the shared definition: keys, attributes, the due-date, ageing and desk indexes and TTL', () => {
+  it('builds the table from the shared definition: keys, attributes, the due-date, ageing, desk and province indexes and TTL', () => {
     expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([
       DUE_INDEX,
       AGEING_INDEX,
       DESK_INDEX,
+      PROVINCE_INDEX,
     ]);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -62,6 +64,14 @@ describe('DuebellData with its defaults', () => {
             { AttributeName: 'deskSort', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'province',
+          KeySchema: [
+            { AttributeName: 'provinceShard', KeyType: 'HASH' },
+            { AttributeName: 'provinceSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },

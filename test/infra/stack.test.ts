@@ -167,12 +167,13 @@ describe('wiring', () => {
     expect(tasks.sort()).toEqual(['D+15', 'D+4', 'D+7', ladderStateNames.recordFailure].sort());
   });
 
-  it('builds the table with the due-date, ageing and desk indexes', () => {
+  it('builds the table with the due-date, ageing, desk and province indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'due-date' }),
         Match.objectLike({ IndexName: 'ageing' }),
         Match.objectLike({ IndexName: 'desk-tasks' }),
+        Match.objectLike({ IndexName: 'province' }),
       ],
     });
   });
