@@ -343,7 +343,8 @@ const supervisorAction = (
   requestBody: { required: true, content: json(body) },
   responses: {
     [status]: success('Done', answer, { 'idempotent-replayed': replayedHeader }),
-    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+    // Without a path there is no loan to miss: the bulk action answers not found per loan, in its results.
+    ...opsErrorsOf(path ? [400, 404, 409, 415, 422] : [400, 409, 415, 422], { post: true, forbidden: true }),
   },
 });
 
@@ -463,7 +464,7 @@ export function openApiDocument() {
       '/v1/ops/supervision': { get: getSupervision },
       '/v1/ops/loans/{loanId}/hardship/{planId}/decision': {
         post: supervisorAction(
-          'opsDecideHardship',
+          'supervisorDecideHardship',
           'Supervisors: grant a referred hardship plan (days within the limits) or refuse it with a reason',
           '200',
           hardshipDecisionRequestSchema,
@@ -473,7 +474,7 @@ export function openApiDocument() {
       },
       '/v1/ops/loans/{loanId}/restructure': {
         post: supervisorAction(
-          'opsRestructureLoan',
+          'supervisorRestructureLoan',
           'Supervisors: restructure a loan once (principal and unpaid interest over a new term, the episode ends)',
           '201',
           restructureRequestSchema,
@@ -483,7 +484,7 @@ export function openApiDocument() {
       },
       '/v1/ops/loans/{loanId}/waivers': {
         post: supervisorAction(
-          'opsWaiveCharges',
+          'supervisorWaiveCharges',
           'Supervisors: waive penalty (up to what accrued) and contract interest (up to half of what is due)',
           '201',
           waiverRequestSchema,
@@ -493,7 +494,7 @@ export function openApiDocument() {
       },
       '/v1/ops/deferrals': {
         post: supervisorAction(
-          'opsBulkDeferral',
+          'supervisorBulkDeferral',
           'Supervisors: a disaster deferral for a list of loans or a province’s, each checked against the limits',
           '200',
           bulkDeferralRequestSchema,

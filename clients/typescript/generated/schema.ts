@@ -252,7 +252,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Supervisors: grant a referred hardship plan (days within the limits) or refuse it with a reason */
-        post: operations["opsDecideHardship"];
+        post: operations["supervisorDecideHardship"];
         delete?: never;
         options?: never;
         head?: never;
@@ -269,7 +269,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Supervisors: restructure a loan once (principal and unpaid interest over a new term, the episode ends) */
-        post: operations["opsRestructureLoan"];
+        post: operations["supervisorRestructureLoan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -286,7 +286,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Supervisors: waive penalty (up to what accrued) and contract interest (up to half of what is due) */
-        post: operations["opsWaiveCharges"];
+        post: operations["supervisorWaiveCharges"];
         delete?: never;
         options?: never;
         head?: never;
@@ -303,7 +303,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Supervisors: a disaster deferral for a list of loans or a province’s, each checked against the limits */
-        post: operations["opsBulkDeferral"];
+        post: operations["supervisorBulkDeferral"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1546,7 +1546,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    opsDecideHardship: {
+    supervisorDecideHardship: {
         parameters: {
             query?: never;
             header?: {
@@ -1587,7 +1587,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    opsRestructureLoan: {
+    supervisorRestructureLoan: {
         parameters: {
             query?: never;
             header?: {
@@ -1627,7 +1627,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    opsWaiveCharges: {
+    supervisorWaiveCharges: {
         parameters: {
             query?: never;
             header?: {
@@ -1667,7 +1667,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    opsBulkDeferral: {
+    supervisorBulkDeferral: {
         parameters: {
             query?: never;
             header?: {
@@ -1696,7 +1696,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["OpsUnauthorized"];
             403: components["responses"]["OpsForbidden"];
-            404: components["responses"]["NotFoundOnPost"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
