@@ -19,7 +19,7 @@ export async function seedPortfolio(
   portfolio: Portfolio,
   now: Date,
 ): Promise<{ borrowers: number; loans: number }> {
-  const identityOf = new Map<string, string>();
+  const identityOf = new Map<string, { identityHash: string; provinceCode?: string }>();
   const at = now.toISOString();
   for (const b of portfolio.borrowers) {
     const borrower = await newBorrowerRecord(
@@ -39,12 +39,15 @@ export async function seedPortfolio(
       },
       at,
     );
-    identityOf.set(`${b.partnerId}#${b.borrowerId}`, borrower.identityHash);
+    identityOf.set(`${b.partnerId}#${b.borrowerId}`, {
+      identityHash: borrower.identityHash,
+      provinceCode: borrower.provinceCode,
+    });
     await deps.repos.borrowers.upsert(borrower);
   }
   for (const l of portfolio.loans) {
-    const identityHash = identityOf.get(`${l.partnerId}#${l.borrowerId}`);
-    if (!identityHash)
+    const identity = identityOf.get(`${l.partnerId}#${l.borrowerId}`);
+    if (!identity)
       throw new Error(`loan ${l.loanId}: borrower ${l.borrowerId} of ${l.partnerId} is not in the portfolio`);
     await bookLoan(
       deps,
@@ -52,7 +55,7 @@ export async function seedPortfolio(
         loanId: l.loanId,
         partnerId: l.partnerId,
         borrowerId: l.borrowerId,
-        identityHash,
+        ...identity,
         productId: l.productId,
         terms: {
           principal: l.principal,

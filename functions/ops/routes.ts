@@ -1,21 +1,34 @@
+import { bulkActionId, bulkDeferral } from '#shared/desk/bulk-deferral.ts';
 import { claimTask } from '#shared/desk/claim-task.ts';
+import { decideReferredHardship } from '#shared/desk/decide-referred-hardship.ts';
 import type { DeskTaskView } from '#shared/desk/desk-task-view.ts';
 import { listDeskTasks, loanAudit } from '#shared/desk/list-desk.ts';
 import { recordOutcome } from '#shared/desk/record-outcome.ts';
 import { releaseTask } from '#shared/desk/release-task.ts';
+import { restructureLoan } from '#shared/desk/restructure-loan.ts';
+import { waiveCharges } from '#shared/desk/waive-charges.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { opsHandler } from '#shared/http/ops-handler.ts';
 import { json } from '#shared/http/responses.ts';
 import type { OpsRouteKey } from '#shared/http/route-table.ts';
 import {
+  type BulkDeferralRequest,
+  bulkDeferralRequestSchema,
   deskTaskId,
   deskTaskParamsSchema,
+  type HardshipDecisionRequest,
+  hardshipDecisionRequestSchema,
+  hardshipPlanParamsSchema,
   type ListTasksQuery,
   listTasksQuerySchema,
   type OutcomeRequest,
   outcomeRequestSchema,
   type ReleaseRequest,
+  type RestructureRequest,
   releaseRequestSchema,
+  restructureRequestSchema,
+  type WaiverRequest,
+  waiverRequestSchema,
 } from '#shared/schemas/ops.ts';
 import { loanIdParamsSchema } from '#shared/schemas/servicing.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
@@ -25,6 +38,7 @@ import { reviewRoutes } from './review-routes.ts';
 
 type TaskParams = { taskId: { loanId: string; taskId: string } };
 const BOTH = ['agent', 'supervisor'] as const;
+const SUPERVISOR = ['supervisor'] as const;
 
 /** The task as the API names it: its id is the desk's opaque one (loan and task). */
 const apiTask = <T extends DeskTaskView>(view: T) => ({
@@ -84,11 +98,52 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
       params: loanIdParamsSchema,
       handler: async (event) => json(200, await loanAudit(deps, event.parsedParams.loanId)),
     }),
-    // Supervisors only: who is asking. The supervisor actions (hardship decisions, restructuring, waivers,
-    // bulk deferral) will sit beside it under the same role check.
+    // Supervisors only: who is asking; the supervisor actions below sit beside it under the same role check.
     'GET /v1/ops/supervision': opsHandler(chain, {
       roles: ['supervisor'],
       handler: async (event) => json(200, { userId: event.user.userId, groups: event.user.groups }),
+    }),
+    'POST /v1/ops/loans/{loanId}/hardship/{planId}/decision': opsHandler<
+      HardshipDecisionRequest,
+      { loanId: string; planId: string }
+    >(chain, {
+      roles: SUPERVISOR,
+      params: hardshipPlanParamsSchema,
+      body: hardshipDecisionRequestSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const { loanId, planId } = event.parsedParams;
+        return json(200, await decideReferredHardship(deps, event.user, loanId, planId, event.parsedBody));
+      },
+    }),
+    'POST /v1/ops/loans/{loanId}/restructure': opsHandler<RestructureRequest, { loanId: string }>(chain, {
+      roles: SUPERVISOR,
+      params: loanIdParamsSchema,
+      body: restructureRequestSchema,
+      idempotent: true,
+      handler: async (event) =>
+        json(201, await restructureLoan(deps, event.user, event.parsedParams.loanId, event.parsedBody)),
+    }),
+    'POST /v1/ops/loans/{loanId}/waivers': opsHandler<WaiverRequest, { loanId: string }>(chain, {
+      roles: SUPERVISOR,
+      params: loanIdParamsSchema,
+      body: waiverRequestSchema,
+      idempotent: true,
+      handler: async (event) =>
+        json(201, await waiveCharges(deps, event.user, event.parsedParams.loanId, event.parsedBody)),
+    }),
+    'POST /v1/ops/deferrals': opsHandler<BulkDeferralRequest>(chain, {
+      roles: SUPERVISOR,
+      body: bulkDeferralRequestSchema,
+      idempotent: true,
+      handler: async (event) => {
+        const { reason, deferralDays, ...target } = event.parsedBody;
+        // The key names the action: a retry after a crash half way finds the loans done and does the rest.
+        const actionId = bulkActionId(event.user.userId, event.headers?.['idempotency-key'], () =>
+          deps.ids.next('bulk'),
+        );
+        return json(200, await bulkDeferral(deps, event.user, { target, reason, deferralDays }, actionId));
+      },
     }),
   };
 }

@@ -32,6 +32,7 @@ import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { DailySnapshots } from './daily-snapshot.ts';
+import { deskActions } from './desk-actions.ts';
 import { deliverOnce } from './event-source.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
 import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
@@ -289,6 +290,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   );
   const requests = partnerRequests(deps, options.portfolio, options.from);
   actions.push(...requests.actions);
+  // The portfolio's desk actions (restructuring, waivers, deferrals, hardship decisions), as a supervisor.
+  actions.push(...deskActions(deps, options.portfolio, requests.answers));
   // The loans past due each day, right after the ageing job (ageing.jsonl, for duebell report).
   const snapshots = new DailySnapshots(
     deps,

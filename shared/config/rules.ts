@@ -346,6 +346,27 @@ export const rulesSchema = z.object({
       quotaPerDay: z.number().int().positive().default(100_000),
     })
     .prefault({}),
+  /** The desk's supervisor actions (domain rules, "Collection desk"). */
+  supervision: z
+    .object({
+      /**
+       * Restructuring: once per loan, at most 12 more months than the contract, 36 months in all; then
+       * observed for at least 12 months and two repayments in a row (商业银行金融资产风险分类办法 2023, Art. 20).
+       */
+      restructureMaxExtraMonths: z.number().int().min(0).default(12),
+      restructureMaxTotalTermMonths: z.number().int().positive().default(36),
+      observationMonths: z.number().int().positive().default(12),
+      observationRepayments: z.number().int().positive().default(2),
+      /** A waiver takes at most this share of the contract interest due (lender policy: 50%). */
+      maxInterestWaiverBps: z.number().int().min(0).max(10_000).default(5_000),
+      /** A bulk deferral names at most this many loans (one request, one function's time). */
+      bulkDeferralMaxLoans: z.number().int().positive().default(1_000),
+      /** Loans a bulk deferral changes at once (each its own transaction). */
+      bulkDeferralConcurrency: z.number().int().positive().default(16),
+      /** Shards of the province index of active loans (write spread, as the ageing index). */
+      provinceIndexShards: z.number().int().min(1).max(100).default(4),
+    })
+    .prefault({}),
 });
 
 export type Rules = z.infer<typeof rulesSchema>;

@@ -229,3 +229,56 @@ export class SliceLeaseLost extends DomainError {
 export class SliceBusy extends DomainError {
   readonly code = 'slice_busy';
 }
+
+// --- the supervisor's desk actions ----------------------------------------------------------------------
+
+export class HardshipPlanNotFound extends NotFoundError {
+  constructor() {
+    super('hardship plan was not found');
+  }
+}
+/** Only a referred plan waits for the desk's decision. */
+export class HardshipPlanDecided extends DomainError {
+  readonly code = 'hardship_plan_decided';
+  constructor(status: string) {
+    super(`the plan is ${status} already; only a referred plan is decided on the desk`);
+  }
+}
+/** A loan is restructured once: a second restructuring is refused (409). */
+export class AlreadyRestructured extends DomainError {
+  readonly code = 'already_restructured';
+  constructor(on: string) {
+    super(`the loan was restructured on ${on}; a loan is restructured once`);
+  }
+}
+/** A restructuring outside the rules (term, APR) or of a loan that owes nothing (422, naming the field). */
+export class RestructureRefused extends DomainError {
+  readonly code: string;
+  override readonly issues: readonly { path: string; message: string }[];
+  constructor(code: string, path: string, message: string) {
+    super(message);
+    this.code = code;
+    this.issues = [{ path, message }];
+  }
+}
+/** A waiver above what may be waived (422, naming the amount at fault and the most allowed). */
+export class WaiverRefused extends DomainError {
+  readonly code: string;
+  override readonly issues: readonly { path: string; message: string }[];
+  constructor(code: string, path: string, message: string) {
+    super(message);
+    this.code = code;
+    this.issues = [{ path, message }];
+  }
+}
+/** A bulk action's province has more active loans than one action takes. */
+export class TooManyLoans extends DomainError {
+  readonly code = 'too_many_loans';
+  constructor(found: number, max: number) {
+    super(`the action would cover ${found} loans; one action takes at most ${max}`);
+  }
+}
+/** Store: the bulk action's result for this loan is written already (a retry, or a racing twin). */
+export class BulkResultExists extends DomainError {
+  readonly code = 'bulk_result_exists';
+}

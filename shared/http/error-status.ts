@@ -1,4 +1,5 @@
 import {
+  AlreadyRestructured,
   ApplicationAlreadyBooked,
   ApplicationNotApproved,
   BorrowerIdentityMismatch,
@@ -7,6 +8,7 @@ import {
   DeferralTooLong,
   DeskTaskChanged,
   DomainError,
+  HardshipPlanDecided,
   InvalidCursor,
   LifetimeDeferralExceeded,
   LoanAlreadyExists,
@@ -18,12 +20,15 @@ import {
   OfferExpired,
   PaymentIdConflict,
   PromiseRefused,
+  RestructureRefused,
   ReviewAlreadyRequested,
   ReviewNotRequested,
   TaskDone,
   TaskHeldByAnother,
   TaskNotHeld,
   TermsOutsideOffer,
+  TooManyLoans,
+  WaiverRefused,
 } from '#shared/errors/domain-errors.ts';
 import { HttpError } from './errors.ts';
 
@@ -55,6 +60,11 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [ReviewNotRequested, 409],
   [DecisionNotDeclined, 422],
   [LoansNotClosed, 409],
+  [HardshipPlanDecided, 409],
+  [AlreadyRestructured, 409],
+  [RestructureRefused, 422],
+  [WaiverRefused, 422],
+  [TooManyLoans, 422],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */

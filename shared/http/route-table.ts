@@ -37,6 +37,11 @@ export const opsRouteTable = {
     'POST /v1/ops/reviews/{applicationId}/answer',
     'GET /v1/ops/borrowers/{borrowerId}/export',
     'POST /v1/ops/borrowers/{borrowerId}/erase',
+    // The supervisor's actions.
+    'POST /v1/ops/loans/{loanId}/hardship/{planId}/decision',
+    'POST /v1/ops/loans/{loanId}/restructure',
+    'POST /v1/ops/loans/{loanId}/waivers',
+    'POST /v1/ops/deferrals',
   ],
 } as const;
 

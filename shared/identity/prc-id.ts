@@ -18,6 +18,14 @@ export function birthDateOfPrcId(id: string): string {
   return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
 }
 
+/**
+ * The province (or municipality) code of a PRC resident ID: its first 2 digits, the one part of the number
+ * that may be kept beside its hash, for regional views (domain rules, "Personal data"). Nothing finer.
+ */
+export function provinceCodeOf(id: string): string {
+  return id.slice(0, 2);
+}
+
 /** Completes 17 digits with their check character (for generating test identities). */
 export function withCheckChar(first17: string): string {
   let sum = 0;

@@ -5,7 +5,8 @@ export type HardshipReason = 'natural_disaster' | 'epidemic' | 'illness' | 'unem
 /** A hardship request and what was decided; kept on the loan for audit. */
 export interface HardshipPlan {
   planId: string;
-  status: 'granted' | 'referred';
+  /** `refused`: a supervisor refused a referred plan (it stays on the loan, with the refusal). */
+  status: 'granted' | 'referred' | 'refused';
   reason: HardshipReason;
   deferralDays: number;
   requestedAt: string;
@@ -13,6 +14,10 @@ export interface HardshipPlan {
   startsOn: LocalDate | null;
   endsOn: LocalDate | null;
   referralReasons: string[];
+  /** A referred plan's decision on the desk: when, by whom (the user's id), and why a refusal. */
+  decidedAt?: string;
+  decidedBy?: string;
+  refusalReason?: string;
 }
 
 /** The granted plan whose pause covers `today`, if any. */

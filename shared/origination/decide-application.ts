@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { BorrowerIdentityMismatch } from '#shared/errors/domain-errors.ts';
+import { provinceCodeOf } from '#shared/identity/prc-id.ts';
 import { localDateOf, wholeYearsBetween } from '#shared/lending/calendar.ts';
 import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
 import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
@@ -69,6 +70,7 @@ export function decideApplication(facts: ApplicationFacts, rules: Rules): Applic
     partnerId: facts.partnerId,
     borrowerId: facts.borrowerId,
     identityHash,
+    provinceCode: provinceCodeOf(body.applicant.idNumber),
     decision: decided.decision,
     score: decided.score,
     grade: decided.grade,

@@ -1,3 +1,4 @@
+import { provinceCodeOf } from '#shared/identity/prc-id.ts';
 import { borrowerField, type KeyService } from '#shared/ports/key-service.ts';
 import type { BorrowerRecord, ContactPreferences } from '#shared/ports/records.ts';
 
@@ -28,6 +29,7 @@ export async function newBorrowerRecord(
     partnerId: person.partnerId,
     borrowerId: person.borrowerId,
     identityHash: keys.hashIdentity(person.idNumber),
+    provinceCode: provinceCodeOf(person.idNumber),
     nameEncrypted: await keys.encrypt(person.name, fieldOf('name')),
     phoneEncrypted: await keys.encrypt(person.phone, fieldOf('phone')),
     phoneHash: keys.hashPhone(person.phone),

@@ -20,7 +20,15 @@ export interface AuditRecord {
   partnerId: string;
   userId: string;
   at: string;
-  action: 'task.claim' | 'task.release' | 'task.outcome';
+  action:
+    | 'task.claim'
+    | 'task.release'
+    | 'task.outcome'
+    // The supervisor's actions.
+    | 'hardship.decision'
+    | 'loan.restructure'
+    | 'charges.waive'
+    | 'hardship.bulk_deferral';
   inputs: Record<string, string | number | boolean>;
   reason?: string;
 }

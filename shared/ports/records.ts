@@ -3,6 +3,7 @@ import type { EscalationState } from '#shared/collection/ladder.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import type { Restructuring } from '#shared/lending/restructure.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 
@@ -15,6 +16,8 @@ export interface LoanRecord {
   partnerId: string;
   borrowerId: string;
   identityHash: string;
+  /** The borrower's province code (2 digits of the ID number), beside the hash: a region's loans are found by it. */
+  provinceCode?: string;
   applicationId?: string;
   productId?: string;
   principal: Fen;
@@ -33,6 +36,8 @@ export interface LoanRecord {
   oldestUnpaidDueDate?: LocalDate;
   /** Set once, the day the loan became non-performing (it stays so reported). */
   nonPerformingSince?: LocalDate;
+  /** The loan's one restructuring (the desk's), from which its observation period is reckoned. */
+  restructuring?: Restructuring;
   /** Bumped by every change; writes are conditional on the version they read. */
   version: number;
   createdAt: string;
@@ -45,6 +50,13 @@ export interface InstallmentRecord extends InstallmentState {
   identityHash?: string;
   /** Local date the installment became fully paid. */
   paidOn?: LocalDate;
+  /** What waivers took off it (its amounts due were lowered by as much). */
+  penaltyWaived?: Fen;
+  interestWaived?: Fen;
+  /** An installment of a restructured schedule: its share of the carried, interest-free interest. */
+  carriedInterest?: Fen;
+  /** An old installment a restructuring closed: what moved off it to the new schedule. */
+  restructuredAway?: { principal: Fen; interest: Fen; fee: Fen; penalty: Fen };
 }
 
 export interface PaymentRecord {
@@ -83,6 +95,8 @@ export interface BorrowerRecord {
   partnerId: string;
   borrowerId: string;
   identityHash: string;
+  /** The first 2 digits of the ID number, kept beside its hash for regional views; nothing finer. */
+  provinceCode?: string;
   /** Ciphertexts from the key service; only the sender decrypts them. */
   nameEncrypted: string;
   phoneEncrypted: string;
@@ -118,6 +132,8 @@ export interface ApplicationRecord {
   partnerId: string;
   borrowerId: string;
   identityHash: string;
+  /** The applicant's province code (2 digits of the ID number), carried to the loan booked from it. */
+  provinceCode?: string;
   decision: 'approve' | 'refer' | 'decline';
   score: number;
   grade: 'A' | 'B' | 'C' | 'D' | 'E';

@@ -14,8 +14,8 @@ export const bpsSchema = z.number().int().min(0).max(100_000).meta({ format: 'in
 
 /** A loan's term: 1 to 24 months (bullet loans 1 to 12). */
 export const termMonthsSchema = z.number().int().min(1).max(24).meta({ format: 'int32' });
-/** 1-based; a loan has at most 24 installments. */
-export const installmentNoSchema = z.number().int().min(1).max(24).meta({ format: 'int32' });
+/** 1-based; at most 24 installments, and a restructured loan numbers up to 36 new ones after them. */
+export const installmentNoSchema = z.number().int().min(1).max(60).meta({ format: 'int32' });
 export const deferralDaysSchema = z.number().int().min(1).max(365).meta({ format: 'int32' });
 export const daysPastDueSchema = z.number().int().min(0).max(2_147_483_647).meta({ format: 'int32' });
 

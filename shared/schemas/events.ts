@@ -21,7 +21,11 @@ export type DomainEventType =
   | 'AgentTaskCompleted'
   | 'PromiseToPayRecorded'
   | 'DecisionReviewRequested'
-  | 'DecisionReviewed';
+  | 'DecisionReviewed'
+  // The supervisor's desk actions.
+  | 'HardshipReferred'
+  | 'LoanRestructured'
+  | 'ChargesWaived';
 
 export interface DomainEvent {
   type: DomainEventType;

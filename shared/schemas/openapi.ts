@@ -30,12 +30,21 @@ import {
 } from './complaints.ts';
 import {
   auditTrailSchema,
+  bulkDeferralRequestSchema,
+  bulkDeferralResultSchema,
   deskTaskPageSchema,
   deskTaskSchema,
+  hardshipDecisionRequestSchema,
+  hardshipDecisionSchema,
+  hardshipPlanParamsSchema,
   listTasksQuerySchema,
   outcomeRequestSchema,
   releaseRequestSchema,
+  restructureRequestSchema,
+  restructuringSchema,
   supervisionSchema,
+  waiverRequestSchema,
+  waiverResultSchema,
 } from './ops.ts';
 import {
   answerReviewRequestSchema,
@@ -453,6 +462,28 @@ const eraseBorrowerOperation: ZodOpenApiOperationObject = {
     ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
   },
 };
+/** A supervisor's action: supervisors only (403 for an agent), idempotent with an Idempotency-Key. */
+const supervisorAction = (
+  operationId: string,
+  summary: string,
+  status: '200' | '201',
+  body: z.ZodType,
+  answer: z.ZodType,
+  path?: z.ZodObject,
+): ZodOpenApiOperationObject => ({
+  operationId,
+  tags: ['ops'],
+  summary,
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  ...(path ? { requestParams: { path } } : {}),
+  requestBody: { required: true, content: json(body) },
+  responses: {
+    [status]: success('Done', answer, { 'idempotent-replayed': replayedHeader }),
+    // Without a path there is no loan to miss: the bulk action answers not found per loan, in its results.
+    ...opsErrorsOf(path ? [400, 404, 409, 415, 422] : [400, 409, 415, 422], { post: true, forbidden: true }),
+  },
+});
 
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
@@ -577,6 +608,45 @@ export function openApiDocument() {
       '/v1/ops/reviews/{applicationId}/answer': { post: answerReviewOperation },
       '/v1/ops/borrowers/{borrowerId}/export': { get: exportBorrowerOperation },
       '/v1/ops/borrowers/{borrowerId}/erase': { post: eraseBorrowerOperation },
+      '/v1/ops/loans/{loanId}/hardship/{planId}/decision': {
+        post: supervisorAction(
+          'supervisorDecideHardship',
+          'Supervisors: grant a referred hardship plan (days within the limits) or refuse it with a reason',
+          '200',
+          hardshipDecisionRequestSchema,
+          hardshipDecisionSchema,
+          hardshipPlanParamsSchema,
+        ),
+      },
+      '/v1/ops/loans/{loanId}/restructure': {
+        post: supervisorAction(
+          'supervisorRestructureLoan',
+          'Supervisors: restructure a loan once (principal and unpaid interest over a new term, the episode ends)',
+          '201',
+          restructureRequestSchema,
+          restructuringSchema,
+          loanIdParamsSchema,
+        ),
+      },
+      '/v1/ops/loans/{loanId}/waivers': {
+        post: supervisorAction(
+          'supervisorWaiveCharges',
+          'Supervisors: waive penalty (up to what accrued) and contract interest (up to half of what is due)',
+          '201',
+          waiverRequestSchema,
+          waiverResultSchema,
+          loanIdParamsSchema,
+        ),
+      },
+      '/v1/ops/deferrals': {
+        post: supervisorAction(
+          'supervisorBulkDeferral',
+          'Supervisors: a disaster deferral for a list of loans or a province’s, each checked against the limits',
+          '200',
+          bulkDeferralRequestSchema,
+          bulkDeferralResultSchema,
+        ),
+      },
     },
   });
 }

@@ -1,5 +1,14 @@
 import * as z from 'zod';
-import { externalIdSchema, instantSchema, localDateSchema, positiveFenSchema } from './common.ts';
+import {
+  bpsSchema,
+  deferralDaysSchema,
+  externalIdSchema,
+  fenSchema,
+  instantSchema,
+  localDateSchema,
+  positiveFenSchema,
+} from './common.ts';
+import { hardshipPlanSchema } from './servicing.ts';
 
 /**
  * The ops API's inputs. A desk task's id in the API names its loan and its task (tasks are stored under
@@ -104,7 +113,16 @@ export const auditTrailSchema = z
         partnerId: z.string(),
         userId: z.string().meta({ description: 'The Cognito `sub` of who acted.' }),
         at: z.string(),
-        action: z.enum(['task.claim', 'task.release', 'task.outcome']),
+        action: z.enum([
+          'task.claim',
+          'task.release',
+          'task.outcome',
+          // The supervisor's actions.
+          'hardship.decision',
+          'loan.restructure',
+          'charges.waive',
+          'hardship.bulk_deferral',
+        ]),
         inputs: z
           .record(z.string(), z.unknown())
           .meta({ description: 'Ids, codes, amounts and dates: no personal data.' }),
@@ -117,3 +135,143 @@ export const auditTrailSchema = z
 export const supervisionSchema = z
   .object({ userId: z.string(), groups: z.array(z.enum(['agent', 'supervisor'])) })
   .meta({ id: 'Supervision' });
+
+// --- the supervisor's actions ----------------------------------------------------------------------------
+
+/** Why, for people (no personal data: checked by the desk, 422 naming the field). */
+const reasonSchema = z.string().min(1).max(500);
+
+export const hardshipPlanParamsSchema = z.strictObject({
+  loanId: externalIdSchema,
+  planId: externalIdSchema,
+});
+
+export const hardshipDecisionRequestSchema = z
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('grant'),
+      deferralDays: deferralDaysSchema.meta({ description: 'Within the per-plan and lifetime limits.' }),
+      reason: reasonSchema.optional(),
+    }),
+    z.strictObject({ decision: z.literal('refuse'), reason: reasonSchema }),
+  ])
+  .meta({ id: 'HardshipDecisionRequest' });
+export type HardshipDecisionRequest = z.infer<typeof hardshipDecisionRequestSchema>;
+
+export const restructureRequestSchema = z
+  .strictObject({
+    termMonths: z
+      .number()
+      .int()
+      .min(1)
+      .max(36)
+      .meta({ format: 'int32', description: 'Monthly installments of the new schedule, from today.' }),
+    aprBps: bpsSchema
+      .optional()
+      .meta({ description: 'The new APR: at most the contract’s (the default), never above the cap.' }),
+    reason: reasonSchema.optional(),
+  })
+  .meta({ id: 'RestructureRequest' });
+export type RestructureRequest = z.infer<typeof restructureRequestSchema>;
+
+export const waiverRequestSchema = z
+  .strictObject({
+    penalty: fenSchema
+      .default(0)
+      .meta({ description: 'Penalty interest to waive: at most what has accrued.' }),
+    interest: fenSchema
+      .default(0)
+      .meta({ description: 'Contract interest to waive: at most half of what is due.' }),
+    reason: reasonSchema,
+  })
+  .refine((w) => w.penalty + w.interest > 0, { message: 'waive some penalty or interest', path: ['penalty'] })
+  .meta({ id: 'WaiverRequest' });
+export type WaiverRequest = z.infer<typeof waiverRequestSchema>;
+
+export const bulkDeferralRequestSchema = z
+  .union([
+    z.strictObject({
+      loanIds: z
+        .array(externalIdSchema)
+        .min(1)
+        .max(1000)
+        .refine((ids) => new Set(ids).size === ids.length, 'each loan once')
+        .meta({ uniqueItems: true }),
+      reason: z.enum(['natural_disaster', 'epidemic']),
+      deferralDays: deferralDaysSchema,
+    }),
+    z.strictObject({
+      province: z
+        .string()
+        .regex(/^\d{2}$/, 'the 2-digit province code of the ID number')
+        .meta({
+          description: 'Every active loan of the borrowers of this province (ID number’s first 2 digits).',
+        }),
+      reason: z.enum(['natural_disaster', 'epidemic']),
+      deferralDays: deferralDaysSchema,
+    }),
+  ])
+  .meta({ id: 'BulkDeferralRequest' });
+export type BulkDeferralRequest = z.infer<typeof bulkDeferralRequestSchema>;
+
+export const hardshipDecisionSchema = z
+  .object({ loanId: z.string(), partnerId: z.string(), plan: hardshipPlanSchema })
+  .meta({ id: 'DeskHardshipDecision' });
+
+export const restructuringSchema = z
+  .object({
+    loanId: z.string(),
+    partnerId: z.string(),
+    restructuring: z.object({
+      on: localDateSchema,
+      at: z.string(),
+      termMonths: z.number().int(),
+      aprBps: bpsSchema,
+      previousAprBps: bpsSchema,
+      previousTermMonths: z.number().int(),
+      principal: fenSchema,
+      carriedInterest: fenSchema,
+      carriedFee: fenSchema,
+      carriedPenalty: fenSchema.meta({
+        description: 'Penalty owed at the change: owed with the first new installment, never capitalized.',
+      }),
+      firstInstallmentNo: z.number().int(),
+      firstDueDate: localDateSchema,
+    }),
+  })
+  .meta({ id: 'Restructuring' });
+
+export const waiverResultSchema = z
+  .object({
+    loanId: z.string(),
+    partnerId: z.string(),
+    waived: z.object({
+      penalty: fenSchema,
+      interest: fenSchema,
+      installments: z.array(
+        z.object({ installmentNo: z.number().int(), penalty: fenSchema, interest: fenSchema }),
+      ),
+    }),
+    outstanding: z.object({ principal: fenSchema, interest: fenSchema, fee: fenSchema, penalty: fenSchema }),
+  })
+  .meta({ id: 'WaiverResult' });
+
+export const bulkDeferralResultSchema = z
+  .object({
+    actionId: z.string(),
+    results: z.array(
+      z.object({
+        loanId: z.string(),
+        result: z.enum(['granted', 'refused', 'not_found']),
+        reason: z
+          .string()
+          .optional()
+          .meta({ description: 'The rule that refused it (codes, comma-separated).' }),
+        planId: z.string().optional(),
+        startsOn: localDateSchema.optional(),
+        endsOn: localDateSchema.optional(),
+      }),
+    ),
+    counts: z.object({ granted: z.number().int(), refused: z.number().int(), notFound: z.number().int() }),
+  })
+  .meta({ id: 'BulkDeferralResult' });

@@ -70,6 +70,22 @@ export const portfolioSchema = z.strictObject({
   applications: z
     .array(z.strictObject({ at: instantSchema, partnerId: externalIdSchema, body: z.unknown() }))
     .default([]),
+  /**
+   * Desk actions a supervisor takes at `at`, sent through the ops handlers (which validate the rest as
+   * their request bodies): `restructure`, `waiver` and `hardship_decision` name a `loanId` (a decision
+   * may name its `planId`, else the loan's latest referred plan); `bulk_deferral` names `loanIds` or a
+   * `province`.
+   */
+  ops: z
+    .array(
+      z.looseObject({
+        at: instantSchema,
+        action: z.enum(['restructure', 'waiver', 'bulk_deferral', 'hardship_decision']),
+        loanId: externalIdSchema.optional(),
+        planId: externalIdSchema.optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type Portfolio = z.infer<typeof portfolioSchema>;

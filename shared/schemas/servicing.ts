@@ -103,13 +103,16 @@ export const installmentViewSchema = z.object({
 
 export const hardshipPlanSchema = z.object({
   planId: z.string(),
-  status: z.enum(['granted', 'referred']),
+  status: z.enum(['granted', 'referred', 'refused']),
   reason: hardshipReasonSchema,
   deferralDays: deferralDaysSchema,
   requestedAt: instantSchema,
   startsOn: localDateSchema.nullable(),
   endsOn: localDateSchema.nullable(),
   referralReasons: z.array(z.string()),
+  decidedAt: instantSchema.optional().meta({ description: 'When the desk decided a referred plan.' }),
+  decidedBy: z.string().optional().meta({ description: 'Who decided it on the desk (the user’s id).' }),
+  refusalReason: z.string().optional().meta({ description: 'Why the desk refused it.' }),
 });
 
 export const loanViewSchema = z
@@ -120,7 +123,10 @@ export const loanViewSchema = z
     status: z.enum(['active', 'paid_off', 'charged_off']),
     principal: fenSchema,
     aprBps: bpsSchema,
-    termMonths: termMonthsSchema,
+    termMonths: z.number().int().min(1).max(36).meta({
+      format: 'int32',
+      description: 'From disbursement to the last due date (a restructuring may extend it).',
+    }),
     repaymentMethod: repaymentMethodSchema,
     disbursedOn: localDateSchema,
     asOf: localDateSchema,
@@ -146,6 +152,26 @@ export const loanViewSchema = z
       .nullable()
       .meta({ description: 'The delinquency episode under way, or the last one; null before the first' }),
     hardshipPlan: hardshipPlanSchema.nullable(),
+    restructured: z
+      .object({
+        on: localDateSchema,
+        termMonths: z.number().int(),
+        aprBps: z.number().int(),
+        previousAprBps: z.number().int(),
+        firstDueDate: localDateSchema,
+        carriedPenalty: fenSchema,
+        observation: z.object({
+          since: localDateSchema,
+          endsOn: localDateSchema,
+          repaymentsInARow: z.number().int(),
+          status: z.enum(['observing', 'completed']),
+        }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The loan’s restructuring and its observation period (reported restructured until it completes); null if never',
+      }),
     outstanding: componentsSchema,
     creditBalance: fenSchema,
     installments: z.array(installmentViewSchema),

@@ -19,6 +19,7 @@ export interface BookLoanInput {
   partnerId: string;
   borrowerId: string;
   identityHash: string;
+  provinceCode?: string;
   applicationId?: string;
   productId?: string;
   terms: LoanTerms;
@@ -38,6 +39,7 @@ export function planBooking(input: BookLoanInput, now: Date, rules: Rules): Book
     partnerId: input.partnerId,
     borrowerId: input.borrowerId,
     identityHash: input.identityHash,
+    ...(input.provinceCode ? { provinceCode: input.provinceCode } : {}),
     applicationId: input.applicationId,
     productId: input.productId,
     principal: input.terms.principal,
@@ -121,6 +123,7 @@ export function decideBooking(
     partnerId: app.partnerId,
     borrowerId: app.borrowerId,
     identityHash: app.identityHash,
+    ...(app.provinceCode ? { provinceCode: app.provinceCode } : {}),
     applicationId: app.applicationId,
     terms,
   };

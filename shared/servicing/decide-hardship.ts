@@ -58,61 +58,107 @@ export function decideHardship(
 ): HardshipDecision {
   checkHardshipRequest(request, rules);
   const { loan } = current;
-  const h = rules.hardship;
   if (loan.status !== 'active') throw new LoanNotActive(loan.status);
   const plans = loan.hardshipPlans ?? [];
-  const granted = plans.filter((p) => p.status === 'granted').reduce((sum, p) => sum + p.deferralDays, 0);
-  if (granted + request.deferralDays > h.maxDeferralDaysLifetime) {
-    throw new LifetimeDeferralExceeded(granted, h.maxDeferralDaysLifetime);
-  }
+  checkLifetimeDays(plans, request.deferralDays, rules);
   const today = localDateOf(now, rules.timezone);
   const accrued = accrueLoanPenalty(loan, current.installments, today, rules);
   const refer = referralReasons(request, daysPastDue(accrued, today, rules), plans, today, rules);
-  const grant = refer.length === 0;
-  const plan: HardshipPlan = {
+  const requested = {
     planId,
-    status: grant ? 'granted' : 'referred',
     reason: request.reason,
     deferralDays: request.deferralDays,
     requestedAt: now.toISOString(),
-    startsOn: grant ? today : null,
-    endsOn: grant ? addDays(today, request.deferralDays - 1) : null,
     referralReasons: refer,
   };
-  const installments = grant
-    ? accrued.map((inst) =>
-        isPaid(inst) ? inst : { ...inst, dueDate: addDays(inst.dueDate, request.deferralDays) },
-      )
-    : [];
-  const events: DomainEvent[] = grant
-    ? [
-        {
-          type: 'HardshipGranted',
-          at: plan.requestedAt,
-          detail: {
-            loanId: loan.loanId,
-            partnerId: loan.partnerId,
-            borrowerId: loan.borrowerId,
-            planId: plan.planId,
-            reason: plan.reason,
-            deferralDays: plan.deferralDays,
-            startsOn: plan.startsOn,
-            endsOn: plan.endsOn,
-          },
+  if (refer.length === 0) return grantDeferral({ loan, installments: accrued }, requested, now, rules);
+  const plan: HardshipPlan = { ...requested, status: 'referred', startsOn: null, endsOn: null };
+  return {
+    plan,
+    loan: { ...loan, hardshipPlans: [...plans, plan] },
+    expectedVersion: loan.version,
+    installments: [],
+    events: [
+      {
+        type: 'HardshipReferred',
+        at: plan.requestedAt,
+        detail: {
+          ...whose(loan),
+          planId: plan.planId,
+          reason: plan.reason,
+          deferralDays: plan.deferralDays,
+          referralReasons: plan.referralReasons,
         },
-      ]
-    : [];
+      },
+    ],
+  };
+}
+
+/** A plan may not carry the loan's granted deferrals past the lifetime limit (90 days). */
+export function checkLifetimeDays(plans: HardshipPlan[], deferralDays: number, rules: Rules): void {
+  const max = rules.hardship.maxDeferralDaysLifetime;
+  const granted = plans.filter((p) => p.status === 'granted').reduce((sum, p) => sum + p.deferralDays, 0);
+  if (granted + deferralDays > max) throw new LifetimeDeferralExceeded(granted, max);
+}
+
+const whose = (loan: LoanRecord) => ({
+  loanId: loan.loanId,
+  partnerId: loan.partnerId,
+  borrowerId: loan.borrowerId,
+});
+
+/**
+ * A deferral granted from today (automatically, or by the desk for a referred plan): every unpaid
+ * installment's due date moves by the plan's days, an open episode pauses, and `HardshipGranted` is
+ * emitted. `current` carries penalty accrued through today. A plan already on the loan under the same id
+ * (a referred one the desk grants) is replaced; any other is added.
+ */
+export function grantDeferral(
+  current: LoanWithInstallments,
+  requested: Pick<HardshipPlan, 'planId' | 'reason' | 'deferralDays' | 'requestedAt' | 'referralReasons'> &
+    Partial<Pick<HardshipPlan, 'decidedAt' | 'decidedBy'>>,
+  now: Date,
+  rules: Rules,
+): HardshipDecision {
+  const { loan } = current;
+  const today = localDateOf(now, rules.timezone);
+  const plan: HardshipPlan = {
+    ...requested,
+    status: 'granted',
+    startsOn: today,
+    endsOn: addDays(today, requested.deferralDays - 1),
+  };
+  const installments = current.installments.map((inst) =>
+    isPaid(inst) ? inst : { ...inst, dueDate: addDays(inst.dueDate, plan.deferralDays) },
+  );
+  const existing = loan.hardshipPlans ?? [];
+  const plans = existing.some((p) => p.planId === plan.planId)
+    ? existing.map((p) => (p.planId === plan.planId ? plan : p))
+    : [...existing, plan];
   return {
     plan,
     loan: {
       ...loan,
-      hardshipPlans: [...plans, plan],
-      oldestUnpaidDueDate: grant ? oldestUnpaidDueDate(installments) : loan.oldestUnpaidDueDate,
-      escalation: grant ? pausedEpisode(loan, plan, rules) : loan.escalation,
+      hardshipPlans: plans,
+      oldestUnpaidDueDate: oldestUnpaidDueDate(installments),
+      escalation: pausedEpisode(loan, plan, rules),
     },
     expectedVersion: loan.version,
     installments,
-    events,
+    events: [
+      {
+        type: 'HardshipGranted',
+        at: now.toISOString(),
+        detail: {
+          ...whose(loan),
+          planId: plan.planId,
+          reason: plan.reason,
+          deferralDays: plan.deferralDays,
+          startsOn: plan.startsOn,
+          endsOn: plan.endsOn,
+        },
+      },
+    ],
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from '#shared/lending/delinquency.ts';
 import { activePlan } from '#shared/lending/hardship-plan.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import { observationPeriod } from '#shared/lending/restructure.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { InstallmentRecord, LoanRecord } from '#shared/ports/records.ts';
 
@@ -97,6 +98,17 @@ export function loanView(loan: LoanRecord, stored: InstallmentRecord[], today: L
         }
       : null,
     hardshipPlan: activePlan(plans, today) ?? plans.at(-1) ?? null,
+    restructured: loan.restructuring
+      ? {
+          on: loan.restructuring.on,
+          termMonths: loan.restructuring.termMonths,
+          aprBps: loan.restructuring.aprBps,
+          previousAprBps: loan.restructuring.previousAprBps,
+          firstDueDate: loan.restructuring.firstDueDate,
+          carriedPenalty: loan.restructuring.carriedPenalty,
+          observation: observationPeriod(loan.restructuring, installments, today, rules),
+        }
+      : null,
     outstanding: components(totals),
     creditBalance: loan.creditBalance,
     installments: rows,

@@ -15,6 +15,7 @@ import type {
   TaskPage,
 } from '#shared/ports/desk.ts';
 import type { CollectionTask } from '#shared/ports/records.ts';
+import { auditExpiry } from './audit-retention.ts';
 import { dailySlotUpdate } from './contact-ledger-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
@@ -22,8 +23,6 @@ import { deskStatusKey, keys, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 import { DESK_INDEX } from './table-definition.ts';
 
-/** Audit records are kept 5 years (domain rules, "Collection desk"), then expire. */
-const AUDIT_RETENTION_SECONDS = 5 * 366 * 86_400;
 /** The day's agent calls count on the same channel as the calls the ladder opens. */
 const AGENT_CHANNEL = 'agent';
 /** A page may skip this many index pages of filtered-out tasks before it answers short (with a cursor). */
@@ -236,18 +235,7 @@ export class DeskRepository implements DeskStore {
   private readonly heldBy = '#status = :open AND claimedBy = :agent AND leaseUntil > :now';
 
   private auditPut(audit: AuditRecord) {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.audit(audit.loanId, audit.at, audit.auditId),
-          kind: 'audit',
-          ...audit,
-          expiresAt: Math.floor(Date.parse(audit.at) / 1000) + AUDIT_RETENTION_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
+    return auditPut(this.tableName, audit);
   }
 
   private async transact(
@@ -260,4 +248,20 @@ export class DeskRepository implements DeskStore {
       throw err;
     }
   }
+}
+
+/** The Put of an audit record in the transaction of its effect (kept 5 years, then expired). */
+export function auditPut(tableName: string, audit: AuditRecord) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.audit(audit.loanId, audit.at, audit.auditId),
+        kind: 'audit',
+        ...audit,
+        expiresAt: auditExpiry(audit.at),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }

@@ -139,6 +139,21 @@ export function ageingIndexKey(oldestUnpaidDueDate: LocalDate, loanId: string, s
   return { ageShard: `AGE#${shardOf(loanId, shards)}`, ageSort: `${oldestUnpaidDueDate}#${loanId}` };
 }
 
+/** The province-index attributes of an active loan whose borrower's province code is known. */
+export function provinceIndexKey(provinceCode: string, loanId: string, shards: number) {
+  return { provinceShard: provinceShardKey(provinceCode, shardOf(loanId, shards)), provinceSort: loanId };
+}
+
+export function provinceShardKey(provinceCode: string, shard: number): string {
+  return `PROVINCE#${provinceCode}#${shard}`;
+}
+
+/** A bulk action's result for one loan, written with its effect so a retry finds it done. */
+export const bulkResultKey = (actionId: string, loanId: string): ItemKey => ({
+  pk: `BULK#${actionId}`,
+  sk: `LOAN#${loanId}`,
+});
+
 export function dueShardKey(dueDate: LocalDate, shard: number): string {
   return `${dueDate}#${shard}`;
 }
@@ -213,6 +228,8 @@ const STORAGE_ATTRIBUTES = [
   'deskSort',
   'borrowerKey',
   'borrowerSort',
+  'provinceShard',
+  'provinceSort',
 ];
 
 /** The record an item holds: the item less its key and index attributes (and any `extra` storage-only ones). */

@@ -23,7 +23,7 @@ import type {
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, recordOf } from './keys.ts';
+import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
@@ -35,6 +35,7 @@ export class LoanRepository implements LoanStore {
     private readonly tableName: string,
     private readonly dueIndexShards: number,
     private readonly ageingIndexShards: number,
+    private readonly provinceIndexShards = 4,
   ) {}
 
   /** The loan item; an active loan with something unpaid carries the ageing-index attributes. */
@@ -47,6 +48,9 @@ export class LoanRepository implements LoanStore {
     };
     if (loan.status === 'active' && loan.oldestUnpaidDueDate)
       Object.assign(item, ageingIndexKey(loan.oldestUnpaidDueDate, loan.loanId, this.ageingIndexShards));
+    // Active loans only: a region's disaster deferral finds them, and never a closed one.
+    if (loan.status === 'active' && loan.provinceCode)
+      Object.assign(item, provinceIndexKey(loan.provinceCode, loan.loanId, this.provinceIndexShards));
     return item;
   }
 
@@ -250,13 +254,7 @@ export class LoanRepository implements LoanStore {
   ): Promise<void> {
     try {
       await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            this.loanUpdate(loan, expectedVersion),
-            ...this.installmentPuts(changed),
-            ...(effects ? this.effectWrites(loan, effects) : []),
-          ],
-        }),
+        new TransactWriteCommand({ TransactItems: this.writeItems(loan, expectedVersion, changed, effects) }),
       );
     } catch (err) {
       if (isConditionalFailure(err)) {
@@ -264,6 +262,23 @@ export class LoanRepository implements LoanStore {
       }
       throw err;
     }
+  }
+
+  /**
+   * The transaction items of a loan write (the loan under its version check first, then its changed
+   * installments and effects), for a store that commits more with it: a desk action's audit record.
+   */
+  writeItems(
+    loan: LoanRecord,
+    expectedVersion: number,
+    changed: InstallmentRecord[],
+    effects?: LoanWriteEffects,
+  ) {
+    return [
+      this.loanUpdate(loan, expectedVersion),
+      ...this.installmentPuts(changed),
+      ...(effects ? this.effectWrites(loan, effects) : []),
+    ];
   }
 
   /** The identity item's exposure for this loan and the outbox events, written in the loan's transaction. */

@@ -38,6 +38,7 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
       tableName,
       rules.schedule.dueIndexShards,
       rules.collection.ageingIndexShards,
+      rules.supervision.provinceIndexShards,
     ),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts,

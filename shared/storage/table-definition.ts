@@ -31,6 +31,7 @@ export const DUE_INDEX = 'due-date';
 export const AGEING_INDEX = 'ageing';
 export const DESK_INDEX = 'desk-tasks';
 export const BORROWER_INDEX = 'borrower-records';
+export const PROVINCE_INDEX = 'province';
 
 export const tableDefinition: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -67,6 +68,14 @@ export const tableDefinition: TableDefinition = {
       indexName: BORROWER_INDEX,
       partitionKey: { name: 'borrowerKey', type: 'S' },
       sortKey: { name: 'borrowerSort', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+    {
+      // Active loans by the borrower's province code (`<code>#<shard>`), keys only: a bulk disaster
+      // deferral for a region finds its loans with a Query per shard. A loan leaves it when it closes.
+      indexName: PROVINCE_INDEX,
+      partitionKey: { name: 'provinceShard', type: 'S' },
+      sortKey: { name: 'provinceSort', type: 'S' },
       projection: 'KEYS_ONLY',
     },
   ],

@@ -14,6 +14,7 @@ import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import type { SupervisionStore } from '#shared/ports/supervision.ts';
 import { BorrowerRightsRepository } from '#shared/storage/borrower-rights-repository.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
@@ -21,6 +22,7 @@ import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 import { ReviewRepository } from '#shared/storage/review-repository.ts';
+import { SupervisionRepository } from '#shared/storage/supervision-repository.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {
@@ -44,6 +46,8 @@ export interface AppDeps {
   logger: Logger;
   metrics?: Metrics;
   tracer?: Tracer;
+  /** The supervisor's actions on loans (hardship decisions, restructuring, waivers, bulk deferral). */
+  supervision: SupervisionStore;
 }
 
 export interface AppDepsInput {
@@ -61,9 +65,10 @@ export interface AppDepsInput {
 }
 
 export function buildAppDeps(input: AppDepsInput): AppDeps {
+  const repos = createRepositories(input.dynamodb, input.tableName, input.rules);
   return {
     ...input,
-    repos: createRepositories(input.dynamodb, input.tableName, input.rules),
+    repos,
     desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
     complaints: new ComplaintRepository(documentClient(input.dynamodb), input.tableName),
     reviews: new ReviewRepository(documentClient(input.dynamodb), input.tableName),
@@ -78,6 +83,12 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
       ttlSeconds: input.rules.api.idempotencyTtlHours * 3600,
     },
     logger: input.logger ?? createLogger(),
+    supervision: new SupervisionRepository(
+      documentClient(input.dynamodb),
+      input.tableName,
+      repos.loans,
+      input.rules.supervision.provinceIndexShards,
+    ),
   };
 }
 

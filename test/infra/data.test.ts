@@ -8,6 +8,7 @@ import {
   BORROWER_INDEX,
   DESK_INDEX,
   DUE_INDEX,
+  PROVINCE_INDEX,
   type TableDefinition,
   tableDefinition,
 } from '#shared/storage/table-definition.ts';
@@ -23,12 +24,13 @@ describe('DuebellData with its defaults', () => {
     template = Template.fromStack(stack);
   });
 
-  it('builds the table from the shared definition: keys, attributes, the due-date, ageing, desk and borrower indexes and TTL', () => {
+  it('builds the table from the shared definition: keys, attributes, the due-date, ageing, desk, borrower and province indexes and TTL', () => {
     expect(tableDefinition.globalSecondaryIndexes.map((i) => i.indexName)).toEqual([
       DUE_INDEX,
       AGEING_INDEX,
       DESK_INDEX,
       BORROWER_INDEX,
+      PROVINCE_INDEX,
     ]);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -70,6 +72,14 @@ describe('DuebellData with its defaults', () => {
           KeySchema: [
             { AttributeName: 'borrowerKey', KeyType: 'HASH' },
             { AttributeName: 'borrowerSort', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'province',
+          KeySchema: [
+            { AttributeName: 'provinceShard', KeyType: 'HASH' },
+            { AttributeName: 'provinceSort', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },

@@ -172,13 +172,14 @@ describe('wiring', () => {
     expect(tasks.sort()).toEqual(['D+15', 'D+4', 'D+7', ladderStateNames.recordFailure].sort());
   });
 
-  it('builds the table with the due-date, ageing, desk and borrower indexes', () => {
+  it('builds the table with the due-date, ageing, desk, borrower and province indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'due-date' }),
         Match.objectLike({ IndexName: 'ageing' }),
         Match.objectLike({ IndexName: 'desk-tasks' }),
         Match.objectLike({ IndexName: 'borrower-records' }),
+        Match.objectLike({ IndexName: 'province' }),
       ],
     });
   });

@@ -395,6 +395,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/loans/{loanId}/hardship/{planId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors: grant a referred hardship plan (days within the limits) or refuse it with a reason */
+        post: operations["supervisorDecideHardship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/loans/{loanId}/restructure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors: restructure a loan once (principal and unpaid interest over a new term, the episode ends) */
+        post: operations["supervisorRestructureLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/loans/{loanId}/waivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors: waive penalty (up to what accrued) and contract interest (up to half of what is due) */
+        post: operations["supervisorWaiveCharges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/deferrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors: a disaster deferral for a list of loans or a province’s, each checked against the limits */
+        post: operations["supervisorBulkDeferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -502,6 +570,62 @@ export interface components {
             optOut: ("sms" | "email")[];
             consents: components["schemas"]["Consents"];
         };
+        HardshipDecisionRequest: {
+            /** @constant */
+            decision: "grant";
+            /**
+             * Format: int32
+             * @description Within the per-plan and lifetime limits.
+             */
+            deferralDays: number;
+            reason?: string;
+        } | {
+            /** @constant */
+            decision: "refuse";
+            reason: string;
+        };
+        RestructureRequest: {
+            /**
+             * Format: int32
+             * @description Monthly installments of the new schedule, from today.
+             */
+            termMonths: number;
+            /**
+             * Format: int32
+             * @description The new APR: at most the contract’s (the default), never above the cap.
+             */
+            aprBps?: number;
+            reason?: string;
+        };
+        WaiverRequest: {
+            /**
+             * Format: int64
+             * @description Penalty interest to waive: at most what has accrued.
+             * @default 0
+             */
+            penalty: number;
+            /**
+             * Format: int64
+             * @description Contract interest to waive: at most half of what is due.
+             * @default 0
+             */
+            interest: number;
+            reason: string;
+        };
+        BulkDeferralRequest: {
+            loanIds: string[];
+            /** @enum {string} */
+            reason: "natural_disaster" | "epidemic";
+            /** Format: int32 */
+            deferralDays: number;
+        } | {
+            /** @description Every active loan of the borrowers of this province (ID number’s first 2 digits). */
+            province: string;
+            /** @enum {string} */
+            reason: "natural_disaster" | "epidemic";
+            /** Format: int32 */
+            deferralDays: number;
+        };
         Decision: {
             applicationId: string;
             borrowerId: string;
@@ -581,7 +705,10 @@ export interface components {
             principal: number;
             /** Format: int32 */
             aprBps: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description From disbursement to the last due date (a restructuring may extend it).
+             */
             termMonths: number;
             /** @enum {string} */
             repaymentMethod: "equal_installment" | "equal_principal" | "bullet";
@@ -615,7 +742,7 @@ export interface components {
             hardshipPlan: {
                 planId: string;
                 /** @enum {string} */
-                status: "granted" | "referred";
+                status: "granted" | "referred" | "refused";
                 /** @enum {string} */
                 reason: "natural_disaster" | "epidemic" | "illness" | "unemployment" | "other";
                 /** Format: int32 */
@@ -625,6 +752,36 @@ export interface components {
                 startsOn: string | null;
                 endsOn: string | null;
                 referralReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description When the desk decided a referred plan.
+                 */
+                decidedAt?: string;
+                /** @description Who decided it on the desk (the user’s id). */
+                decidedBy?: string;
+                /** @description Why the desk refused it. */
+                refusalReason?: string;
+            } | null;
+            /** @description The loan’s restructuring and its observation period (reported restructured until it completes); null if never */
+            restructured: {
+                /** Format: date */
+                on: string;
+                termMonths: number;
+                aprBps: number;
+                previousAprBps: number;
+                /** Format: date */
+                firstDueDate: string;
+                /** Format: int64 */
+                carriedPenalty: number;
+                observation: {
+                    /** Format: date */
+                    since: string;
+                    /** Format: date */
+                    endsOn: string;
+                    repaymentsInARow: number;
+                    /** @enum {string} */
+                    status: "observing" | "completed";
+                };
             } | null;
             outstanding: {
                 /** Format: int64 */
@@ -721,7 +878,7 @@ export interface components {
         HardshipDecision: {
             planId: string;
             /** @enum {string} */
-            status: "granted" | "referred";
+            status: "granted" | "referred" | "refused";
             /** @enum {string} */
             reason: "natural_disaster" | "epidemic" | "illness" | "unemployment" | "other";
             /** Format: int32 */
@@ -731,6 +888,15 @@ export interface components {
             startsOn: string | null;
             endsOn: string | null;
             referralReasons: string[];
+            /**
+             * Format: date-time
+             * @description When the desk decided a referred plan.
+             */
+            decidedAt?: string;
+            /** @description Who decided it on the desk (the user’s id). */
+            decidedBy?: string;
+            /** @description Why the desk refused it. */
+            refusalReason?: string;
         };
         StoredContactPreferences: {
             borrowerId: string;
@@ -805,7 +971,7 @@ export interface components {
                 userId: string;
                 at: string;
                 /** @enum {string} */
-                action: "task.claim" | "task.release" | "task.outcome";
+                action: "task.claim" | "task.release" | "task.outcome" | "hardship.decision" | "loan.restructure" | "charges.waive" | "hardship.bulk_deferral";
                 /** @description Ids, codes, amounts and dates: no personal data. */
                 inputs: {
                     [key: string]: unknown;
@@ -968,6 +1134,109 @@ export interface components {
                 loans: number;
                 payments: number;
                 contacts: number;
+            };
+        };
+        DeskHardshipDecision: {
+            loanId: string;
+            partnerId: string;
+            plan: {
+                planId: string;
+                /** @enum {string} */
+                status: "granted" | "referred" | "refused";
+                /** @enum {string} */
+                reason: "natural_disaster" | "epidemic" | "illness" | "unemployment" | "other";
+                /** Format: int32 */
+                deferralDays: number;
+                /** Format: date-time */
+                requestedAt: string;
+                startsOn: string | null;
+                endsOn: string | null;
+                referralReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description When the desk decided a referred plan.
+                 */
+                decidedAt?: string;
+                /** @description Who decided it on the desk (the user’s id). */
+                decidedBy?: string;
+                /** @description Why the desk refused it. */
+                refusalReason?: string;
+            };
+        };
+        Restructuring: {
+            loanId: string;
+            partnerId: string;
+            restructuring: {
+                /** Format: date */
+                on: string;
+                at: string;
+                termMonths: number;
+                /** Format: int32 */
+                aprBps: number;
+                /** Format: int32 */
+                previousAprBps: number;
+                previousTermMonths: number;
+                /** Format: int64 */
+                principal: number;
+                /** Format: int64 */
+                carriedInterest: number;
+                /** Format: int64 */
+                carriedFee: number;
+                /**
+                 * Format: int64
+                 * @description Penalty owed at the change: owed with the first new installment, never capitalized.
+                 */
+                carriedPenalty: number;
+                firstInstallmentNo: number;
+                /** Format: date */
+                firstDueDate: string;
+            };
+        };
+        WaiverResult: {
+            loanId: string;
+            partnerId: string;
+            waived: {
+                /** Format: int64 */
+                penalty: number;
+                /** Format: int64 */
+                interest: number;
+                installments: {
+                    installmentNo: number;
+                    /** Format: int64 */
+                    penalty: number;
+                    /** Format: int64 */
+                    interest: number;
+                }[];
+            };
+            outstanding: {
+                /** Format: int64 */
+                principal: number;
+                /** Format: int64 */
+                interest: number;
+                /** Format: int64 */
+                fee: number;
+                /** Format: int64 */
+                penalty: number;
+            };
+        };
+        BulkDeferralResult: {
+            actionId: string;
+            results: {
+                loanId: string;
+                /** @enum {string} */
+                result: "granted" | "refused" | "not_found";
+                /** @description The rule that refused it (codes, comma-separated). */
+                reason?: string;
+                planId?: string;
+                /** Format: date */
+                startsOn?: string;
+                /** Format: date */
+                endsOn?: string;
+            }[];
+            counts: {
+                granted: number;
+                refused: number;
+                notFound: number;
             };
         };
     };
@@ -1914,6 +2183,164 @@ export interface operations {
             401: components["responses"]["OpsUnauthorized"];
             403: components["responses"]["OpsForbidden"];
             404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    supervisorDecideHardship: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                loanId: string;
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HardshipDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskHardshipDecision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    supervisorRestructureLoan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                loanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestructureRequest"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Restructuring"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    supervisorWaiveCharges: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                loanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaiverRequest"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaiverResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    supervisorBulkDeferral: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDeferralRequest"];
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDeferralResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -263,7 +263,21 @@ describe('decideHardship: referral', () => {
         referralReasons: ['REASON_NEEDS_REVIEW'],
       });
       expect(d.installments).toEqual([]);
-      expect(d.events).toEqual([]);
+      expect(d.events).toEqual([
+        {
+          type: 'HardshipReferred',
+          at: '2027-06-05T02:00:00.000Z',
+          detail: {
+            loanId: d.loan.loanId,
+            partnerId: d.loan.partnerId,
+            borrowerId: d.loan.borrowerId,
+            planId: 'hs-1',
+            reason,
+            deferralDays: 30,
+            referralReasons: ['REASON_NEEDS_REVIEW'],
+          },
+        },
+      ]);
       expect(d.loan.hardshipPlans).toEqual([d.plan]);
     }
   });
@@ -273,7 +287,7 @@ describe('decideHardship: referral', () => {
     expect(d.plan.status).toBe('referred');
     expect(d.plan.referralReasons).toEqual(['DPD_ABOVE_LIMIT']);
     expect(d.installments).toEqual([]);
-    expect(d.events).toEqual([]);
+    expect(d.events.map((e) => e.type)).toEqual(['HardshipReferred']);
   });
 
   it('refers a request within minMonthsBetweenDeferrals of a granted plan with RECENT_DEFERRAL', () => {
@@ -281,7 +295,7 @@ describe('decideHardship: referral', () => {
     const d = decideHardship(current, ask(10), 'hs-1', at('2027-06-05'), rules);
     expect(d.plan.referralReasons).toEqual(['RECENT_DEFERRAL']);
     expect(d.installments).toEqual([]);
-    expect(d.events).toEqual([]);
+    expect(d.events.map((e) => e.type)).toEqual(['HardshipReferred']);
   });
 
   it('does not count a recent referred plan as a recent deferral', () => {

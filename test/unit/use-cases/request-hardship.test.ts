@@ -134,11 +134,13 @@ describe('requestHardship', () => {
       expect(save.mock.calls[0]?.[3]).not.toHaveProperty('exposure');
     });
 
-    it('sets no hardship mark and publishes nothing', async () => {
+    it('sets no hardship mark and publishes only HardshipReferred', async () => {
       const h = await withLoan('2027-06-05');
-      await requestHardship(h, 'p1', 'L1', { reason: 'unemployment', deferralDays: 30 });
+      const plan = await requestHardship(h, 'p1', 'L1', { reason: 'unemployment', deferralDays: 30 });
       expect((await standingToday(h, IDENTITY)).hardshipLoanIds).toEqual([]);
-      expect(h.events.events).toEqual([]);
+      expect(h.events.events.map((e) => [e.type, e.detail.planId])).toEqual([
+        ['HardshipReferred', plan.planId],
+      ]);
     });
   });
 
