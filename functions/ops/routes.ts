@@ -1,6 +1,7 @@
 import { bulkActionId, bulkDeferral } from '#shared/desk/bulk-deferral.ts';
 import { claimTask } from '#shared/desk/claim-task.ts';
 import { decideReferredHardship } from '#shared/desk/decide-referred-hardship.ts';
+import { deskLoanView } from '#shared/desk/desk-loan-view.ts';
 import type { DeskTaskView } from '#shared/desk/desk-task-view.ts';
 import { listDeskTasks, loanAudit } from '#shared/desk/list-desk.ts';
 import { recordOutcome } from '#shared/desk/record-outcome.ts';
@@ -92,6 +93,11 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
           apiTask(await releaseTask(deps, event.user, loanId, taskId, event.parsedBody.reason)),
         );
       },
+    }),
+    'GET /v1/ops/loans/{loanId}': opsHandler<undefined, { loanId: string }>(chain, {
+      roles: BOTH,
+      params: loanIdParamsSchema,
+      handler: async (event) => json(200, await deskLoanView(deps, event.parsedParams.loanId)),
     }),
     'GET /v1/ops/loans/{loanId}/audit': opsHandler<undefined, { loanId: string }>(chain, {
       roles: BOTH,

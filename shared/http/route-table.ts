@@ -27,6 +27,7 @@ export const opsRouteTable = {
     'POST /v1/ops/tasks/{taskId}/claim',
     'POST /v1/ops/tasks/{taskId}/outcome',
     'POST /v1/ops/tasks/{taskId}/release',
+    'GET /v1/ops/loans/{loanId}',
     'GET /v1/ops/loans/{loanId}/audit',
     'GET /v1/ops/supervision',
     'GET /v1/ops/complaints',

@@ -1,21 +1,8 @@
-import type {
-  ApplicationRecord,
-  BorrowerRecord,
-  CollectionTask,
-  ContactEntry,
-  InstallmentRecord,
-  LoanRecord,
-  PaymentRecord,
-} from './records.ts';
+import type { LoanFile } from './loan-files.ts';
+import type { ApplicationRecord, BorrowerRecord } from './records.ts';
 
-/** One loan as a borrower's export shows it: the loan, its schedule, payments, tasks and contact lines. */
-export interface LoanHolding {
-  loan: LoanRecord;
-  installments: InstallmentRecord[];
-  payments: PaymentRecord[];
-  tasks: CollectionTask[];
-  contacts: ContactEntry[];
-}
+/** One loan as a borrower's export shows it (its whole file). */
+export type LoanHolding = LoanFile;
 
 /** Everything held about a person at one partner (PIPL Art. 45): found by the borrower index, no Scan. */
 export interface BorrowerHoldings {

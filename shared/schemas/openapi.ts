@@ -28,6 +28,7 @@ import {
   complaintWithAuditSchema,
   listComplaintsQuerySchema,
 } from './complaints.ts';
+import { deskLoanViewSchema } from './desk-loan.ts';
 import {
   auditTrailSchema,
   bulkDeferralRequestSchema,
@@ -353,6 +354,16 @@ const taskAction = (
   },
 });
 
+const getDeskLoan: ZodOpenApiOperationObject = {
+  operationId: 'opsGetLoan',
+  tags: ['ops'],
+  summary:
+    'A loan of any partner as the desk works it: schedule and standing, episode and rung, hardship, restructuring, payments, tasks and the contacts timeline',
+  security: opsSecurity,
+  requestParams: { path: loanIdParamsSchema },
+  responses: { '200': success('The loan', deskLoanViewSchema), ...opsErrorsOf([400, 404]) },
+};
+
 const getAudit: ZodOpenApiOperationObject = {
   operationId: 'opsLoanAudit',
   tags: ['ops'],
@@ -598,6 +609,7 @@ export function openApiDocument() {
           releaseRequestSchema,
         ),
       },
+      '/v1/ops/loans/{loanId}': { get: getDeskLoan },
       '/v1/ops/loans/{loanId}/audit': { get: getAudit },
       '/v1/ops/supervision': { get: getSupervision },
       '/v1/ops/complaints': { get: listComplaints },

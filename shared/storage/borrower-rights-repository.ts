@@ -11,18 +11,11 @@ import type {
   BorrowerRightsStore,
   LoanHolding,
 } from '#shared/ports/borrower-rights.ts';
-import type {
-  ApplicationRecord,
-  BorrowerRecord,
-  CollectionTask,
-  ContactEntry,
-  InstallmentRecord,
-  LoanRecord,
-  PaymentRecord,
-} from '#shared/ports/records.ts';
+import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
 import { auditExpiry } from './audit-retention.ts';
 import { batchGetAll } from './document-client.ts';
 import { borrowerPartition, keys, recordOf } from './keys.ts';
+import { LoanFileRepository } from './loan-file-repository.ts';
 import { BORROWER_INDEX } from './table-definition.ts';
 
 /**
@@ -31,10 +24,13 @@ import { BORROWER_INDEX } from './table-definition.ts';
  * transaction with its audit record.
  */
 export class BorrowerRightsRepository implements BorrowerRightsStore {
+  private readonly files: LoanFileRepository;
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.files = new LoanFileRepository(db, tableName);
+  }
 
   async holdingsOf(partnerId: string, borrowerId: string): Promise<BorrowerHoldings | undefined> {
     const found = await this.db.send(
@@ -58,7 +54,7 @@ export class BorrowerRightsRepository implements BorrowerRightsStore {
     const applications = await this.applications(ids('application'));
     const loans: LoanHolding[] = [];
     for (const loanId of ids('loan')) {
-      const holding = await this.loanHolding(loanId);
+      const holding = await this.files.fileOf(loanId);
       if (holding) loans.push(holding);
     }
     return { borrower: recordOf<BorrowerRecord>(found.Item), applications, loans };
@@ -129,30 +125,6 @@ export class BorrowerRightsRepository implements BorrowerRightsStore {
     return items
       .map((item) => recordOf<ApplicationRecord>(item))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
-
-  private async loanHolding(loanId: string): Promise<LoanHolding | undefined> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.loanPartition(loanId) },
-      ConsistentRead: true,
-    });
-    const loanItem = items.find((i) => i.kind === 'loan');
-    if (!loanItem) return undefined;
-    const of = <T>(kind: string) => items.filter((i) => i.kind === kind).map((i) => recordOf<T>(i));
-    const contacts = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.contactPartition(loanId) },
-    });
-    return {
-      loan: recordOf<LoanRecord>(loanItem),
-      installments: of<InstallmentRecord>('installment').sort((a, b) => a.installmentNo - b.installmentNo),
-      payments: items
-        .filter((i) => typeof i.sk === 'string' && i.sk.startsWith(keys.paymentPrefix))
-        .map((i) => recordOf<PaymentRecord>(i)),
-      tasks: of<CollectionTask>('task'),
-      contacts: contacts.map((i) => recordOf<ContactEntry>(i, ['expiresAt'])),
-    };
   }
 
   private async queryAll(

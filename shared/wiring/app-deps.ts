@@ -11,6 +11,7 @@ import type { DeskStore } from '#shared/ports/desk.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
+import type { LoanFiles } from '#shared/ports/loan-files.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
@@ -20,6 +21,7 @@ import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
+import { LoanFileRepository } from '#shared/storage/loan-file-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 import { ReviewRepository } from '#shared/storage/review-repository.ts';
 import { SupervisionRepository } from '#shared/storage/supervision-repository.ts';
@@ -36,6 +38,8 @@ export interface AppDeps {
   reviews: ReviewStore;
   /** Borrowers' rights: what is held about a person, and its erasure (PIPL Art. 45, 47). */
   borrowerRights: BorrowerRightsStore;
+  /** A loan's whole file, for the desk's loan view. */
+  loanFiles: LoanFiles;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -73,6 +77,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     complaints: new ComplaintRepository(documentClient(input.dynamodb), input.tableName),
     reviews: new ReviewRepository(documentClient(input.dynamodb), input.tableName),
     borrowerRights: new BorrowerRightsRepository(documentClient(input.dynamodb), input.tableName),
+    loanFiles: new LoanFileRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

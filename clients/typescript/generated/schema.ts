@@ -225,6 +225,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/loans/{loanId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan of any partner as the desk works it: schedule and standing, episode and rung, hardship, restructuring, payments, tasks and the contacts timeline */
+        get: operations["opsGetLoan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/loans/{loanId}/audit": {
         parameters: {
             query?: never;
@@ -959,6 +976,221 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+        };
+        DeskLoan: {
+            loanId: string;
+            borrowerId: string;
+            applicationId: string | null;
+            /** @enum {string} */
+            status: "active" | "paid_off" | "charged_off";
+            /** Format: int64 */
+            principal: number;
+            /** Format: int32 */
+            aprBps: number;
+            /**
+             * Format: int32
+             * @description From disbursement to the last due date (a restructuring may extend it).
+             */
+            termMonths: number;
+            /** @enum {string} */
+            repaymentMethod: "equal_installment" | "equal_principal" | "bullet";
+            /** Format: date */
+            disbursedOn: string;
+            /** Format: date */
+            asOf: string;
+            /** Format: int32 */
+            daysPastDue: number;
+            /** @enum {string} */
+            bucket: "current" | "M1" | "M2" | "M3" | "M3+";
+            /** @enum {string} */
+            delinquency: "current" | "grace" | "delinquent" | "non_performing" | "charged_off";
+            classification: ("partial" | "full" | "consecutive") | null;
+            /** @description The delinquency episode under way, or the last one; null before the first */
+            escalation: {
+                /** @description Delinquency episode of this loan, from 1 */
+                episode: number;
+                /** @description Last rung of the collection ladder taken (a stage id) */
+                rung: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the episode opened
+                 */
+                since: string;
+                /** @description While a hardship plan holds the ladder, when it resumes */
+                pausedUntil: string | null;
+                endedAt: string | null;
+                endReason: ("cured" | "paid_off" | "restructured" | "charged_off") | null;
+            } | null;
+            hardshipPlan: {
+                planId: string;
+                /** @enum {string} */
+                status: "granted" | "referred" | "refused";
+                /** @enum {string} */
+                reason: "natural_disaster" | "epidemic" | "illness" | "unemployment" | "other";
+                /** Format: int32 */
+                deferralDays: number;
+                /** Format: date-time */
+                requestedAt: string;
+                startsOn: string | null;
+                endsOn: string | null;
+                referralReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description When the desk decided a referred plan.
+                 */
+                decidedAt?: string;
+                /** @description Who decided it on the desk (the user’s id). */
+                decidedBy?: string;
+                /** @description Why the desk refused it. */
+                refusalReason?: string;
+            } | null;
+            /** @description The loan’s restructuring and its observation period (reported restructured until it completes); null if never */
+            restructured: {
+                /** Format: date */
+                on: string;
+                termMonths: number;
+                aprBps: number;
+                previousAprBps: number;
+                /** Format: date */
+                firstDueDate: string;
+                /** Format: int64 */
+                carriedPenalty: number;
+                observation: {
+                    /** Format: date */
+                    since: string;
+                    /** Format: date */
+                    endsOn: string;
+                    repaymentsInARow: number;
+                    /** @enum {string} */
+                    status: "observing" | "completed";
+                };
+            } | null;
+            outstanding: {
+                /** Format: int64 */
+                principal: number;
+                /** Format: int64 */
+                interest: number;
+                /** Format: int64 */
+                fee: number;
+                /** Format: int64 */
+                penalty: number;
+                /** Format: int64 */
+                total: number;
+            };
+            /** Format: int64 */
+            creditBalance: number;
+            installments: {
+                /** Format: int32 */
+                installmentNo: number;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                status: "paid" | "partially_paid" | "due" | "overdue" | "upcoming";
+                due: {
+                    /** Format: int64 */
+                    principal: number;
+                    /** Format: int64 */
+                    interest: number;
+                    /** Format: int64 */
+                    fee: number;
+                    /** Format: int64 */
+                    penalty: number;
+                    /** Format: int64 */
+                    total: number;
+                };
+                paid: {
+                    /** Format: int64 */
+                    principal: number;
+                    /** Format: int64 */
+                    interest: number;
+                    /** Format: int64 */
+                    fee: number;
+                    /** Format: int64 */
+                    penalty: number;
+                    /** Format: int64 */
+                    total: number;
+                };
+                outstanding: {
+                    /** Format: int64 */
+                    principal: number;
+                    /** Format: int64 */
+                    interest: number;
+                    /** Format: int64 */
+                    fee: number;
+                    /** Format: int64 */
+                    penalty: number;
+                    /** Format: int64 */
+                    total: number;
+                };
+                /**
+                 * Format: int32
+                 * @description Days since this installment's due date while anything of it is unpaid.
+                 */
+                daysPastDue: number;
+                paidOn: string | null;
+            }[];
+            /** @description The partner the loan belongs to. */
+            partnerId: string;
+            /** @description Every plan asked for, oldest first. */
+            hardshipPlans: {
+                planId: string;
+                /** @enum {string} */
+                status: "granted" | "referred" | "refused";
+                /** @enum {string} */
+                reason: "natural_disaster" | "epidemic" | "illness" | "unemployment" | "other";
+                /** Format: int32 */
+                deferralDays: number;
+                /** Format: date-time */
+                requestedAt: string;
+                startsOn: string | null;
+                endsOn: string | null;
+                referralReasons: string[];
+                /**
+                 * Format: date-time
+                 * @description When the desk decided a referred plan.
+                 */
+                decidedAt?: string;
+                /** @description Who decided it on the desk (the user’s id). */
+                decidedBy?: string;
+                /** @description Why the desk refused it. */
+                refusalReason?: string;
+            }[];
+            payments: {
+                paymentId: string;
+                /** Format: int64 */
+                amount: number;
+                /** Format: date-time */
+                paidAt: string;
+                allocations: {
+                    [key: string]: number;
+                }[];
+                /** Format: int64 */
+                credit: number;
+            }[];
+            /** @description Tasks for people the ladder opened, oldest first. */
+            tasks: {
+                /** @description For an agent call, the desk’s id (`DeskTask.taskId`). */
+                taskId: string;
+                type: string;
+                queue: string;
+                episode: number;
+                rung: string;
+                /** @enum {string} */
+                status: "open" | "done";
+                createdAt: string;
+                outcome?: string;
+                completedAt?: string;
+            }[];
+            /** @description Every reminder, rung message and task hand-over, oldest first (no address). */
+            contacts: {
+                at: string;
+                installmentNo: number;
+                stage: string;
+                /** @enum {string} */
+                channel: "sms" | "email" | "agent" | "legal";
+                status: string;
+                failure?: string;
+            }[];
         };
         AuditTrail: {
             loanId: string;
@@ -1856,6 +2088,34 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsGetLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The loan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskLoan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -305,6 +305,40 @@ describe('the collection desk', { shuffle: false }, () => {
     });
   });
 
+  describe('the loan view', () => {
+    it('shows a loan of any partner with its partner, schedule, tasks (desk ids), payments and contacts timeline', async () => {
+      const { loanId, ids } = await loanWithTasks(1);
+      const paid = await api.request('POST', `/v1/loans/${loanId}/payments`, {
+        body: { paymentId: `view-${loanId}`, amount: 10_000, paidAt: api.clock.now().toISOString() },
+      });
+      expect(paid.status).toBe(201);
+      const view = await ops('GET', `/v1/ops/loans/${loanId}`, api.stack.opsTokens.agent);
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({
+        loanId,
+        partnerId: PARTNER_A.partnerId,
+        status: 'active',
+        hardshipPlans: [],
+        payments: [{ paymentId: `view-${loanId}`, amount: 10_000 }],
+        tasks: [{ taskId: ids[0], type: 'agent_call', rung: 'D+15', status: 'open' }],
+      });
+      expect(view.body.installments.length).toBeGreaterThan(0);
+      expect(Array.isArray(view.body.contacts)).toBe(true);
+      // The same schedule the partner sees.
+      const partnerView = await api.request('GET', `/v1/loans/${loanId}`);
+      expect(view.body.installments).toEqual(partnerView.body.installments);
+    });
+
+    it('answers 404 for a loan that does not exist, 400 for an id that is not one, 401 for a partner key', async () => {
+      expect((await ops('GET', '/v1/ops/loans/no-such-loan', api.stack.opsTokens.agent)).status).toBe(404);
+      expect((await ops('GET', '/v1/ops/loans/bad%20id', api.stack.opsTokens.agent)).status).toBe(400);
+      const withKey = await ops('GET', '/v1/ops/loans/no-such-loan', null, undefined, {
+        'x-api-key': PARTNER_A.apiKey,
+      });
+      expect(withKey.status).toBe(401);
+    });
+  });
+
   describe('ops coverage', () => {
     it('saw every status the document names for the desk task routes, but the throttle (429), 413 and 500', () => {
       const operations = [
@@ -313,6 +347,7 @@ describe('the collection desk', { shuffle: false }, () => {
         'opsRecordOutcome',
         'opsReleaseTask',
         'opsLoanAudit',
+        'opsGetLoan',
         'opsSupervision',
       ];
       const unseen = api.contract

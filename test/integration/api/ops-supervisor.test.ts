@@ -455,7 +455,8 @@ describe('the supervisor’s desk actions', { shuffle: false }, () => {
         (e) => e.type === 'HardshipGranted' && kindOf.has(String(e.detail.loanId)),
       );
       expect(grantedEvents).toHaveLength(686);
-    }, 300_000);
+      // DynamoDB Local does the 6,000 writes at 20 to 70 a second, depending on what else the machine runs.
+    }, 900_000);
 
     it('completes the rest after a crash half way, granting no loan twice and auditing each once', async () => {
       const ids = await Promise.all(Array.from({ length: 40 }, () => seedLoan()));

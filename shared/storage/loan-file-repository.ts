@@ -1,0 +1,52 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LoanFile, LoanFiles } from '#shared/ports/loan-files.ts';
+import type {
+  CollectionTask,
+  ContactEntry,
+  InstallmentRecord,
+  LoanRecord,
+  PaymentRecord,
+} from '#shared/ports/records.ts';
+import { keys, recordOf } from './keys.ts';
+
+/** A loan's file: its partition (loan, installments, payments, tasks) and its contact lines. */
+export class LoanFileRepository implements LoanFiles {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async fileOf(loanId: string): Promise<LoanFile | undefined> {
+    const items = await this.queryAll(keys.loanPartition(loanId), true);
+    const loanItem = items.find((i) => i.kind === 'loan');
+    if (!loanItem) return undefined;
+    const of = <T>(kind: string) => items.filter((i) => i.kind === kind).map((i) => recordOf<T>(i));
+    const contacts = await this.queryAll(keys.contactPartition(loanId), false);
+    return {
+      loan: recordOf<LoanRecord>(loanItem),
+      installments: of<InstallmentRecord>('installment').sort((a, b) => a.installmentNo - b.installmentNo),
+      payments: of<PaymentRecord>('payment').sort((a, b) => a.paidAt.localeCompare(b.paidAt)),
+      tasks: of<CollectionTask>('task').sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      contacts: contacts.map((i) => recordOf<ContactEntry>(i, ['expiresAt'])),
+    };
+  }
+
+  private async queryAll(partition: string, consistent: boolean): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ConsistentRead: consistent,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
