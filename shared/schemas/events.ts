@@ -19,7 +19,9 @@ export type DomainEventType =
   | 'LoanChargedOff'
   | 'ContactSuppressed'
   | 'AgentTaskCompleted'
-  | 'PromiseToPayRecorded';
+  | 'PromiseToPayRecorded'
+  | 'PromiseToPayKept'
+  | 'PromiseToPayBroken';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -10,10 +10,12 @@ import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { PromiseStore } from '#shared/ports/promises.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
+import { PromiseRepository } from '#shared/storage/promise-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
@@ -22,6 +24,8 @@ export interface AppDeps {
   repos: Stores;
   /** The collection desk's tasks, claims, outcomes, promises and audit trail (the ops API). */
   desk: DeskStore;
+  /** Promises to pay from the partner, and their judgment. */
+  promises: PromiseStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -53,6 +57,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     ...input,
     repos: createRepositories(input.dynamodb, input.tableName, input.rules),
     desk: new DeskRepository(documentClient(input.dynamodb), input.tableName),
+    promises: new PromiseRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),
