@@ -3,13 +3,16 @@ import type { DeskTaskView } from '#shared/desk/desk-task-view.ts';
 import { listDeskTasks, loanAudit } from '#shared/desk/list-desk.ts';
 import { recordOutcome } from '#shared/desk/record-outcome.ts';
 import { releaseTask } from '#shared/desk/release-task.ts';
+import { resolveDispute } from '#shared/desk/resolve-dispute.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { opsHandler } from '#shared/http/ops-handler.ts';
 import { json } from '#shared/http/responses.ts';
 import type { OpsRouteKey } from '#shared/http/route-table.ts';
 import {
+  type DisputeResolutionRequest,
   deskTaskId,
   deskTaskParamsSchema,
+  disputeResolutionRequestSchema,
   type ListTasksQuery,
   listTasksQuerySchema,
   type OutcomeRequest,
@@ -83,6 +86,17 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
     'GET /v1/ops/supervision': opsHandler(chain, {
       roles: ['supervisor'],
       handler: async (event) => json(200, { userId: event.user.userId, groups: event.user.groups }),
+    }),
+    'POST /v1/ops/loans/{loanId}/dispute-resolution': opsHandler<
+      DisputeResolutionRequest,
+      { loanId: string }
+    >(chain, {
+      roles: ['supervisor'],
+      params: loanIdParamsSchema,
+      body: disputeResolutionRequestSchema,
+      idempotent: true,
+      handler: async (event) =>
+        json(200, await resolveDispute(deps, event.user, event.parsedParams.loanId, event.parsedBody)),
     }),
   };
 }

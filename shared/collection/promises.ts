@@ -134,3 +134,32 @@ export function afterJudgment<T extends PromiseLoan>(loan: T, verdict: PromiseVe
     escalation: { ...episode, brokenPromises: (episode.brokenPromises ?? 0) + 1 },
   } as T;
 }
+
+/** A refusal as the caller is told it: its code, the field at fault and why. */
+export function promiseRefusalIssue(refusal: NewPromiseRefusal): {
+  code: string;
+  path: string;
+  message: string;
+} {
+  const path = (field: 'date' | 'amount') => ({ code: refusal.kind, path: field });
+  switch (refusal.kind) {
+    case 'promise_date_past':
+      return { ...path('date'), message: `a promise is dated from today (${refusal.earliest}) on` };
+    case 'promise_date_too_far':
+      return { ...path('date'), message: `a promise is dated at most ${refusal.latest}` };
+    case 'promise_amount_too_small':
+      return {
+        ...path('amount'),
+        message: `a promise is for at least ${refusal.minimum} fen (the smallest past-due installment part)`,
+      };
+    case 'promise_open':
+      return {
+        ...path('date'),
+        message: `a promise dated ${refusal.date} is open on this loan; a new one is made once it is judged`,
+      };
+    case 'nothing_past_due':
+      return { ...path('amount'), message: 'nothing on this loan is past due: there is nothing to promise' };
+    case 'loan_not_active':
+      return { ...path('amount'), message: `the loan is ${refusal.status}` };
+  }
+}

@@ -1,6 +1,6 @@
 import { type AgentOutcome, decideOutcome } from '#shared/collection/desk-task.ts';
 import { personalDataIn } from '#shared/collection/personal-data-in-text.ts';
-import { type NewPromiseRefusal, openPromiseOf } from '#shared/collection/promises.ts';
+import { type NewPromiseRefusal, openPromiseOf, promiseRefusalIssue } from '#shared/collection/promises.ts';
 import {
   LoanBusy,
   LoanVersionConflict,
@@ -19,17 +19,6 @@ import { type DeskTaskView, loadDeskTask, taskView } from './desk-task-view.ts';
 export type OutcomeInput =
   | { outcome: Exclude<AgentOutcome, 'promise_to_pay'>; note?: string }
   | { outcome: 'promise_to_pay'; date: LocalDate; amount: Fen; note?: string };
-
-export const promiseMessages = {
-  promise_date_past: (d: { earliest?: string }) => `a promise is dated from today (${d.earliest}) on`,
-  promise_date_too_far: (d: { latest?: string }) => `a promise is dated at most ${d.latest}`,
-  promise_amount_too_small: (d: { minimum?: number }) =>
-    `a promise is for at least ${d.minimum} fen (the smallest past-due installment part)`,
-  promise_open: (d: { date?: string }) =>
-    `a promise dated ${d.date} is open on this loan; a new one is made once it is judged`,
-  nothing_past_due: () => 'nothing on this loan is past due: there is nothing to promise',
-  loan_not_active: (d: { status?: string }) => `the loan is ${d.status}`,
-} as const;
 
 /**
  * The holding agent records what the call came to: the task closes, `AgentTaskCompleted` is emitted, and
@@ -84,10 +73,10 @@ async function recordOnce(
   );
   if (decision.kind === 'done') throw new TaskDone();
   if (decision.kind === 'not_holder') throw new TaskNotHeld();
-  if (decision.kind === 'promise') throw promiseRefused(decision.refusal);
+  if (decision.kind === 'promise') throw refused(decision.refusal);
   // One promise open at a time: the next is made once the open one is judged.
   if (input.outcome === 'promise_to_pay' && loan.promise)
-    throw promiseRefused({ kind: 'promise_open', date: loan.promise.date });
+    throw refused({ kind: 'promise_open', date: loan.promise.date });
   const who = { loanId: task.loanId, partnerId: task.partnerId, borrowerId: task.borrowerId };
   const promise: PromiseToPay | undefined =
     input.outcome === 'promise_to_pay'
@@ -176,15 +165,14 @@ async function recordOnce(
   };
 }
 
-export function promiseRefused(refusal: NewPromiseRefusal): PromiseRefused {
-  const { kind, ...detail } = refusal;
-  const path = kind === 'promise_amount_too_small' || kind === 'nothing_past_due' ? 'amount' : 'date';
-  return new PromiseRefused(kind, path, promiseMessages[kind as keyof typeof promiseMessages](detail));
-}
-
 /** The borrower's wrong-number mark for the number on record now (none without a number on record). */
 async function wrongNumberMark(deps: DeskDeps, partnerId: string, borrowerId: string, since: string) {
   const borrower = await deps.repos.borrowers.get(partnerId, borrowerId);
   if (!borrower?.phoneHash) return undefined;
   return { partnerId, borrowerId, since, phoneHash: borrower.phoneHash };
+}
+
+function refused(refusal: NewPromiseRefusal): PromiseRefused {
+  const issue = promiseRefusalIssue(refusal);
+  return new PromiseRefused(issue.code, issue.path, issue.message);
 }

@@ -196,3 +196,13 @@ export class SliceLeaseLost extends DomainError {
 export class SliceBusy extends DomainError {
   readonly code = 'slice_busy';
 }
+
+// --- promises to pay and disputes (collection desk) ------------------------------------------------------
+
+/** A dispute resolution for a loan with no open dispute (none was raised, or it is resolved already). */
+export class NoOpenDispute extends DomainError {
+  readonly code = 'no_open_dispute';
+  constructor() {
+    super('the loan has no open dispute');
+  }
+}

@@ -11,6 +11,7 @@ import {
   LoanAlreadyExists,
   LoanBusy,
   LoanNotActive,
+  NoOpenDispute,
   NoteCarriesPersonalData,
   NotFoundError,
   OfferExpired,
@@ -47,6 +48,7 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [CallCapReached, 422],
   [PromiseRefused, 422],
   [NoteCarriesPersonalData, 422],
+  [NoOpenDispute, 409],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */

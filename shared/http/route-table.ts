@@ -7,7 +7,8 @@ export const routeTable = {
   applications: ['POST /v1/applications', 'GET /v1/applications/{applicationId}'],
   loans: ['POST /v1/loans', 'GET /v1/loans/{loanId}'],
   payments: ['POST /v1/loans/{loanId}/payments'],
-  hardship: ['POST /v1/loans/{loanId}/hardship'],
+  // A promise to pay is the borrower asking for time, as a hardship request is: the same function.
+  hardship: ['POST /v1/loans/{loanId}/hardship', 'POST /v1/loans/{loanId}/promises'],
   preferences: ['PUT /v1/borrowers/{borrowerId}/contact-preferences'],
   openapi: ['GET /v1/openapi.json'],
 } as const;
@@ -25,6 +26,7 @@ export const opsRouteTable = {
     'POST /v1/ops/tasks/{taskId}/release',
     'GET /v1/ops/loans/{loanId}/audit',
     'GET /v1/ops/supervision',
+    'POST /v1/ops/loans/{loanId}/dispute-resolution',
   ],
 } as const;
 

@@ -11,6 +11,8 @@ import {
   auditTrailSchema,
   deskTaskPageSchema,
   deskTaskSchema,
+  disputeResolutionRequestSchema,
+  disputeResolutionSchema,
   listTasksQuerySchema,
   outcomeRequestSchema,
   releaseRequestSchema,
@@ -26,6 +28,8 @@ import {
   loanViewSchema,
   paymentRequestSchema,
   paymentResultSchema,
+  promiseRequestSchema,
+  promiseResultSchema,
   storedContactPreferencesSchema,
 } from './servicing.ts';
 
@@ -224,6 +228,20 @@ const postHardship: ZodOpenApiOperationObject = {
   },
 };
 
+const postPromise: ZodOpenApiOperationObject = {
+  operationId: 'postPromise',
+  tags: ['loans'],
+  summary:
+    'Record the borrower’s promise to pay what is past due; the collection ladder waits until the day after its date',
+  parameters: [idempotencyHeader],
+  requestParams: { path: loanIdParamsSchema },
+  requestBody: { required: true, content: json(promiseRequestSchema) },
+  responses: {
+    '201': success('Recorded', promiseResultSchema, { 'idempotent-replayed': replayedHeader }),
+    ...errorsOf([400, 404, 409, 415, 422], { post: true }),
+  },
+};
+
 const putPreferences: ZodOpenApiOperationObject = {
   operationId: 'putContactPreferences',
   tags: ['borrowers'],
@@ -316,6 +334,21 @@ const getSupervision: ZodOpenApiOperationObject = {
   responses: { '200': success('The supervisor', supervisionSchema), ...opsErrorsOf([], { forbidden: true }) },
 };
 
+const postDisputeResolution: ZodOpenApiOperationObject = {
+  operationId: 'opsResolveDispute',
+  tags: ['ops'],
+  summary:
+    'Supervisors only: resolve the loan’s open dispute; the collection ladder goes on from its next daily look',
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  requestParams: { path: loanIdParamsSchema },
+  requestBody: { required: true, content: json(disputeResolutionRequestSchema) },
+  responses: {
+    '200': success('Resolved', disputeResolutionSchema, { 'idempotent-replayed': replayedHeader }),
+    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+  },
+};
+
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
   return createDocument({
@@ -402,6 +435,7 @@ export function openApiDocument() {
       '/v1/loans/{loanId}': { get: getLoan },
       '/v1/loans/{loanId}/payments': { post: postPayment },
       '/v1/loans/{loanId}/hardship': { post: postHardship },
+      '/v1/loans/{loanId}/promises': { post: postPromise },
       '/v1/borrowers/{borrowerId}/contact-preferences': { put: putPreferences },
       '/v1/openapi.json': { get: getOpenApi },
       '/v1/ops/tasks': { get: listDeskTasks },
@@ -430,6 +464,7 @@ export function openApiDocument() {
       },
       '/v1/ops/loans/{loanId}/audit': { get: getAudit },
       '/v1/ops/supervision': { get: getSupervision },
+      '/v1/ops/loans/{loanId}/dispute-resolution': { post: postDisputeResolution },
     },
   });
 }

@@ -104,7 +104,7 @@ export const auditTrailSchema = z
         partnerId: z.string(),
         userId: z.string().meta({ description: 'The Cognito `sub` of who acted.' }),
         at: z.string(),
-        action: z.enum(['task.claim', 'task.release', 'task.outcome']),
+        action: z.enum(['task.claim', 'task.release', 'task.outcome', 'dispute.resolve']),
         inputs: z
           .record(z.string(), z.unknown())
           .meta({ description: 'Ids, codes, amounts and dates: no personal data.' }),
@@ -117,3 +117,25 @@ export const auditTrailSchema = z
 export const supervisionSchema = z
   .object({ userId: z.string(), groups: z.array(z.enum(['agent', 'supervisor'])) })
   .meta({ id: 'Supervision' });
+
+// --- disputes ----------------------------------------------------------------------------------------------
+
+export const disputeResolutionRequestSchema = z
+  .strictObject({
+    resolution: z.enum(['upheld', 'rejected']).meta({
+      description: '`upheld`: the borrower was right (any waiver is its own action); `rejected`: not.',
+    }),
+    reason: noteSchema.meta({ description: 'Why (no personal data: checked, 422 naming the field).' }),
+  })
+  .meta({ id: 'DisputeResolutionRequest' });
+export type DisputeResolutionRequest = z.infer<typeof disputeResolutionRequestSchema>;
+
+export const disputeResolutionSchema = z
+  .object({
+    loanId: z.string(),
+    partnerId: z.string(),
+    resolution: z.enum(['upheld', 'rejected']),
+    resolvedAt: z.string(),
+    resolvedBy: z.string().meta({ description: 'The Cognito `sub` of the supervisor.' }),
+  })
+  .meta({ id: 'DisputeResolution' });
