@@ -10,6 +10,7 @@ import {
   TaskNotHeld,
 } from '#shared/errors/domain-errors.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { Fen, LocalDate } from '#shared/lending/types.ts';
 import type { AuditRecord, LoanHold, OpsUser, PromiseToPay } from '#shared/ports/desk.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
@@ -56,8 +57,10 @@ async function recordOnce(
 ): Promise<DeskTaskView & { promise?: PromiseToPay }> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { task, loan, installments } = await loadDeskTask(deps, loanId, taskId);
+  const { task, loan, ...stored } = await loadDeskTask(deps, loanId, taskId);
   const today = localDateOf(now, deps.rules.timezone);
+  // What is owed as the loan view shows it today: penalty accrued to date.
+  const installments = accrueLoanPenalty(loan, stored.installments, today, deps.rules);
   const decision = decideOutcome(
     task,
     user.userId,

@@ -15,6 +15,7 @@ import {
   PromiseRefused,
 } from '#shared/errors/domain-errors.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { PromiseToPay } from '#shared/ports/desk.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
@@ -45,9 +46,11 @@ export async function makePromise(
   for (let attempt = 1; ; attempt++) {
     const current = await deps.repos.loans.getLoanWithInstallments(loanId);
     if (!current || current.loan.partnerId !== partnerId) throw new LoanNotFound();
-    const { loan, installments } = current;
+    const { loan } = current;
     const now = deps.clock.now();
     const today = localDateOf(now, deps.rules.timezone);
+    // What is owed as the loan view shows it today: penalty accrued to date.
+    const installments = accrueLoanPenalty(loan, current.installments, today, deps.rules);
     const refusal = newPromiseRefusal(loan, installments, request, today, deps.rules, true);
     if (refusal?.kind === 'loan_not_active') throw new LoanNotActive(refusal.status);
     if (refusal) {
