@@ -305,6 +305,55 @@ describe('the collection desk', { shuffle: false }, () => {
     });
   });
 
+  describe('dispute resolution', () => {
+    it('lets a supervisor alone lift a dispute, once, with one audit record; every refusal writes nothing', async () => {
+      const { loanId, ids } = await loanWithTasks();
+      const agent = tokenOf('agent-disp', ['agent']);
+      const supervisor = tokenOf('sup-disp', ['supervisor']);
+      await ops('POST', `/v1/ops/tasks/${ids[0]}/claim`, agent);
+      expect(
+        (await ops('POST', `/v1/ops/tasks/${ids[0]}/outcome`, agent, { outcome: 'dispute' })).status,
+      ).toBe(201);
+      const path = `/v1/ops/loans/${loanId}/dispute-resolution`;
+      const body = { resolution: 'upheld', reason: 'the cash receipt checks out' };
+      expect(await ops('POST', path, agent, body)).toMatchObject({
+        status: 403,
+        body: { error: 'forbidden' },
+      });
+      expect((await ops('POST', path, null, body)).status).toBe(401);
+      expect((await ops('POST', path, supervisor, undefined, { 'content-type': 'text/plain' })).status).toBe(
+        415,
+      );
+      expect(await ops('POST', path, supervisor, { ...body, resolution: 'maybe' })).toMatchObject({
+        status: 400,
+        body: { issues: [{ path: 'resolution' }] },
+      });
+      expect(await ops('POST', path, supervisor, { ...body, reason: 'called 13912345678' })).toMatchObject({
+        status: 422,
+        body: { error: 'personal_data_in_note', issues: [{ path: 'reason' }] },
+      });
+      expect(
+        (await ops('POST', '/v1/ops/loans/no-such-loan/dispute-resolution', supervisor, body)).status,
+      ).toBe(404);
+      expect((await api.stack.deps.repos.loans.getLoan(loanId))?.dispute).toBeDefined();
+
+      expect(await ops('POST', path, supervisor, body)).toMatchObject({
+        status: 200,
+        body: { loanId, partnerId: PARTNER_A.partnerId, resolution: 'upheld', resolvedBy: 'sup-disp' },
+      });
+      expect((await api.stack.deps.repos.loans.getLoan(loanId))?.dispute).toBeUndefined();
+      expect(await ops('POST', path, supervisor, body)).toMatchObject({
+        status: 409,
+        body: { error: 'no_open_dispute' },
+      });
+      const audit = await ops('GET', `/v1/ops/loans/${loanId}/audit`, supervisor);
+      const resolved = audit.body.records.filter((r: { action: string }) => r.action === 'dispute.resolve');
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0]).toMatchObject({ userId: 'sup-disp', inputs: { resolution: 'upheld' } });
+      expect(audit.body.records).toHaveLength(3);
+    });
+  });
+
   describe('ops coverage', () => {
     it('saw every status the document names for the ops routes, but the throttle (429), 413 and 500', () => {
       const unseen = api.contract
