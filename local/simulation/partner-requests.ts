@@ -95,10 +95,16 @@ export function partnerRequests(
       at: new Date(p.at),
       order: 5,
       run: () =>
-        call('POST /v1/loans/{loanId}/promises', partnerId, path, { loanId: p.loanId }, {
-          date: p.date,
-          amount: p.amount,
-        }),
+        call(
+          'POST /v1/loans/{loanId}/promises',
+          partnerId,
+          path,
+          { loanId: p.loanId },
+          {
+            date: p.date,
+            amount: p.amount,
+          },
+        ),
     });
   }
   for (const a of portfolio.applications) {

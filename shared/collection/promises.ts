@@ -3,7 +3,6 @@ import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
 import type { Fen, InstallmentState, LocalDate } from '#shared/lending/types.ts';
 import { type PromiseInput, type PromiseRefusal, promiseRefusal } from './desk-task.ts';
-import type { EscalationState } from './ladder.ts';
 
 /**
  * Promises to pay (domain rules, "Collection desk"): what the ladder keeps of the open one, when it pauses
@@ -27,10 +26,16 @@ export function openPromiseOf(promise: OpenPromise): OpenPromise {
   return { promiseId, date, amount, madeAt, source };
 }
 
+/** What the promise decisions need to know of the loan's episode (its `EscalationState`). */
+export interface PromiseEpisode {
+  endedAt?: string;
+  brokenPromises?: number;
+}
+
 /** What the promise decisions need to know of a loan. */
 export interface PromiseLoan {
   status: 'active' | 'paid_off' | 'charged_off';
-  escalation?: EscalationState;
+  escalation?: PromiseEpisode;
   promise?: OpenPromise;
 }
 

@@ -298,14 +298,14 @@ describe('disputes and wrong numbers on the ladder', () => {
     });
 
     await w.advanceTo(w.at('2027-07-12', '00:00'));
-    const after = (from: string, to: string) =>
+    const smsBetween = (from: string, to: string) =>
       w.contacts.filter((l) => l.loanId === 'L-wrong' && l.at >= from && l.at < to && l.channel === 'sms');
     // The rung's messages leave SMS out; the reminders on SMS are recorded as suppressed for the number.
     expect(rungLines(w, 'L-wrong').filter((l) => l.includes('D+30'))).toEqual([
       '2027-07-10 D+30 email sent',
       '2027-07-10 D+30 legal sent',
     ]);
-    const sms = after('2027-06-25T12', '2027-07-12');
+    const sms = smsBetween('2027-06-25T12', '2027-07-12');
     expect(sms.length).toBeGreaterThan(0);
     expect(new Set(sms.map((l) => `${l.status} ${l.reason}`))).toEqual(new Set(['suppressed wrong_number']));
     expect(w.events.some((e) => e.type === 'ContactSuppressed' && e.detail.reason === 'wrong_number')).toBe(
@@ -321,7 +321,7 @@ describe('disputes and wrong numbers on the ladder', () => {
     );
     await w.deps.repos.borrowers.upsert(renewed);
     await w.advanceTo(w.at('2027-08-11', '00:00'));
-    const later = after('2027-07-12', '2027-08-11');
+    const later = smsBetween('2027-07-12', '2027-08-11');
     expect(later.some((l) => l.status === 'sent' && l.stage === 'D-3')).toBe(true);
     expect(later.filter((l) => l.reason === 'wrong_number')).toEqual([]);
 
