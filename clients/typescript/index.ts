@@ -23,6 +23,8 @@ export type PaymentRequest = Schemas['PaymentRequest'];
 export type PaymentResult = Schemas['PaymentResult'];
 export type HardshipRequest = Schemas['HardshipRequest'];
 export type HardshipDecision = Schemas['HardshipDecision'];
+export type PromiseRequest = Schemas['PromiseRequest'];
+export type PromiseToPay = Schemas['PromiseToPay'];
 export type ContactPreferences = Schemas['ContactPreferences'];
 export type StoredContactPreferences = Schemas['StoredContactPreferences'];
 /** Every error answer: a stable `error` code, a `message` for people, and `issues` with field paths on 400. */

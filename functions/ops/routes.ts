@@ -6,6 +6,7 @@ import type { DeskTaskView } from '#shared/desk/desk-task-view.ts';
 import { listDeskTasks, loanAudit } from '#shared/desk/list-desk.ts';
 import { recordOutcome } from '#shared/desk/record-outcome.ts';
 import { releaseTask } from '#shared/desk/release-task.ts';
+import { resolveDispute } from '#shared/desk/resolve-dispute.ts';
 import { restructureLoan } from '#shared/desk/restructure-loan.ts';
 import { waiveCharges } from '#shared/desk/waive-charges.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
@@ -15,8 +16,10 @@ import type { OpsRouteKey } from '#shared/http/route-table.ts';
 import {
   type BulkDeferralRequest,
   bulkDeferralRequestSchema,
+  type DisputeResolutionRequest,
   deskTaskId,
   deskTaskParamsSchema,
+  disputeResolutionRequestSchema,
   type HardshipDecisionRequest,
   hardshipDecisionRequestSchema,
   hardshipPlanParamsSchema,
@@ -150,6 +153,17 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
         );
         return json(200, await bulkDeferral(deps, event.user, { target, reason, deferralDays }, actionId));
       },
+    }),
+    'POST /v1/ops/loans/{loanId}/dispute-resolution': opsHandler<
+      DisputeResolutionRequest,
+      { loanId: string }
+    >(chain, {
+      roles: ['supervisor'],
+      params: loanIdParamsSchema,
+      body: disputeResolutionRequestSchema,
+      idempotent: true,
+      handler: async (event) =>
+        json(200, await resolveDispute(deps, event.user, event.parsedParams.loanId, event.parsedBody)),
     }),
   };
 }

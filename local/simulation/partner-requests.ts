@@ -20,7 +20,7 @@ export interface RequestAnswers {
 }
 
 /**
- * The portfolio's payments, hardship requests and applications, sent through the partner API's
+ * The portfolio's payments, hardship requests, promises to pay and applications, sent through the partner API's
  * handlers; every answer is kept (a refused payment is reported, not lost). A payment dated before the
  * simulation starts is an error in the portfolio, not something to drop.
  */
@@ -85,6 +85,26 @@ export function partnerRequests(
       at: new Date(h.requestedAt),
       order: 3,
       run: () => call('POST /v1/loans/{loanId}/hardship', partnerId, path, { loanId: h.loanId }, body),
+    });
+  }
+  for (const p of portfolio.promises ?? []) {
+    const partnerId = partnerOf(p.loanId);
+    if (!partnerId) continue;
+    const path = `/v1/loans/${p.loanId}/promises`;
+    actions.push({
+      at: new Date(p.at),
+      order: 5,
+      run: () =>
+        call(
+          'POST /v1/loans/{loanId}/promises',
+          partnerId,
+          path,
+          { loanId: p.loanId },
+          {
+            date: p.date,
+            amount: p.amount,
+          },
+        ),
     });
   }
   for (const a of portfolio.applications) {

@@ -37,6 +37,8 @@ export interface SimulationSummary {
   };
   /** The partner's requests (payments, hardship, applications) by answer; rejected ones are listed. */
   requests: RequestAnswers;
+  /** Promises to pay: made (recorded), and judged kept or broken the day after their date. */
+  promises: { recorded: number; kept: number; broken: number };
   /** The tables the run left at the given endpoint (absent when it ran on its own DynamoDB Local). */
   tables?: string[];
   /** The ladder: workflows started (one per episode), failed, still waiting at the end; tasks for people. */
@@ -99,5 +101,10 @@ export async function summarize(input: {
     carrierDuplicates: input.carrierDuplicates,
     faults: input.faults,
     requests: input.requests,
+    promises: {
+      recorded: input.events.filter((e) => e.type === 'PromiseToPayRecorded').length,
+      kept: input.events.filter((e) => e.type === 'PromiseToPayKept').length,
+      broken: input.events.filter((e) => e.type === 'PromiseToPayBroken').length,
+    },
   };
 }

@@ -5,6 +5,7 @@ import { daysPastDue } from '#shared/lending/delinquency.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { activePlan } from '#shared/lending/hardship-plan.ts';
 import type { InstallmentState, LocalDate } from '#shared/lending/types.ts';
+import { type OpenPromise, promisePauseUntil } from './promises.ts';
 
 export type Rung = Rules['collection']['ladder'][number];
 
@@ -23,6 +24,15 @@ export interface EscalationState {
   endReason?: 'cured' | 'paid_off' | 'restructured' | 'charged_off';
   /** The last step that failed after its retries (the episode stays open; ops are alarmed). */
   failure?: { rung: string; at: string; error: string };
+  /** Promises to pay judged broken in this episode (from `brokenPromisesEndPause` on, promises pause no more). */
+  brokenPromises?: number;
+}
+
+/** A dispute an agent recorded: the ladder waits until a supervisor resolves it. */
+export interface Dispute {
+  since: string;
+  /** The desk task whose outcome raised it. */
+  taskId: string;
 }
 
 /** What the ladder needs to know of a loan. */
@@ -30,6 +40,10 @@ export interface LadderLoan {
   status: 'active' | 'paid_off' | 'charged_off';
   escalation?: EscalationState;
   hardshipPlans?: HardshipPlan[];
+  /** The open promise to pay, until the ageing job judges it. */
+  promise?: OpenPromise;
+  /** An open dispute, until a supervisor resolves it. */
+  dispute?: Dispute;
 }
 
 export type RungDecision =
@@ -78,7 +92,7 @@ export function rungInstant(rung: Rung, dueDate: LocalDate, rules: Rules): Date 
 /**
  * A rung's decision, made when its instant comes, on the loan as it is then (installments with penalty
  * accrued): the episode over (another one, or ended by a payment, restructuring or charge-off) ends
- * the workflow; a hardship plan pauses it to the day after the plan; a loan whose past-due amount is
+ * the workflow; a pause (`ladderPausedUntil`: hardship plan, dispute, promise) waits; a loan whose past-due amount is
  * within the tolerance is cured; a rung whose day moved (a deferral re-dated the schedule) waits for
  * it; otherwise the rung acts and names the next one.
  */
@@ -94,11 +108,8 @@ export function decideRung(
   if (loan.status === 'paid_off') return { kind: 'end', reason: 'paid_off' };
   if (loan.status === 'charged_off') return { kind: 'end', reason: 'charged_off' };
   const today = localDateOf(now, rules.timezone);
-  const plan = activePlan(loan.hardshipPlans, today);
-  if (plan?.endsOn) {
-    const resume = instantAt(addDays(plan.endsOn, 1), minuteOfDay(rules.contact.sweepAt), rules.timezone);
-    return { kind: 'wait', rung: input.rung, at: resume, pausedUntil: resume };
-  }
+  const resume = ladderPausedUntil(loan, now, rules);
+  if (resume) return { kind: 'wait', rung: input.rung, at: resume, pausedUntil: resume };
   const dpd = daysPastDue(installments, today, rules);
   const oldest = oldestPastDue(installments, today);
   if (dpd === 0 || !oldest) return { kind: 'end', reason: 'cured' };
@@ -123,6 +134,23 @@ export function decideRung(
         ? { rung: following.id, at: new Date(Math.max(now.getTime(), nextAt.getTime())) }
         : null,
   };
+}
+
+/**
+ * While a pause holds the ladder, the instant to look again: a granted hardship plan and an open promise
+ * (unless the episode had its broken promises) until the day after they end; a dispute has no end of its
+ * own, so the ladder looks again each day at the sweep's time until a supervisor resolves it.
+ */
+export function ladderPausedUntil(loan: LadderLoan, now: Date, rules: Rules): Date | undefined {
+  const today = localDateOf(now, rules.timezone);
+  const sweepAt = minuteOfDay(rules.contact.sweepAt);
+  const plan = activePlan(loan.hardshipPlans, today);
+  if (plan?.endsOn) return instantAt(addDays(plan.endsOn, 1), sweepAt, rules.timezone);
+  if (loan.dispute) {
+    const todays = instantAt(today, sweepAt, rules.timezone);
+    return now.getTime() < todays.getTime() ? todays : instantAt(addDays(today, 1), sweepAt, rules.timezone);
+  }
+  return promisePauseUntil(loan, now, rules);
 }
 
 /** Channels a rung's messages may use for a borrower: its channels less those the borrower cannot take. */

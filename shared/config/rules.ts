@@ -199,6 +199,8 @@ export const rulesSchema = z.object({
         .default(30),
       /** A promise to pay is dated at most this many days ahead (domain rules, "Collection desk"). */
       promiseMaxDaysAhead: z.number().int().min(0).default(14),
+      /** After this many broken promises in an episode, promises no longer pause it (domain rules, "Collection desk"). */
+      brokenPromisesEndPause: z.number().int().min(0).default(2),
     })
     .prefault({}),
   lender: z

@@ -11,6 +11,17 @@ export function consentsTo(channel: Channel, consents: ChannelConsents): boolean
   return channel === 'sms' ? consents.contactBySms : consents.contactByEmail;
 }
 
+/**
+ * An agent found the borrower's phone number wrong (a `wrong_number` outcome): no SMS goes to that number.
+ * The mark names the number by its hash, so a new number the borrower gives is reachable again.
+ */
+export function phoneMarkedWrong(borrower: {
+  phoneHash?: string;
+  wrongNumber?: { phoneHash: string };
+}): boolean {
+  return borrower.wrongNumber !== undefined && borrower.wrongNumber.phoneHash === borrower.phoneHash;
+}
+
 /** What the contact rules need to know about the borrower at the moment of contact. */
 export interface ContactState {
   timezone: string;

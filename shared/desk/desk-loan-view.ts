@@ -14,8 +14,9 @@ export interface DeskLoanViewDeps {
 
 /**
  * The desk's view of one loan, of any partner: the partner's loan view (schedule and standing, episode and
- * rung, restructuring and its observation) with the partner named, every hardship plan, the payments, the
- * tasks for people and the contacts timeline (each message or call, oldest first, never an address).
+ * rung, restructuring and its observation) with the partner named, every hardship plan, the open promise
+ * and any dispute holding the ladder, every promise with its verdict, the payments, the tasks for people
+ * and the contacts timeline (each message or call, oldest first, never an address).
  */
 export async function deskLoanView(deps: DeskLoanViewDeps, loanId: string) {
   const file = await deps.loanFiles.fileOf(loanId);
@@ -26,6 +27,11 @@ export async function deskLoanView(deps: DeskLoanViewDeps, loanId: string) {
     ...loanView(loan, file.installments, today, deps.rules),
     partnerId: loan.partnerId,
     hardshipPlans: loan.hardshipPlans ?? [],
+    /** What holds the ladder besides hardship: the open promise and a dispute awaiting a supervisor. */
+    openPromise: loan.promise ?? null,
+    dispute: loan.dispute ?? null,
+    brokenPromisesThisEpisode: loan.escalation?.endedAt ? 0 : (loan.escalation?.brokenPromises ?? 0),
+    promises: file.promises,
     payments: file.payments.map((p) => ({
       paymentId: p.paymentId,
       amount: p.amount,

@@ -1,14 +1,18 @@
 import { type AgentOutcome, decideOutcome } from '#shared/collection/desk-task.ts';
 import { personalDataIn } from '#shared/collection/personal-data-in-text.ts';
+import { type NewPromiseRefusal, openPromiseOf, promiseRefusalIssue } from '#shared/collection/promises.ts';
 import {
+  LoanBusy,
+  LoanVersionConflict,
   NoteCarriesPersonalData,
   PromiseRefused,
   TaskDone,
   TaskNotHeld,
 } from '#shared/errors/domain-errors.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
+import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { Fen, LocalDate } from '#shared/lending/types.ts';
-import type { AuditRecord, OpsUser, PromiseToPay } from '#shared/ports/desk.ts';
+import type { AuditRecord, LoanHold, OpsUser, PromiseToPay } from '#shared/ports/desk.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { DeskDeps } from './desk-deps.ts';
 import { type DeskTaskView, loadDeskTask, taskView } from './desk-task-view.ts';
@@ -17,17 +21,12 @@ export type OutcomeInput =
   | { outcome: Exclude<AgentOutcome, 'promise_to_pay'>; note?: string }
   | { outcome: 'promise_to_pay'; date: LocalDate; amount: Fen; note?: string };
 
-const promiseMessages = {
-  promise_date_past: (d: { earliest?: string }) => `a promise is dated from today (${d.earliest}) on`,
-  promise_date_too_far: (d: { latest?: string }) => `a promise is dated at most ${d.latest}`,
-  promise_amount_too_small: (d: { minimum?: number }) =>
-    `a promise is for at least ${d.minimum} fen (the smallest past-due installment part)`,
-} as const;
-
 /**
- * The holding agent records what the call came to: the task closes, `AgentTaskCompleted` is emitted, and a
- * promise to pay is stored with `PromiseToPayRecorded`, all with the audit record in one transaction.
- * (The ladder's pause for a promise, and judging it kept or broken, are not done here.)
+ * The holding agent records what the call came to: the task closes, `AgentTaskCompleted` is emitted, and
+ * the outcome's effect is written with the audit record in one transaction: a promise to pay is stored
+ * with `PromiseToPayRecorded` and held on the loan (the ladder waits on it until the ageing job judges
+ * it), a dispute is held on the loan until a supervisor resolves it, and a wrong number marks the
+ * borrower's number (no SMS to it). A loan changed meanwhile is read again and decided again.
  */
 export async function recordOutcome(
   deps: DeskDeps,
@@ -39,10 +38,29 @@ export async function recordOutcome(
   // Checked before anything is read: a note with personal data is refused whatever the task's state.
   const found = input.note === undefined ? undefined : personalDataIn(input.note);
   if (found) throw new NoteCarriesPersonalData('note', found);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOnce(deps, user, loanId, taskId, input);
+    } catch (err) {
+      if (!(err instanceof LoanVersionConflict)) throw err;
+      if (attempt >= deps.rules.servicing.maxWriteAttempts) throw new LoanBusy({ cause: err });
+    }
+  }
+}
+
+async function recordOnce(
+  deps: DeskDeps,
+  user: OpsUser,
+  loanId: string,
+  taskId: string,
+  input: OutcomeInput,
+): Promise<DeskTaskView & { promise?: PromiseToPay }> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { task, loan, installments } = await loadDeskTask(deps, loanId, taskId);
+  const { task, loan, ...stored } = await loadDeskTask(deps, loanId, taskId);
   const today = localDateOf(now, deps.rules.timezone);
+  // What is owed as the loan view shows it today: penalty accrued to date.
+  const installments = accrueLoanPenalty(loan, stored.installments, today, deps.rules);
   const decision = decideOutcome(
     task,
     user.userId,
@@ -58,25 +76,39 @@ export async function recordOutcome(
   );
   if (decision.kind === 'done') throw new TaskDone();
   if (decision.kind === 'not_holder') throw new TaskNotHeld();
-  if (decision.kind === 'promise') {
-    const { kind, ...detail } = decision.refusal;
-    const path = kind === 'promise_amount_too_small' ? 'amount' : 'date';
-    throw new PromiseRefused(kind, path, promiseMessages[kind](detail));
-  }
+  if (decision.kind === 'promise') throw refused(decision.refusal);
+  // One promise open at a time: the next is made once the open one is judged.
+  if (input.outcome === 'promise_to_pay' && loan.promise)
+    throw refused({ kind: 'promise_open', date: loan.promise.date });
   const who = { loanId: task.loanId, partnerId: task.partnerId, borrowerId: task.borrowerId };
   const promise: PromiseToPay | undefined =
     input.outcome === 'promise_to_pay'
       ? {
+          promiseId: task.taskId,
           loanId: task.loanId,
           partnerId: task.partnerId,
           episode: task.episode,
           taskId: task.taskId,
+          source: 'desk',
           date: input.date,
           amount: input.amount,
           madeAt: at,
           madeBy: user.userId,
           status: 'open',
         }
+      : undefined;
+  const hold: LoanHold | undefined = promise
+    ? {
+        loanId: loan.loanId,
+        expectedVersion: loan.version,
+        promise: openPromiseOf(promise),
+      }
+    : input.outcome === 'dispute'
+      ? { loanId: loan.loanId, expectedVersion: loan.version, dispute: { since: at, taskId: task.taskId } }
+      : undefined;
+  const wrongNumber =
+    input.outcome === 'wrong_number'
+      ? await wrongNumberMark(deps, task.partnerId, task.borrowerId, at)
       : undefined;
   const events: DomainEvent[] = [
     {
@@ -93,6 +125,7 @@ export async function recordOutcome(
         ...who,
         taskId: task.taskId,
         episode: task.episode,
+        promiseId: promise.promiseId,
         date: promise.date,
         amount: promise.amount,
         source: 'desk',
@@ -109,6 +142,8 @@ export async function recordOutcome(
     completedAt: at,
     completedBy: user.userId,
     ...(promise ? { promise } : {}),
+    ...(hold ? { hold } : {}),
+    ...(wrongNumber ? { wrongNumber } : {}),
     audit: {
       auditId: deps.ids.next('aud'),
       loanId: task.loanId,
@@ -131,4 +166,16 @@ export async function recordOutcome(
     ...taskView(input.note === undefined ? done : { ...done, note: input.note }, now),
     ...(promise ? { promise } : {}),
   };
+}
+
+/** The borrower's wrong-number mark for the number on record now (none without a number on record). */
+async function wrongNumberMark(deps: DeskDeps, partnerId: string, borrowerId: string, since: string) {
+  const borrower = await deps.repos.borrowers.get(partnerId, borrowerId);
+  if (!borrower?.phoneHash) return undefined;
+  return { partnerId, borrowerId, since, phoneHash: borrower.phoneHash };
+}
+
+function refused(refusal: NewPromiseRefusal): PromiseRefused {
+  const issue = promiseRefusalIssue(refusal);
+  return new PromiseRefused(issue.code, issue.path, issue.message);
 }

@@ -282,3 +282,12 @@ export class TooManyLoans extends DomainError {
 export class BulkResultExists extends DomainError {
   readonly code = 'bulk_result_exists';
 }
+// --- promises to pay and disputes (collection desk) ------------------------------------------------------
+
+/** A dispute resolution for a loan with no open dispute (none was raised, or it is resolved already). */
+export class NoOpenDispute extends DomainError {
+  readonly code = 'no_open_dispute';
+  constructor() {
+    super('the loan has no open dispute');
+  }
+}

@@ -11,6 +11,7 @@ import { recordBy } from '#shared/observability/metrics.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { EscalationDeps } from './escalation-deps.ts';
+import { judgePromises } from './judge-promises.ts';
 import { startEpisode } from './start-episode.ts';
 
 export interface AgeingResult {
@@ -22,14 +23,19 @@ export interface AgeingResult {
   /** Episodes the sweep had not started (a missed run) that this run started. */
   episodesStarted: number;
   openEpisodes: number;
+  /** Promises to pay judged this run (the day after their date). */
+  promisesKept: number;
+  promisesBroken: number;
 }
 
 /**
- * Flow "Age" (daily, lender time): for the loans past due only, days past due and bucket; the
+ * Flow "Age" (daily, lender time): promises to pay judged the day after their date; for the loans past due only, days past due and bucket; the
  * non-performing and charge-off transitions, each once per loan with its event; the start of any
  * episode a missed sweep left unstarted; and metrics by bucket, count and outstanding.
  */
 export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): Promise<AgeingResult> {
+  // First, so the loans aged below (and the rungs after) see the promises closed.
+  const judged = await judgePromises(deps, businessDate);
   const loans = await deps.repos.ageing.findLoansPastDue(businessDate);
   const result: AgeingResult = {
     loansRead: loans.length,
@@ -38,6 +44,8 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
     chargedOff: 0,
     episodesStarted: 0,
     openEpisodes: 0,
+    promisesKept: judged.kept,
+    promisesBroken: judged.broken,
   };
   for (const listed of loans) {
     const aged = await ageLoan(deps, listed.loanId, businessDate);
@@ -109,4 +117,6 @@ function emitMetrics(deps: EscalationDeps, result: AgeingResult): void {
   metrics.addMetric('LoansChargedOff', MetricUnit.Count, result.chargedOff);
   metrics.addMetric('EpisodesStartedByAgeing', MetricUnit.Count, result.episodesStarted);
   metrics.addMetric('OpenEscalationEpisodes', MetricUnit.Count, result.openEpisodes);
+  metrics.addMetric('PromisesKept', MetricUnit.Count, result.promisesKept);
+  metrics.addMetric('PromisesBroken', MetricUnit.Count, result.promisesBroken);
 }

@@ -1,6 +1,7 @@
 import { decideRung, type EscalationState, type Rung } from '#shared/collection/ladder.ts';
 import { type RungTask, rungEffects, rungMessageItems } from '#shared/collection/rung-effects.ts';
 import { changeStanding } from '#shared/collection/standing.ts';
+import { phoneMarkedWrong } from '#shared/contact/policy.ts';
 import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import {
   addDays,
@@ -124,12 +125,12 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
 /** A borrower not on record consented to nothing. */
 const NO_CONSENTS = { contactBySms: false, contactByEmail: false, shareWithCollectionAgencies: false };
 
-/** Channels no automated message can use: opted out, or no address to send to. */
+/** Channels no automated message can use: opted out, no address to send to, or a number found wrong. */
 function unavailableChannels(borrower: BorrowerRecord | undefined): string[] {
   if (!borrower) return ['sms', 'email'];
   return [
     ...borrower.preferences.optOut,
-    ...(borrower.phoneEncrypted ? [] : ['sms']),
+    ...(borrower.phoneEncrypted && !phoneMarkedWrong(borrower) ? [] : ['sms']),
     ...(borrower.emailEncrypted ? [] : ['email']),
   ];
 }

@@ -15,6 +15,7 @@ import {
   LoanBusy,
   LoanNotActive,
   LoansNotClosed,
+  NoOpenDispute,
   NoteCarriesPersonalData,
   NotFoundError,
   OfferExpired,
@@ -65,6 +66,7 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [RestructureRefused, 422],
   [WaiverRefused, 422],
   [TooManyLoans, 422],
+  [NoOpenDispute, 409],
 ];
 
 /** The answer for a domain error, or undefined for one no partner should see (it is a 500 then). */

@@ -11,7 +11,8 @@ export const routeTable = {
   ],
   loans: ['POST /v1/loans', 'GET /v1/loans/{loanId}'],
   payments: ['POST /v1/loans/{loanId}/payments'],
-  hardship: ['POST /v1/loans/{loanId}/hardship'],
+  // A promise to pay is the borrower asking for time, as a hardship request is: the same function.
+  hardship: ['POST /v1/loans/{loanId}/hardship', 'POST /v1/loans/{loanId}/promises'],
   preferences: ['PUT /v1/borrowers/{borrowerId}/contact-preferences'],
   openapi: ['GET /v1/openapi.json'],
 } as const;
@@ -43,6 +44,7 @@ export const opsRouteTable = {
     'POST /v1/ops/loans/{loanId}/restructure',
     'POST /v1/ops/loans/{loanId}/waivers',
     'POST /v1/ops/deferrals',
+    'POST /v1/ops/loans/{loanId}/dispute-resolution',
   ],
 } as const;
 

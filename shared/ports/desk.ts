@@ -1,4 +1,6 @@
 import type { AgentOutcome } from '#shared/collection/desk-task.ts';
+import type { Dispute } from '#shared/collection/ladder.ts';
+import type { OpenPromise } from '#shared/collection/promises.ts';
 import type { Fen, LocalDate } from '#shared/lending/types.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { CollectionTask } from './records.ts';
@@ -28,22 +30,40 @@ export interface AuditRecord {
     | 'hardship.decision'
     | 'loan.restructure'
     | 'charges.waive'
-    | 'hardship.bulk_deferral';
+    | 'hardship.bulk_deferral'
+    | 'dispute.resolve';
   inputs: Record<string, string | number | boolean>;
   reason?: string;
 }
 
+/** A promise to pay as stored: made by a desk call or by the partner (the borrower in the app). */
 export interface PromiseToPay {
+  /** A desk promise's id is its task's (one per call); a partner's is new. */
+  promiseId: string;
   loanId: string;
   partnerId: string;
-  episode: number;
-  /** The task whose outcome made it (its id, so a promise is made once per call). */
-  taskId: string;
+  /** The episode open when it was made (none when nothing had escalated yet). */
+  episode?: number;
+  /** The task whose outcome made it (desk promises). */
+  taskId?: string;
+  source: 'desk' | 'partner';
   date: LocalDate;
   amount: Fen;
   madeAt: string;
+  /** The agent's user id, or the partner's id. */
   madeBy: string;
-  status: 'open';
+  status: 'open' | 'kept' | 'broken';
+  /** Set by the judgment: the business date it was judged on and what was paid towards it. */
+  judgedOn?: LocalDate;
+  paid?: Fen;
+}
+
+/** The loan's collection state an outcome changes, saved only if the loan is still at `expectedVersion`. */
+export interface LoanHold {
+  loanId: string;
+  expectedVersion: number;
+  promise?: OpenPromise;
+  dispute?: Dispute;
 }
 
 export interface TaskFilter {
@@ -79,6 +99,10 @@ export interface OutcomeWrite {
   completedAt: string;
   completedBy: string;
   promise?: PromiseToPay;
+  /** A promise or a dispute holds the ladder: the loan records it in the same transaction. */
+  hold?: LoanHold;
+  /** A wrong number: SMS to the number with this hash stop (the borrower's mark). */
+  wrongNumber?: { partnerId: string; borrowerId: string; since: string; phoneHash: string };
   audit: AuditRecord;
   events: DomainEvent[];
 }
@@ -97,4 +121,6 @@ export interface DeskStore {
   release(task: CollectionTask, agentId: string, audit: AuditRecord): Promise<void>;
   recordOutcome(write: OutcomeWrite): Promise<void>;
   listAudit(loanId: string): Promise<AuditRecord[]>;
+  /** Lifts the loan's dispute, with its audit record; `LoanVersionConflict` when the loan changed. */
+  resolveDispute(loanId: string, expectedVersion: number, audit: AuditRecord): Promise<void>;
 }

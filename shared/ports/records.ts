@@ -1,5 +1,6 @@
 import type { AgentOutcome } from '#shared/collection/desk-task.ts';
-import type { EscalationState } from '#shared/collection/ladder.ts';
+import type { Dispute, EscalationState } from '#shared/collection/ladder.ts';
+import type { OpenPromise } from '#shared/collection/promises.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
@@ -38,6 +39,10 @@ export interface LoanRecord {
   nonPerformingSince?: LocalDate;
   /** The loan's one restructuring (the desk's), from which its observation period is reckoned. */
   restructuring?: Restructuring;
+  /** The open promise to pay (the ladder waits on it) until the ageing job judges it. */
+  promise?: OpenPromise;
+  /** A dispute an agent recorded, holding the ladder until a supervisor resolves it. */
+  dispute?: Dispute;
   /** Bumped by every change; writes are conditional on the version they read. */
   version: number;
   createdAt: string;
@@ -103,6 +108,11 @@ export interface BorrowerRecord {
   /** HMAC of the phone number: inbound SMS find their borrowers by it. */
   phoneHash?: string;
   emailEncrypted?: string;
+  /**
+   * An agent found the phone number wrong: no SMS goes to the number with this hash. A new number (another
+   * hash) is not covered, and storing one removes the mark.
+   */
+  wrongNumber?: { since: string; phoneHash: string };
   birthDate?: LocalDate;
   preferences: ContactPreferences;
   createdAt: string;

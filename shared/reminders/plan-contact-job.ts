@@ -1,10 +1,9 @@
-import { oldestPastDue, openEpisode } from '#shared/collection/ladder.ts';
+import { ladderPausedUntil, oldestPastDue, openEpisode } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
-import { decideContact, type SuppressionReason } from '#shared/contact/policy.ts';
+import { decideContact, phoneMarkedWrong, type SuppressionReason } from '#shared/contact/policy.ts';
 import { isPaid, outstanding } from '#shared/lending/allocation.ts';
 import { localDateOf, toZoned } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
-import { activePlan } from '#shared/lending/hardship-plan.ts';
 import type {
   BorrowerRecord,
   ContactKey,
@@ -30,7 +29,7 @@ export type JobPlan =
       kind: 'suppress';
       borrower: BorrowerRecord;
       items: LiveItem[];
-      reason: SuppressionReason | 'no_address' | 'missed_window';
+      reason: SuppressionReason | 'no_address' | 'missed_window' | 'wrong_number';
     }
   | { kind: 'defer'; borrower: BorrowerRecord; items: LiveItem[]; until: Date }
   | {
@@ -67,9 +66,10 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
     const inst = context.installments.get(`${item.loanId}#${item.installmentNo}`);
     if (!loan || !inst || loan.status !== 'active' || isPaid(inst)) return []; // paid since the sweep
     if (inst.dueDate !== item.dueDate) return []; // re-dated by a hardship plan
-    // A plan pauses the ladder. Reminders need no pause: the grant re-dated the installments, so the
-    // old date's reminders are gone and the new date's go out as for any installment.
-    if (job.episode !== undefined && activePlan(loan.hardshipPlans, today)) return [];
+    // A pause (a plan, a dispute, a promise) holds the ladder's messages queued before it. Reminders need
+    // no pause: a grant re-dated the installments, so the old date's reminders are gone and the new
+    // date's go out as for any installment.
+    if (job.episode !== undefined && ladderPausedUntil(loan, now, rules)) return [];
     if (loan.nonPerformingSince) return []; // non-performing: automated messages stop
     if (job.offsetDays > 0) {
       const schedule = loanInstallments(context, item.loanId);
@@ -106,6 +106,8 @@ export function planContactJob(job: ContactJob, context: JobContext, now: Date, 
 
   const address = job.channel === 'sms' ? borrower.phoneEncrypted : borrower.emailEncrypted;
   if (!address) return { kind: 'suppress', borrower, items, reason: 'no_address' };
+  if (job.channel === 'sms' && phoneMarkedWrong(borrower))
+    return { kind: 'suppress', borrower, items, reason: 'wrong_number' };
   const { timezone, optOut, consents } = borrower.preferences;
   const decision = decideContact(
     { channel: job.channel, offsetDays: job.offsetDays, loanIds: items.map((i) => i.key.loanId) },

@@ -42,10 +42,13 @@ export const borrowerExportSchema = z
           installments: z.array(z.record(z.string(), z.unknown())),
           payments: z.array(z.record(z.string(), z.unknown())),
           tasks: z.array(z.record(z.string(), z.unknown())),
+          promises: z.array(z.record(z.string(), z.unknown())),
           contacts: z.array(z.record(z.string(), z.unknown())),
         }),
       )
-      .meta({ description: 'Each loan with its schedule, payments, desk tasks and contact lines.' }),
+      .meta({
+        description: 'Each loan with its schedule, payments, desk tasks, promises and contact lines.',
+      }),
   })
   .meta({ id: 'BorrowerExport' });
 

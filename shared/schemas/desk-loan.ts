@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { fenSchema, instantSchema } from './common.ts';
+import { fenSchema, instantSchema, localDateSchema } from './common.ts';
 import { hardshipPlanSchema, loanViewSchema } from './servicing.ts';
 
 /** The desk's view of one loan: the partner's loan view and what the desk works from. */
@@ -7,6 +7,40 @@ export const deskLoanViewSchema = loanViewSchema
   .extend({
     partnerId: z.string().meta({ description: 'The partner the loan belongs to.' }),
     hardshipPlans: z.array(hardshipPlanSchema).meta({ description: 'Every plan asked for, oldest first.' }),
+    openPromise: z
+      .object({
+        promiseId: z.string(),
+        date: localDateSchema,
+        amount: fenSchema,
+        madeAt: z.string(),
+        source: z.enum(['desk', 'partner']),
+      })
+      .nullable()
+      .meta({ description: 'The promise the ladder waits on until the day after its date, until judged.' }),
+    dispute: z
+      .object({ since: z.string(), taskId: z.string() })
+      .nullable()
+      .meta({ description: 'A dispute holding the ladder until a supervisor resolves it.' }),
+    brokenPromisesThisEpisode: z
+      .number()
+      .int()
+      .meta({ description: 'From the configured number on (2), promises no longer pause the episode.' }),
+    promises: z
+      .array(
+        z
+          .object({
+            promiseId: z.string(),
+            source: z.enum(['desk', 'partner']),
+            date: localDateSchema,
+            amount: fenSchema,
+            madeAt: z.string(),
+            status: z.enum(['open', 'kept', 'broken']),
+            judgedOn: localDateSchema.optional(),
+            paid: fenSchema.optional(),
+          })
+          .passthrough(),
+      )
+      .meta({ description: 'Every promise to pay, oldest first, with its verdict once judged.' }),
     payments: z.array(
       z.object({
         paymentId: z.string(),

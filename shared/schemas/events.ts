@@ -25,7 +25,9 @@ export type DomainEventType =
   // The supervisor's desk actions.
   | 'HardshipReferred'
   | 'LoanRestructured'
-  | 'ChargesWaived';
+  | 'ChargesWaived'
+  | 'PromiseToPayKept'
+  | 'PromiseToPayBroken';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -35,6 +35,8 @@ import {
   bulkDeferralResultSchema,
   deskTaskPageSchema,
   deskTaskSchema,
+  disputeResolutionRequestSchema,
+  disputeResolutionSchema,
   hardshipDecisionRequestSchema,
   hardshipDecisionSchema,
   hardshipPlanParamsSchema,
@@ -65,6 +67,8 @@ import {
   loanViewSchema,
   paymentRequestSchema,
   paymentResultSchema,
+  promiseRequestSchema,
+  promiseResultSchema,
   storedContactPreferencesSchema,
 } from './servicing.ts';
 
@@ -275,6 +279,20 @@ const postHardship: ZodOpenApiOperationObject = {
   responses: {
     '201': success('Granted', hardshipResultSchema, { 'idempotent-replayed': replayedHeader }),
     '202': success('Referred to operations', hardshipResultSchema, { 'idempotent-replayed': replayedHeader }),
+    ...errorsOf([400, 404, 409, 415, 422], { post: true }),
+  },
+};
+
+const postPromise: ZodOpenApiOperationObject = {
+  operationId: 'postPromise',
+  tags: ['loans'],
+  summary:
+    'Record the borrower’s promise to pay what is past due; the collection ladder waits until the day after its date',
+  parameters: [idempotencyHeader],
+  requestParams: { path: loanIdParamsSchema },
+  requestBody: { required: true, content: json(promiseRequestSchema) },
+  responses: {
+    '201': success('Recorded', promiseResultSchema, { 'idempotent-replayed': replayedHeader }),
     ...errorsOf([400, 404, 409, 415, 422], { post: true }),
   },
 };
@@ -495,6 +513,20 @@ const supervisorAction = (
     ...opsErrorsOf(path ? [400, 404, 409, 415, 422] : [400, 409, 415, 422], { post: true, forbidden: true }),
   },
 });
+const postDisputeResolution: ZodOpenApiOperationObject = {
+  operationId: 'opsResolveDispute',
+  tags: ['ops'],
+  summary:
+    'Supervisors only: resolve the loan’s open dispute; the collection ladder goes on from its next daily look',
+  security: opsSecurity,
+  parameters: [idempotencyHeader],
+  requestParams: { path: loanIdParamsSchema },
+  requestBody: { required: true, content: json(disputeResolutionRequestSchema) },
+  responses: {
+    '200': success('Resolved', disputeResolutionSchema, { 'idempotent-replayed': replayedHeader }),
+    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+  },
+};
 
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
@@ -583,6 +615,7 @@ export function openApiDocument() {
       '/v1/loans/{loanId}': { get: getLoan },
       '/v1/loans/{loanId}/payments': { post: postPayment },
       '/v1/loans/{loanId}/hardship': { post: postHardship },
+      '/v1/loans/{loanId}/promises': { post: postPromise },
       '/v1/borrowers/{borrowerId}/contact-preferences': { put: putPreferences },
       '/v1/openapi.json': { get: getOpenApi },
       '/v1/ops/tasks': { get: listDeskTasks },
@@ -659,6 +692,7 @@ export function openApiDocument() {
           bulkDeferralResultSchema,
         ),
       },
+      '/v1/ops/loans/{loanId}/dispute-resolution': { post: postDisputeResolution },
     },
   });
 }

@@ -122,6 +122,7 @@ export const auditTrailSchema = z
           'loan.restructure',
           'charges.waive',
           'hardship.bulk_deferral',
+          'dispute.resolve',
         ]),
         inputs: z
           .record(z.string(), z.unknown())
@@ -275,3 +276,25 @@ export const bulkDeferralResultSchema = z
     counts: z.object({ granted: z.number().int(), refused: z.number().int(), notFound: z.number().int() }),
   })
   .meta({ id: 'BulkDeferralResult' });
+
+// --- disputes ----------------------------------------------------------------------------------------------
+
+export const disputeResolutionRequestSchema = z
+  .strictObject({
+    resolution: z.enum(['upheld', 'rejected']).meta({
+      description: '`upheld`: the borrower was right (any waiver is its own action); `rejected`: not.',
+    }),
+    reason: noteSchema.meta({ description: 'Why (no personal data: checked, 422 naming the field).' }),
+  })
+  .meta({ id: 'DisputeResolutionRequest' });
+export type DisputeResolutionRequest = z.infer<typeof disputeResolutionRequestSchema>;
+
+export const disputeResolutionSchema = z
+  .object({
+    loanId: z.string(),
+    partnerId: z.string(),
+    resolution: z.enum(['upheld', 'rejected']),
+    resolvedAt: z.string(),
+    resolvedBy: z.string().meta({ description: 'The Cognito `sub` of the supervisor.' }),
+  })
+  .meta({ id: 'DisputeResolution' });

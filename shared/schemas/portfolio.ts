@@ -86,6 +86,17 @@ export const portfolioSchema = z.strictObject({
       }),
     )
     .optional(),
+  /** Promises to pay the borrower makes in the partner's app at `at` (`POST /v1/loans/{loanId}/promises`). */
+  promises: z
+    .array(
+      z.strictObject({
+        loanId: externalIdSchema,
+        at: instantSchema,
+        date: localDateSchema,
+        amount: positiveFenSchema,
+      }),
+    )
+    .optional(),
 });
 
 export type Portfolio = z.infer<typeof portfolioSchema>;

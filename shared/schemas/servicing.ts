@@ -201,3 +201,31 @@ export const paymentResultSchema = z
   .meta({ id: 'PaymentResult' });
 
 export const hardshipResultSchema = hardshipPlanSchema.meta({ id: 'HardshipDecision' });
+
+export const promiseRequestSchema = z
+  .strictObject({
+    date: localDateSchema.meta({
+      description: 'The last day the borrower will pay by (lender time): today to 14 days ahead.',
+    }),
+    amount: positiveFenSchema.meta({
+      description: 'At least what one past-due installment still owes (the smallest such part).',
+    }),
+  })
+  .meta({ id: 'PromiseRequest' });
+export type PromiseRequest = z.infer<typeof promiseRequestSchema>;
+
+export const promiseResultSchema = z
+  .object({
+    promiseId: z.string(),
+    loanId: z.string(),
+    date: localDateSchema,
+    amount: fenSchema,
+    madeAt: z.string(),
+    status: z.enum(['open']),
+    pausesLadder: z.boolean().meta({
+      description:
+        'Whether the collection ladder waits for it (until the day after its date); after 2 broken ' +
+        'promises in an episode a promise is recorded and judged but no longer pauses it.',
+    }),
+  })
+  .meta({ id: 'PromiseToPay' });

@@ -70,12 +70,14 @@ export class BorrowerRepository implements BorrowerStore {
       values[`:a${i}`] = value;
       sets.push(`#a${i} = :a${i}`);
     }
+    // A new number is not the one an agent found wrong: its mark goes (it would no longer match anyway).
+    const newNumber = previous?.wrongNumber && previous.phoneHash !== borrower.phoneHash;
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.tableName,
           Key: keys.borrower(borrower.partnerId, borrower.borrowerId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${newNumber ? ' REMOVE wrongNumber' : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },

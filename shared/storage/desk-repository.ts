@@ -5,7 +5,12 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { CallCapReached, DeskTaskChanged } from '#shared/errors/domain-errors.ts';
+import {
+  CallCapReached,
+  DeskTaskChanged,
+  InvalidCursor,
+  LoanVersionConflict,
+} from '#shared/errors/domain-errors.ts';
 import type {
   AuditRecord,
   ClaimWrite,
@@ -20,7 +25,9 @@ import { dailySlotUpdate } from './contact-ledger-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
 import { deskStatusKey, keys, recordOf } from './keys.ts';
+import { loanFieldsUpdate } from './loan-fields-update.ts';
 import { outboxPut } from './outbox.ts';
+import { promisePuts } from './promise-repository.ts';
 import { DESK_INDEX } from './table-definition.ts';
 
 /** The day's agent calls count on the same channel as the calls the ladder opens. */
@@ -190,27 +197,67 @@ export class DeskRepository implements DeskStore {
         },
       },
     };
-    const promisePut = write.promise
+    const { hold, wrongNumber } = write;
+    // The loan's update is last but the events: its failure alone means the loan moved (read again).
+    const loanUpdate = hold
       ? [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.promise(write.promise.loanId, write.promise.taskId),
-                kind: 'promise',
-                ...write.promise,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          loanFieldsUpdate(this.tableName, hold.loanId, hold.expectedVersion, {
+            ...(hold.promise ? { promise: hold.promise } : {}),
+            ...(hold.dispute ? { dispute: hold.dispute } : {}),
+          }),
         ]
       : [];
-    await this.transact([
+    const items = [
       taskUpdate,
       this.auditPut(audit),
-      ...promisePut,
-      ...write.events.map((e) => outboxPut(this.tableName, e)),
-    ]);
+      ...(write.promise ? promisePuts(this.tableName, write.promise) : []),
+      ...(wrongNumber ? [this.wrongNumberMark(wrongNumber)] : []),
+      ...loanUpdate,
+    ];
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [...items, ...write.events.map((e) => outboxPut(this.tableName, e))],
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      if (hold && cancellationCodes(err)[items.length - 1] === 'ConditionalCheckFailed')
+        throw new LoanVersionConflict(`loan ${hold.loanId} changed`, { cause: err });
+      throw new DeskTaskChanged('the task changed', { cause: err });
+    }
+  }
+
+  async resolveDispute(loanId: string, expectedVersion: number, audit: AuditRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            loanFieldsUpdate(this.tableName, loanId, expectedVersion, { dispute: undefined }),
+            this.auditPut(audit),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionalFailure(err)) throw new LoanVersionConflict(`loan ${loanId} changed`, { cause: err });
+      throw err;
+    }
+  }
+
+  /** The borrower's wrong-number mark, for the number they still have (a new one since is not marked). */
+  private wrongNumberMark(mark: NonNullable<OutcomeWrite['wrongNumber']>) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.borrower(mark.partnerId, mark.borrowerId),
+        UpdateExpression: 'SET wrongNumber = :mark',
+        ConditionExpression: 'phoneHash = :hash',
+        ExpressionAttributeValues: {
+          ':mark': { since: mark.since, phoneHash: mark.phoneHash },
+          ':hash': mark.phoneHash,
+        },
+      },
+    };
   }
 
   async listAudit(loanId: string): Promise<AuditRecord[]> {

@@ -58,8 +58,22 @@ export const keys = {
     sk: `${at}#${auditId}`,
   }),
   auditPartition: (loanId: string) => `AUDIT#${loanId}`,
-  /** A promise to pay, one per desk call (task) that made it. */
-  promise: (loanId: string, taskId: string): ItemKey => ({ pk: `PROMISE#${loanId}`, sk: `TASK#${taskId}` }),
+  /** A promise to pay: one per desk call (its id is the task's) or per partner request. */
+  promise: (loanId: string, promiseId: string): ItemKey => ({
+    pk: `PROMISE#${loanId}`,
+    sk: `PROMISE#${promiseId}`,
+  }),
+  promisePartition: (loanId: string) => `PROMISE#${loanId}`,
+  /**
+   * An open promise waiting for its judgment, sorted by its date: the ageing job reads those dated before
+   * its business date (a loan a payment cured is no longer past due, yet its promise is still judged).
+   * One partition: open promises are few (one per call or app request, each open at most 15 days).
+   */
+  promiseDue: (date: LocalDate, loanId: string, promiseId: string): ItemKey => ({
+    pk: 'PROMISES#OPEN',
+    sk: `${date}#${loanId}#${promiseId}`,
+  }),
+  promisesDuePartition: 'PROMISES#OPEN',
   /** The daily ageing run of one business date. */
   ageingRun: (businessDate: string): ItemKey => ({ pk: `AGEING#${businessDate}`, sk: 'RUN' }),
   /** One slice of a business date's sweep: its lease, its checkpoint and what it did. */

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { PromiseToPay } from '#shared/ports/desk.ts';
 import type { LoanFile, LoanFiles } from '#shared/ports/loan-files.ts';
 import type {
   CollectionTask,
@@ -9,7 +10,7 @@ import type {
 } from '#shared/ports/records.ts';
 import { keys, recordOf } from './keys.ts';
 
-/** A loan's file: its partition (loan, installments, payments, tasks) and its contact lines. */
+/** A loan's file: its partition (loan, installments, payments, tasks), its promises and its contact lines. */
 export class LoanFileRepository implements LoanFiles {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -22,11 +23,15 @@ export class LoanFileRepository implements LoanFiles {
     if (!loanItem) return undefined;
     const of = <T>(kind: string) => items.filter((i) => i.kind === kind).map((i) => recordOf<T>(i));
     const contacts = await this.queryAll(keys.contactPartition(loanId), false);
+    const promises = await this.queryAll(keys.promisePartition(loanId), true);
     return {
       loan: recordOf<LoanRecord>(loanItem),
       installments: of<InstallmentRecord>('installment').sort((a, b) => a.installmentNo - b.installmentNo),
       payments: of<PaymentRecord>('payment').sort((a, b) => a.paidAt.localeCompare(b.paidAt)),
       tasks: of<CollectionTask>('task').sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      promises: promises
+        .map((i) => recordOf<PromiseToPay>(i))
+        .sort((a, b) => a.madeAt.localeCompare(b.madeAt)),
       contacts: contacts.map((i) => recordOf<ContactEntry>(i, ['expiresAt'])),
     };
   }

@@ -13,6 +13,7 @@ import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import type { LoanFiles } from '#shared/ports/loan-files.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import type { PromiseStore } from '#shared/ports/promises.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
 import type { SupervisionStore } from '#shared/ports/supervision.ts';
@@ -22,6 +23,7 @@ import { DeskRepository } from '#shared/storage/desk-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { LoanFileRepository } from '#shared/storage/loan-file-repository.ts';
+import { PromiseRepository } from '#shared/storage/promise-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 import { ReviewRepository } from '#shared/storage/review-repository.ts';
 import { SupervisionRepository } from '#shared/storage/supervision-repository.ts';
@@ -40,6 +42,8 @@ export interface AppDeps {
   borrowerRights: BorrowerRightsStore;
   /** A loan's whole file, for the desk's loan view. */
   loanFiles: LoanFiles;
+  /** Promises to pay from the partner, and their judgment. */
+  promises: PromiseStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -78,6 +82,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     reviews: new ReviewRepository(documentClient(input.dynamodb), input.tableName),
     borrowerRights: new BorrowerRightsRepository(documentClient(input.dynamodb), input.tableName),
     loanFiles: new LoanFileRepository(documentClient(input.dynamodb), input.tableName),
+    promises: new PromiseRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

@@ -157,6 +157,12 @@ export const otherRoutes: { method: string; path: string; valid: Json; optional:
     optional: [],
   },
   {
+    method: 'POST',
+    path: '/v1/loans/loan_1/promises',
+    valid: { date: '2027-07-05', amount: 10_000 },
+    optional: [],
+  },
+  {
     method: 'PUT',
     path: '/v1/borrowers/alpha-user-42/contact-preferences',
     valid: {

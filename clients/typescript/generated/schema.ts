@@ -123,6 +123,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/loans/{loanId}/promises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the borrower’s promise to pay what is past due; the collection ladder waits until the day after its date */
+        post: operations["postPromise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/borrowers/{borrowerId}/contact-preferences": {
         parameters: {
             query?: never;
@@ -480,6 +497,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/loans/{loanId}/dispute-resolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supervisors only: resolve the loan’s open dispute; the collection ladder goes on from its next daily look */
+        post: operations["opsResolveDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -578,6 +612,18 @@ export interface components {
             /** Format: int32 */
             deferralDays: number;
         };
+        PromiseRequest: {
+            /**
+             * Format: date
+             * @description The last day the borrower will pay by (lender time): today to 14 days ahead.
+             */
+            date: string;
+            /**
+             * Format: int64
+             * @description At least what one past-due installment still owes (the smallest such part).
+             */
+            amount: number;
+        };
         ContactPreferences: {
             /** @enum {string} */
             language: "zh-CN" | "en";
@@ -642,6 +688,15 @@ export interface components {
             reason: "natural_disaster" | "epidemic";
             /** Format: int32 */
             deferralDays: number;
+        };
+        DisputeResolutionRequest: {
+            /**
+             * @description `upheld`: the borrower was right (any waiver is its own action); `rejected`: not.
+             * @enum {string}
+             */
+            resolution: "upheld" | "rejected";
+            /** @description Why (no personal data: checked, 422 naming the field). */
+            reason: string;
         };
         Decision: {
             applicationId: string;
@@ -915,6 +970,19 @@ export interface components {
             /** @description Why the desk refused it. */
             refusalReason?: string;
         };
+        PromiseToPay: {
+            promiseId: string;
+            loanId: string;
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            amount: number;
+            madeAt: string;
+            /** @enum {string} */
+            status: "open";
+            /** @description Whether the collection ladder waits for it (until the day after its date); after 2 broken promises in an episode a promise is recorded and judged but no longer pauses it. */
+            pausesLadder: boolean;
+        };
         StoredContactPreferences: {
             borrowerId: string;
             /** @enum {string} */
@@ -1155,6 +1223,43 @@ export interface components {
                 /** @description Why the desk refused it. */
                 refusalReason?: string;
             }[];
+            /** @description The promise the ladder waits on until the day after its date, until judged. */
+            openPromise: {
+                promiseId: string;
+                /** Format: date */
+                date: string;
+                /** Format: int64 */
+                amount: number;
+                madeAt: string;
+                /** @enum {string} */
+                source: "desk" | "partner";
+            } | null;
+            /** @description A dispute holding the ladder until a supervisor resolves it. */
+            dispute: {
+                since: string;
+                taskId: string;
+            } | null;
+            /** @description From the configured number on (2), promises no longer pause the episode. */
+            brokenPromisesThisEpisode: number;
+            /** @description Every promise to pay, oldest first, with its verdict once judged. */
+            promises: ({
+                promiseId: string;
+                /** @enum {string} */
+                source: "desk" | "partner";
+                /** Format: date */
+                date: string;
+                /** Format: int64 */
+                amount: number;
+                madeAt: string;
+                /** @enum {string} */
+                status: "open" | "kept" | "broken";
+                /** Format: date */
+                judgedOn?: string;
+                /** Format: int64 */
+                paid?: number;
+            } & {
+                [key: string]: unknown;
+            })[];
             payments: {
                 paymentId: string;
                 /** Format: int64 */
@@ -1203,7 +1308,7 @@ export interface components {
                 userId: string;
                 at: string;
                 /** @enum {string} */
-                action: "task.claim" | "task.release" | "task.outcome" | "hardship.decision" | "loan.restructure" | "charges.waive" | "hardship.bulk_deferral";
+                action: "task.claim" | "task.release" | "task.outcome" | "hardship.decision" | "loan.restructure" | "charges.waive" | "hardship.bulk_deferral" | "dispute.resolve";
                 /** @description Ids, codes, amounts and dates: no personal data. */
                 inputs: {
                     [key: string]: unknown;
@@ -1337,7 +1442,7 @@ export interface components {
             applications: {
                 [key: string]: unknown;
             }[];
-            /** @description Each loan with its schedule, payments, desk tasks and contact lines. */
+            /** @description Each loan with its schedule, payments, desk tasks, promises and contact lines. */
             loans: {
                 loan: {
                     [key: string]: unknown;
@@ -1349,6 +1454,9 @@ export interface components {
                     [key: string]: unknown;
                 }[];
                 tasks: {
+                    [key: string]: unknown;
+                }[];
+                promises: {
                     [key: string]: unknown;
                 }[];
                 contacts: {
@@ -1470,6 +1578,15 @@ export interface components {
                 refused: number;
                 notFound: number;
             };
+        };
+        DisputeResolution: {
+            loanId: string;
+            partnerId: string;
+            /** @enum {string} */
+            resolution: "upheld" | "rejected";
+            resolvedAt: string;
+            /** @description The Cognito `sub` of the supervisor. */
+            resolvedBy: string;
         };
     };
     responses: {
@@ -1861,6 +1978,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HardshipDecision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFoundOnPost"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPromise: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                loanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromiseRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromiseToPay"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2601,6 +2757,46 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["OpsUnauthorized"];
             403: components["responses"]["OpsForbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsResolveDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body gets the first answer (with `idempotent-replayed: true`); the same key with another body answers 409. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                loanId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeResolutionRequest"];
+            };
+        };
+        responses: {
+            /** @description Resolved */
+            200: {
+                headers: {
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeResolution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            403: components["responses"]["OpsForbidden"];
+            404: components["responses"]["NotFoundOnPost"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
+import { localDateOf } from '#shared/lending/calendar.ts';
 import { openApiDocument } from '#shared/schemas/openapi.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { type ApiResponse, PARTNER_A, PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
@@ -274,6 +275,46 @@ describe('the partner contract', { shuffle: false }, () => {
       expectStatus(await api.request('PUT', path, { body: { ...prefs, timezone: 'Mars/Olympus' } }), 400);
     });
 
+    it('records a promise to pay on a past-due loan, replays it, and refuses it on another partner’s loan or outside the rules', async () => {
+      const path = `/v1/loans/${loanId}/promises`;
+      const body = { date: '2027-07-05', amount: 10_000 };
+      expectStatus(await api.request('POST', path, { body }), 422, 'nothing_past_due');
+      const decision = await api.request('POST', '/v1/applications', { body: person() });
+      const booked = await api.request('POST', '/v1/loans', {
+        body: { applicationId: decision.body.applicationId },
+      });
+      const today = api.clock.now();
+      // A month and a few days on: the new loan's first installment is past due.
+      api.clock.set(new Date(today.getTime() + 35 * 86_400_000));
+      try {
+        const pastDuePath = `/v1/loans/${booked.body.loanId}/promises`;
+        const view = await api.request('GET', `/v1/loans/${booked.body.loanId}`);
+        const owed = view.body.installments[0].outstanding.total;
+        const inThreeDays = localDateOf(
+          new Date(api.clock.now().getTime() + 3 * 86_400_000),
+          'Asia/Shanghai',
+        );
+        const promise = { date: inThreeDays, amount: owed };
+        const headers = { 'idempotency-key': 'journey-promise' };
+        expectStatus(
+          await api.request('POST', pastDuePath, { body: promise, apiKey: PARTNER_B.apiKey }),
+          404,
+        );
+        expectStatus(await api.request('POST', pastDuePath, { body: { ...promise, amount: 1 } }), 422);
+        expectStatus(await api.request('POST', pastDuePath, { body: { ...promise, date: 'soon' } }), 400);
+        expectStatus(await api.request('POST', pastDuePath, { body: promise, headers }), 201);
+        const replay = expectStatus(await api.request('POST', pastDuePath, { body: promise, headers }), 201);
+        expect(replay.headers.get('idempotent-replayed')).toBe('true');
+        expectStatus(
+          await api.request('POST', pastDuePath, { body: { ...promise, amount: owed + 1 }, headers }),
+          409,
+          'idempotency_key_reused',
+        );
+      } finally {
+        api.clock.set(today);
+      }
+    });
+
     it('answers 401 without a key and 413 over the body limit, on every route', async () => {
       const routes: [string, string][] = [
         ['POST', '/v1/applications'],
@@ -282,6 +323,7 @@ describe('the partner contract', { shuffle: false }, () => {
         ['GET', `/v1/loans/${loanId}`],
         ['POST', `/v1/loans/${loanId}/payments`],
         ['POST', `/v1/loans/${loanId}/hardship`],
+        ['POST', `/v1/loans/${loanId}/promises`],
         ['PUT', `/v1/borrowers/${borrowerId}/contact-preferences`],
         ['GET', '/v1/openapi.json'],
       ];

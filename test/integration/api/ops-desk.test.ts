@@ -306,21 +306,36 @@ describe('the collection desk', { shuffle: false }, () => {
   });
 
   describe('the loan view', () => {
-    it('shows a loan of any partner with its partner, schedule, tasks (desk ids), payments and contacts timeline', async () => {
+    it('shows a loan of any partner with its partner, schedule, open promise and promises, tasks (desk ids), payments and contacts timeline', async () => {
       const { loanId, ids } = await loanWithTasks(1);
       const paid = await api.request('POST', `/v1/loans/${loanId}/payments`, {
         body: { paymentId: `view-${loanId}`, amount: 10_000, paidAt: api.clock.now().toISOString() },
       });
       expect(paid.status).toBe(201);
+      const agent = tokenOf('agent-view', ['agent']);
+      expect((await ops('POST', `/v1/ops/tasks/${ids[0]}/claim`, agent)).status).toBe(200);
+      const promised = await ops('POST', `/v1/ops/tasks/${ids[0]}/outcome`, agent, {
+        outcome: 'promise_to_pay',
+        date: '2027-07-05',
+        amount: 50_000,
+      });
+      expect(promised.status).toBe(201);
       const view = await ops('GET', `/v1/ops/loans/${loanId}`, api.stack.opsTokens.agent);
       expect(view.status).toBe(200);
+      expect(view.body.openPromise).toMatchObject({ date: '2027-07-05', amount: 50_000, source: 'desk' });
+      expect(view.body.promises).toEqual([
+        expect.objectContaining({ date: '2027-07-05', amount: 50_000, status: 'open', source: 'desk' }),
+      ]);
+      expect(view.body.dispute).toBeNull();
       expect(view.body).toMatchObject({
         loanId,
         partnerId: PARTNER_A.partnerId,
         status: 'active',
         hardshipPlans: [],
         payments: [{ paymentId: `view-${loanId}`, amount: 10_000 }],
-        tasks: [{ taskId: ids[0], type: 'agent_call', rung: 'D+15', status: 'open' }],
+        tasks: [
+          { taskId: ids[0], type: 'agent_call', rung: 'D+15', status: 'done', outcome: 'promise_to_pay' },
+        ],
       });
       expect(view.body.installments.length).toBeGreaterThan(0);
       expect(Array.isArray(view.body.contacts)).toBe(true);
@@ -336,6 +351,55 @@ describe('the collection desk', { shuffle: false }, () => {
         'x-api-key': PARTNER_A.apiKey,
       });
       expect(withKey.status).toBe(401);
+    });
+  });
+
+  describe('dispute resolution', () => {
+    it('lets a supervisor alone lift a dispute, once, with one audit record; every refusal writes nothing', async () => {
+      const { loanId, ids } = await loanWithTasks();
+      const agent = tokenOf('agent-disp', ['agent']);
+      const supervisor = tokenOf('sup-disp', ['supervisor']);
+      await ops('POST', `/v1/ops/tasks/${ids[0]}/claim`, agent);
+      expect(
+        (await ops('POST', `/v1/ops/tasks/${ids[0]}/outcome`, agent, { outcome: 'dispute' })).status,
+      ).toBe(201);
+      const path = `/v1/ops/loans/${loanId}/dispute-resolution`;
+      const body = { resolution: 'upheld', reason: 'the cash receipt checks out' };
+      expect(await ops('POST', path, agent, body)).toMatchObject({
+        status: 403,
+        body: { error: 'forbidden' },
+      });
+      expect((await ops('POST', path, null, body)).status).toBe(401);
+      expect((await ops('POST', path, supervisor, undefined, { 'content-type': 'text/plain' })).status).toBe(
+        415,
+      );
+      expect(await ops('POST', path, supervisor, { ...body, resolution: 'maybe' })).toMatchObject({
+        status: 400,
+        body: { issues: [{ path: 'resolution' }] },
+      });
+      expect(await ops('POST', path, supervisor, { ...body, reason: 'called 13912345678' })).toMatchObject({
+        status: 422,
+        body: { error: 'personal_data_in_note', issues: [{ path: 'reason' }] },
+      });
+      expect(
+        (await ops('POST', '/v1/ops/loans/no-such-loan/dispute-resolution', supervisor, body)).status,
+      ).toBe(404);
+      expect((await api.stack.deps.repos.loans.getLoan(loanId))?.dispute).toBeDefined();
+
+      expect(await ops('POST', path, supervisor, body)).toMatchObject({
+        status: 200,
+        body: { loanId, partnerId: PARTNER_A.partnerId, resolution: 'upheld', resolvedBy: 'sup-disp' },
+      });
+      expect((await api.stack.deps.repos.loans.getLoan(loanId))?.dispute).toBeUndefined();
+      expect(await ops('POST', path, supervisor, body)).toMatchObject({
+        status: 409,
+        body: { error: 'no_open_dispute' },
+      });
+      const audit = await ops('GET', `/v1/ops/loans/${loanId}/audit`, supervisor);
+      const resolved = audit.body.records.filter((r: { action: string }) => r.action === 'dispute.resolve');
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0]).toMatchObject({ userId: 'sup-disp', inputs: { resolution: 'upheld' } });
+      expect(audit.body.records).toHaveLength(3);
     });
   });
 

@@ -94,10 +94,12 @@ describe('DeskRepository', () => {
       completedAt: '2030-06-15T02:05:00.000Z',
       completedBy: 'a2',
       promise: {
+        promiseId: t.taskId,
         loanId: t.loanId,
         partnerId: t.partnerId,
         episode: 1,
         taskId: t.taskId,
+        source: 'desk' as const,
         date: '2030-06-20',
         amount: 10_000,
         madeAt: '2030-06-15T02:05:00.000Z',

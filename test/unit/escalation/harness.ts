@@ -88,6 +88,13 @@ export function harness(now: Date, overrides: { rules?: Rules } = {}): Harness {
     events,
     clock,
     rules: r,
+    // No promises here: their judgment is tested on DynamoDB Local (test/integration/escalation/promises.test.ts).
+    promises: {
+      recordPartnerPromise: async () => {},
+      promisesDue: async () => [],
+      paymentsOf: async () => [],
+      recordJudgment: async () => {},
+    },
   };
   return { deps, stores, clock, workflow, contactQueue, taskQueue, log, events };
 }
