@@ -5,12 +5,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  CallCapReached,
-  DeskTaskChanged,
-  InvalidCursor,
-  LoanVersionConflict,
-} from '#shared/errors/domain-errors.ts';
+import { CallCapReached, DeskTaskChanged, LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import type {
   AuditRecord,
   ClaimWrite,
