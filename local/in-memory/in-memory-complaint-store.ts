@@ -5,7 +5,7 @@ import type {
   ComplaintRecord,
   ComplaintStore,
 } from '#shared/ports/complaints.ts';
-import { decodeIndexCursor, encodeIndexCursor } from '#shared/storage/index-cursor.ts';
+import { decodeIndexCursor, encodeIndexCursor } from '#shared/storage/desk-index.ts';
 import { stored } from './copy.ts';
 
 /** Complaints in memory, listed oldest first per status with the same cursors as the desk index. */

@@ -353,6 +353,14 @@ function escalation(
     (t) => [t, count(t)] as const,
   );
   const anyPromise = promises.some(([, n]) => n > 0);
+  const deskActions = [
+    'AgentTaskCompleted',
+    'HardshipReferred',
+    'LoanRestructured',
+    'ChargesWaived',
+    'DecisionReviewed',
+  ].map((t) => [t, count(t)] as const);
+  const anyDeskAction = deskActions.some(([, n]) => n > 0);
   const charts: Chart[] = [
     {
       id: 'escalation-funnel',
@@ -408,11 +416,18 @@ function escalation(
       ...(anyPromise
         ? [{ title: 'Promises to pay', head: ['event', 'count'], rows: promises.map(([t, n]) => [t, n]) }]
         : []),
+      ...(anyDeskAction
+        ? [
+            {
+              title: 'Desk: outcomes and supervisor actions',
+              head: ['event', 'count'],
+              rows: deskActions.filter(([, n]) => n > 0).map(([t, n]) => [t, n]),
+            },
+          ]
+        : []),
     ],
     charts,
-    missing: anyPromise
-      ? undefined
-      : 'Promises kept and broken and agent outcomes come with the collection desk (none in this run).',
+    missing: anyPromise ? undefined : 'No promise to pay was made in this run.',
   };
 }
 

@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -13,7 +12,7 @@ import type {
 } from '#shared/ports/borrower-rights.ts';
 import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
 import { auditExpiry } from './audit-retention.ts';
-import { batchGetAll } from './document-client.ts';
+import { batchGetAll, queryAll } from './document-client.ts';
 import { borrowerPartition, keys, recordOf } from './keys.ts';
 import { LoanFileRepository } from './loan-file-repository.ts';
 import { BORROWER_INDEX } from './table-definition.ts';
@@ -41,7 +40,8 @@ export class BorrowerRightsRepository implements BorrowerRightsStore {
       }),
     );
     if (!found.Item) return undefined;
-    const owned = await this.queryAll({
+    const owned = await queryAll(this.db, {
+      TableName: this.tableName,
       IndexName: BORROWER_INDEX,
       KeyConditionExpression: 'borrowerKey = :owner',
       ExpressionAttributeValues: { ':owner': borrowerPartition(partnerId, borrowerId) },
@@ -96,7 +96,8 @@ export class BorrowerRightsRepository implements BorrowerRightsStore {
   }
 
   async listAudit(partnerId: string, borrowerId: string): Promise<BorrowerAuditRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.borrowerAuditPartition(partnerId, borrowerId) },
     });
@@ -125,20 +126,5 @@ export class BorrowerRightsRepository implements BorrowerRightsStore {
     return items
       .map((item) => recordOf<ApplicationRecord>(item))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
-
-  private async queryAll(
-    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }

@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DeskTaskChanged } from '#shared/errors/domain-errors.ts';
@@ -13,8 +12,8 @@ import type {
   ComplaintStore,
 } from '#shared/ports/complaints.ts';
 import { auditExpiry } from './audit-retention.ts';
-import { isConditionalFailure } from './document-client.ts';
-import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
+import { deskIndexPage } from './desk-index.ts';
+import { isConditionalFailure, queryAll } from './document-client.ts';
 import { complaintIndexKey, complaintStatusKey, keys, recordOf } from './keys.ts';
 import { DESK_INDEX } from './table-definition.ts';
 
@@ -57,40 +56,21 @@ export class ComplaintRepository implements ComplaintStore {
   }
 
   async list(filter: { status: 'open' | 'closed'; limit: number; cursor?: string }): Promise<ComplaintPage> {
-    const partition = complaintStatusKey(filter.status);
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: DESK_INDEX,
-        KeyConditionExpression: 'deskStatus = :status',
-        ExpressionAttributeValues: { ':status': partition },
-        Limit: filter.limit,
-        ExclusiveStartKey: filter.cursor ? decodeIndexCursor(filter.cursor, partition) : undefined,
-      }),
-    );
+    const page = await deskIndexPage(this.db, this.tableName, complaintStatusKey(filter.status), filter);
     return {
-      complaints: (out.Items ?? []).map((item) => recordOf<ComplaintRecord>(item)),
-      ...(out.LastEvaluatedKey ? { cursor: encodeIndexCursor(out.LastEvaluatedKey) } : {}),
+      complaints: page.items.map((item) => recordOf<ComplaintRecord>(item)),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
     };
   }
 
   async listOpenReceivedBefore(instant: string): Promise<ComplaintRecord[]> {
-    const found: ComplaintRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: DESK_INDEX,
-          KeyConditionExpression: 'deskStatus = :status AND deskSort < :before',
-          ExpressionAttributeValues: { ':status': complaintStatusKey('open'), ':before': instant },
-          ExclusiveStartKey: start,
-        }),
-      );
-      found.push(...(out.Items ?? []).map((item) => recordOf<ComplaintRecord>(item)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: DESK_INDEX,
+      KeyConditionExpression: 'deskStatus = :status AND deskSort < :before',
+      ExpressionAttributeValues: { ':status': complaintStatusKey('open'), ':before': instant },
+    });
+    return items.map((item) => recordOf<ComplaintRecord>(item));
   }
 
   async answer(
@@ -143,20 +123,11 @@ export class ComplaintRepository implements ComplaintStore {
   }
 
   async listAudit(complaintId: string): Promise<ComplaintAuditRecord[]> {
-    const records: ComplaintAuditRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-          ExpressionAttributeValues: { ':pk': keys.complaintPartition(complaintId), ':audit': 'AUDIT#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      records.push(...(out.Items ?? []).map((item) => recordOf<ComplaintAuditRecord>(item, ['expiresAt'])));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': keys.complaintPartition(complaintId), ':audit': 'AUDIT#' },
+    });
+    return items.map((item) => recordOf<ComplaintAuditRecord>(item, ['expiresAt']));
   }
 }

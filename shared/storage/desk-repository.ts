@@ -17,8 +17,8 @@ import type {
 import type { CollectionTask } from '#shared/ports/records.ts';
 import { auditExpiry } from './audit-retention.ts';
 import { dailySlotUpdate } from './contact-ledger-repository.ts';
-import { cancellationCodes, isConditionalFailure } from './document-client.ts';
-import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
+import { decodeIndexCursor, encodeIndexCursor } from './desk-index.ts';
+import { cancellationCodes, isConditionalFailure, queryAll } from './document-client.ts';
 import { deskStatusKey, keys, recordOf } from './keys.ts';
 import { loanFieldsUpdate } from './loan-fields-update.ts';
 import { outboxPut } from './outbox.ts';
@@ -256,21 +256,12 @@ export class DeskRepository implements DeskStore {
   }
 
   async listAudit(loanId: string): Promise<AuditRecord[]> {
-    const records: AuditRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.auditPartition(loanId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      records.push(...(out.Items ?? []).map((item) => recordOf<AuditRecord>(item, ['expiresAt'])));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.auditPartition(loanId) },
+    });
+    return items.map((item) => recordOf<AuditRecord>(item, ['expiresAt']));
   }
 
   /** The agent holds the open task under a live lease. */

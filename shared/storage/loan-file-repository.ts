@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PromiseToPay } from '#shared/ports/desk.ts';
 import type { LoanFile, LoanFiles } from '#shared/ports/loan-files.ts';
 import type {
@@ -8,6 +8,7 @@ import type {
   LoanRecord,
   PaymentRecord,
 } from '#shared/ports/records.ts';
+import { queryAll } from './document-client.ts';
 import { keys, recordOf } from './keys.ts';
 
 /** A loan's file: its partition (loan, installments, payments, tasks), its promises and its contact lines. */
@@ -18,12 +19,19 @@ export class LoanFileRepository implements LoanFiles {
   ) {}
 
   async fileOf(loanId: string): Promise<LoanFile | undefined> {
-    const items = await this.queryAll(keys.loanPartition(loanId), true);
+    const partition = (pk: string, consistent: boolean) =>
+      queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: consistent,
+      });
+    const items = await partition(keys.loanPartition(loanId), true);
     const loanItem = items.find((i) => i.kind === 'loan');
     if (!loanItem) return undefined;
     const of = <T>(kind: string) => items.filter((i) => i.kind === kind).map((i) => recordOf<T>(i));
-    const contacts = await this.queryAll(keys.contactPartition(loanId), false);
-    const promises = await this.queryAll(keys.promisePartition(loanId), true);
+    const contacts = await partition(keys.contactPartition(loanId), false);
+    const promises = await partition(keys.promisePartition(loanId), true);
     return {
       loan: recordOf<LoanRecord>(loanItem),
       installments: of<InstallmentRecord>('installment').sort((a, b) => a.installmentNo - b.installmentNo),
@@ -34,24 +42,5 @@ export class LoanFileRepository implements LoanFiles {
         .sort((a, b) => a.madeAt.localeCompare(b.madeAt)),
       contacts: contacts.map((i) => recordOf<ContactEntry>(i, ['expiresAt'])),
     };
-  }
-
-  private async queryAll(partition: string, consistent: boolean): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ConsistentRead: consistent,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }

@@ -1,14 +1,13 @@
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DeskTaskChanged, ReviewAlreadyRequested } from '#shared/errors/domain-errors.ts';
 import type { ApplicationRecord, DecisionReview } from '#shared/ports/records.ts';
 import type { ReviewAuditRecord, ReviewPage, ReviewStore } from '#shared/ports/reviews.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import { auditExpiry } from './audit-retention.ts';
-import { isConditionalFailure } from './document-client.ts';
-import { decodeIndexCursor, encodeIndexCursor } from './index-cursor.ts';
+import { deskIndexPage } from './desk-index.ts';
+import { isConditionalFailure, queryAll } from './document-client.ts';
 import { keys, recordOf, reviewIndexKey, reviewStatusKey } from './keys.ts';
 import { outboxPut } from './outbox.ts';
-import { DESK_INDEX } from './table-definition.ts';
 
 /**
  * Reviews live on the application item they review: the request and the answer each update it (and its
@@ -71,39 +70,20 @@ export class ReviewRepository implements ReviewStore {
   }
 
   async list(filter: { status: 'open' | 'closed'; limit: number; cursor?: string }): Promise<ReviewPage> {
-    const partition = reviewStatusKey(filter.status);
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: DESK_INDEX,
-        KeyConditionExpression: 'deskStatus = :status',
-        ExpressionAttributeValues: { ':status': partition },
-        Limit: filter.limit,
-        ExclusiveStartKey: filter.cursor ? decodeIndexCursor(filter.cursor, partition) : undefined,
-      }),
-    );
+    const page = await deskIndexPage(this.db, this.tableName, reviewStatusKey(filter.status), filter);
     return {
-      applications: (out.Items ?? []).map((item) => recordOf<ApplicationRecord>(item)),
-      ...(out.LastEvaluatedKey ? { cursor: encodeIndexCursor(out.LastEvaluatedKey) } : {}),
+      applications: page.items.map((item) => recordOf<ApplicationRecord>(item)),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
     };
   }
 
   async listAudit(applicationId: string): Promise<ReviewAuditRecord[]> {
-    const records: ReviewAuditRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.reviewAuditPartition(applicationId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      records.push(...(out.Items ?? []).map((item) => recordOf<ReviewAuditRecord>(item, ['expiresAt'])));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.reviewAuditPartition(applicationId) },
+    });
+    return items.map((item) => recordOf<ReviewAuditRecord>(item, ['expiresAt']));
   }
 
   private reviewUpdate(

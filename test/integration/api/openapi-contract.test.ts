@@ -114,7 +114,7 @@ describe('the partner contract', { shuffle: false }, () => {
           return op ? [{ method: method.toUpperCase(), path, op }] : [];
         }),
       );
-      expect(withBodies).toHaveLength(6);
+      expect(withBodies).toHaveLength(7);
       for (const { method, path, op } of withBodies) {
         const concrete = path.replace(/\{\w+\}/g, 'some-id');
         const res = await api.request(method, concrete, { headers: { 'content-type': 'text/plain' } });

@@ -1,4 +1,6 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursor } from '#shared/errors/domain-errors.ts';
+import { DESK_INDEX } from './table-definition.ts';
 
 /**
  * The cursor of a desk-index list: the page's last key, opaque to callers. A cursor is only taken back for
@@ -24,4 +26,30 @@ export function decodeIndexCursor(cursor: string, partition: string): Record<str
     (key as Record<string, string>).deskStatus === partition;
   if (!valid) throw new InvalidCursor();
   return key as Record<string, string>;
+}
+
+/**
+ * One page of a desk-index status partition (complaints, reviews), oldest first: what the desk lists, a page
+ * at a time, with the cursor of the next page when there may be one.
+ */
+export async function deskIndexPage(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: Record<string, unknown>[]; cursor?: string }> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: DESK_INDEX,
+      KeyConditionExpression: 'deskStatus = :status',
+      ExpressionAttributeValues: { ':status': partition },
+      Limit: page.limit,
+      ExclusiveStartKey: page.cursor ? decodeIndexCursor(page.cursor, partition) : undefined,
+    }),
+  );
+  return {
+    items: out.Items ?? [],
+    ...(out.LastEvaluatedKey ? { cursor: encodeIndexCursor(out.LastEvaluatedKey) } : {}),
+  };
 }
