@@ -101,3 +101,114 @@ describe('decideWaiver', () => {
     });
   });
 });
+
+/** A hand-made installment: 1,000 fen interest due, 200 fen penalty accrued, nothing paid. */
+const inst = (
+  no: number,
+  dueDate: string,
+  change: Partial<WaivableInstallment> = {},
+): WaivableInstallment => ({
+  installmentNo: no,
+  dueDate,
+  principalDue: 10_000,
+  interestDue: 1_000,
+  feeDue: 0,
+  amountDue: 11_000,
+  principalPaid: 0,
+  interestPaid: 0,
+  feePaid: 0,
+  penaltyAccrued: 200,
+  penaltyPaid: 0,
+  penaltyAccruedThrough: null,
+  ...change,
+});
+const TODAY = '2027-07-01';
+
+describe('waivable, by hand', () => {
+  it('counts penalty accrued less penalty paid', () => {
+    expect(waivable([inst(1, '2027-06-01', { penaltyPaid: 50 })], TODAY, rules).penalty).toBe(150);
+  });
+
+  it('counts the interest of an installment due today, and none of one due tomorrow', () => {
+    expect(waivable([inst(1, TODAY)], TODAY, rules).interest).toBe(500);
+    expect(waivable([inst(1, '2027-07-02')], TODAY, rules).interest).toBe(0);
+  });
+
+  it('takes earlier waivers into the half: 1,000 due before, 100 waived, 400 left', () => {
+    expect(
+      waivable([inst(1, '2027-06-01', { interestDue: 900, interestWaived: 100 })], TODAY, rules).interest,
+    ).toBe(400);
+  });
+});
+
+describe('decideWaiver, by hand', () => {
+  it('accepts a waiver of exactly what is waivable', () => {
+    const decision = decideWaiver([inst(1, '2027-06-01')], { penalty: 200, interest: 500 }, TODAY, rules);
+    expect(decision.kind).toBe('waived');
+  });
+
+  it('takes from the oldest due date first, then the lower installment number, skipping one with nothing to waive', () => {
+    const given = [
+      inst(3, '2027-06-20'),
+      inst(4, '2027-05-20'),
+      inst(2, '2027-05-20', { penaltyAccrued: 0 }),
+      inst(1, '2027-04-20', { penaltyAccrued: 0, interestDue: 0, amountDue: 10_000 }),
+    ];
+    const decision = decideWaiver(given, { penalty: 300, interest: 0 }, TODAY, rules);
+    if (decision.kind !== 'waived') throw new Error('refused');
+    expect(decision.waived.installments).toEqual([
+      { installmentNo: 4, penalty: 200, interest: 0 },
+      { installmentNo: 3, penalty: 100, interest: 0 },
+    ]);
+    const interestFirst = decideWaiver(given, { penalty: 0, interest: 600 }, TODAY, rules);
+    if (interestFirst.kind !== 'waived') throw new Error('refused');
+    expect(interestFirst.waived.installments.map((i) => [i.installmentNo, i.interest])).toEqual([
+      [2, 500],
+      [4, 100],
+    ]);
+  });
+
+  it('keeps the oldest first when given in that order', () => {
+    const decision = decideWaiver(
+      [inst(1, '2027-05-01'), inst(2, '2027-06-01')],
+      { penalty: 300, interest: 0 },
+      TODAY,
+      rules,
+    );
+    if (decision.kind !== 'waived') throw new Error('refused');
+    expect(decision.waived.installments.map((i) => [i.installmentNo, i.penalty])).toEqual([
+      [1, 200],
+      [2, 100],
+    ]);
+  });
+
+  it('waives on an installment whose penalty and interest waived are equal', () => {
+    const decision = decideWaiver([inst(1, '2027-06-01')], { penalty: 200, interest: 200 }, TODAY, rules);
+    if (decision.kind !== 'waived') throw new Error('refused');
+    expect(decision.waived.installments).toEqual([{ installmentNo: 1, penalty: 200, interest: 200 }]);
+  });
+
+  it('adds to what earlier waivers took, beside the lowered amounts', () => {
+    const decision = decideWaiver(
+      [
+        inst(1, '2027-06-01', {
+          interestDue: 900,
+          interestWaived: 100,
+          penaltyWaived: 30,
+          amountDue: 10_900,
+        }),
+      ],
+      { penalty: 50, interest: 300 },
+      TODAY,
+      rules,
+    );
+    if (decision.kind !== 'waived') throw new Error('refused');
+    expect(decision.changed[0]).toMatchObject({
+      penaltyAccrued: 150,
+      penaltyWaived: 80,
+      interestDue: 600,
+      interestWaived: 400,
+      amountDue: 10_600,
+    });
+  });
+});
