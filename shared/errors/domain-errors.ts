@@ -107,7 +107,8 @@ export class CallCapReached extends DomainError {
     super(`the borrower has had ${cap} agent calls today, the most a day allows`);
   }
 }
-export class PromiseRefused extends DomainError {
+/** A business rule refused one field of the request: its own code, and the field named (422). */
+export abstract class FieldRefused extends DomainError {
   readonly code: string;
   override readonly issues: readonly { path: string; message: string }[];
   constructor(code: string, path: string, message: string) {
@@ -116,6 +117,8 @@ export class PromiseRefused extends DomainError {
     this.issues = [{ path, message }];
   }
 }
+/** A promise to pay outside the rules (date, amount, one open at a time). */
+export class PromiseRefused extends FieldRefused {}
 /** A desk note (or reason) with a phone number, an email or an ID number (it names the kind, never the text). */
 export class NoteCarriesPersonalData extends DomainError {
   readonly code = 'personal_data_in_note';
@@ -252,25 +255,9 @@ export class AlreadyRestructured extends DomainError {
   }
 }
 /** A restructuring outside the rules (term, APR) or of a loan that owes nothing (422, naming the field). */
-export class RestructureRefused extends DomainError {
-  readonly code: string;
-  override readonly issues: readonly { path: string; message: string }[];
-  constructor(code: string, path: string, message: string) {
-    super(message);
-    this.code = code;
-    this.issues = [{ path, message }];
-  }
-}
+export class RestructureRefused extends FieldRefused {}
 /** A waiver above what may be waived (422, naming the amount at fault and the most allowed). */
-export class WaiverRefused extends DomainError {
-  readonly code: string;
-  override readonly issues: readonly { path: string; message: string }[];
-  constructor(code: string, path: string, message: string) {
-    super(message);
-    this.code = code;
-    this.issues = [{ path, message }];
-  }
-}
+export class WaiverRefused extends FieldRefused {}
 /** A bulk action's province has more active loans than one action takes. */
 export class TooManyLoans extends DomainError {
   readonly code = 'too_many_loans';

@@ -8,6 +8,7 @@ import {
   DeferralTooLong,
   DeskTaskChanged,
   DomainError,
+  FieldRefused,
   HardshipPlanDecided,
   InvalidCursor,
   LifetimeDeferralExceeded,
@@ -20,8 +21,6 @@ import {
   NotFoundError,
   OfferExpired,
   PaymentIdConflict,
-  PromiseRefused,
-  RestructureRefused,
   ReviewAlreadyRequested,
   ReviewNotRequested,
   TaskDone,
@@ -29,7 +28,6 @@ import {
   TaskNotHeld,
   TermsOutsideOffer,
   TooManyLoans,
-  WaiverRefused,
 } from '#shared/errors/domain-errors.ts';
 import { HttpError } from './errors.ts';
 
@@ -55,16 +53,14 @@ const STATUS_OF: readonly [ErrorClass, number][] = [
   [TaskNotHeld, 409],
   [DeskTaskChanged, 409],
   [CallCapReached, 422],
-  [PromiseRefused, 422],
   [NoteCarriesPersonalData, 422],
+  [FieldRefused, 422],
   [ReviewAlreadyRequested, 409],
   [ReviewNotRequested, 409],
   [DecisionNotDeclined, 422],
   [LoansNotClosed, 409],
   [HardshipPlanDecided, 409],
   [AlreadyRestructured, 409],
-  [RestructureRefused, 422],
-  [WaiverRefused, 422],
   [TooManyLoans, 422],
   [NoOpenDispute, 409],
 ];

@@ -399,98 +399,6 @@ const getSupervision: ZodOpenApiOperationObject = {
   responses: { '200': success('The supervisor', supervisionSchema), ...opsErrorsOf([], { forbidden: true }) },
 };
 
-const listComplaints: ZodOpenApiOperationObject = {
-  operationId: 'opsListComplaints',
-  tags: ['ops'],
-  summary: 'Complaints (inbound messages that were not opt-outs) by status, oldest first, with their age',
-  security: opsSecurity,
-  requestParams: { query: listComplaintsQuerySchema },
-  responses: { '200': success('A page of complaints', complaintPageSchema), ...opsErrorsOf([400]) },
-};
-
-const getComplaint: ZodOpenApiOperationObject = {
-  operationId: 'opsGetComplaint',
-  tags: ['ops'],
-  summary: 'One complaint with its audit trail',
-  security: opsSecurity,
-  requestParams: { path: complaintIdParamsSchema },
-  responses: { '200': success('The complaint', complaintWithAuditSchema), ...opsErrorsOf([400, 404]) },
-};
-
-const answerComplaint: ZodOpenApiOperationObject = {
-  operationId: 'opsAnswerComplaint',
-  tags: ['ops'],
-  summary: 'Supervisors only: answer a complaint and close it (audited)',
-  security: opsSecurity,
-  parameters: [idempotencyHeader],
-  requestParams: { path: complaintIdParamsSchema },
-  requestBody: { required: true, content: json(answerComplaintRequestSchema) },
-  responses: {
-    '200': success('The complaint now', complaintSchema, { 'idempotent-replayed': replayedHeader }),
-    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
-  },
-};
-
-const listReviewsOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsListReviews',
-  tags: ['ops'],
-  summary: 'Reviews of automated declines the borrowers asked for, waiting (open) or answered (closed)',
-  security: opsSecurity,
-  requestParams: { query: listReviewsQuerySchema },
-  responses: { '200': success('A page of reviews', reviewPageSchema), ...opsErrorsOf([400]) },
-};
-
-const getReviewOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsGetReview',
-  tags: ['ops'],
-  summary: 'One review with its audit trail',
-  security: opsSecurity,
-  requestParams: { path: reviewParamsSchema },
-  responses: { '200': success('The review', reviewWithAuditSchema), ...opsErrorsOf([400, 404]) },
-};
-
-const answerReviewOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsAnswerReview',
-  tags: ['ops'],
-  summary: 'Supervisors only: uphold or overturn a decline under review, with a reason (audited, emitted)',
-  security: opsSecurity,
-  parameters: [idempotencyHeader],
-  requestParams: { path: reviewParamsSchema },
-  requestBody: { required: true, content: json(answerReviewRequestSchema) },
-  responses: {
-    '200': success('The review now', reviewSchema, { 'idempotent-replayed': replayedHeader }),
-    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
-  },
-};
-
-const exportBorrowerOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsExportBorrower',
-  tags: ['ops'],
-  summary: 'Supervisors only: everything held about a person at a partner, decrypted (PIPL Art. 45); audited',
-  security: opsSecurity,
-  requestParams: { path: borrowerParamsSchema, query: exportBorrowerQuerySchema },
-  responses: {
-    '200': success('The export', borrowerExportSchema),
-    ...opsErrorsOf([400, 404, 422], { forbidden: true }),
-  },
-};
-
-const eraseBorrowerOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsEraseBorrower',
-  tags: ['ops'],
-  summary:
-    'Supervisors only: erase a person’s name, phone, email and birth date once every loan is repaid (PIPL Art. 47); audited',
-  security: opsSecurity,
-  parameters: [idempotencyHeader],
-  requestParams: { path: borrowerParamsSchema },
-  requestBody: { required: true, content: json(eraseBorrowerRequestSchema) },
-  responses: {
-    '200': success('Erased (or erased before)', borrowerErasureSchema, {
-      'idempotent-replayed': replayedHeader,
-    }),
-    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
-  },
-};
 /** A supervisor's action: supervisors only (403 for an agent), idempotent with an Idempotency-Key. */
 const supervisorAction = (
   operationId: string,
@@ -513,18 +421,52 @@ const supervisorAction = (
     ...opsErrorsOf(path ? [400, 404, 409, 415, 422] : [400, 409, 415, 422], { post: true, forbidden: true }),
   },
 });
-const postDisputeResolution: ZodOpenApiOperationObject = {
-  operationId: 'opsResolveDispute',
+
+const listComplaints: ZodOpenApiOperationObject = {
+  operationId: 'opsListComplaints',
   tags: ['ops'],
-  summary:
-    'Supervisors only: resolve the loan’s open dispute; the collection ladder goes on from its next daily look',
+  summary: 'Complaints (inbound messages that were not opt-outs) by status, oldest first, with their age',
   security: opsSecurity,
-  parameters: [idempotencyHeader],
-  requestParams: { path: loanIdParamsSchema },
-  requestBody: { required: true, content: json(disputeResolutionRequestSchema) },
+  requestParams: { query: listComplaintsQuerySchema },
+  responses: { '200': success('A page of complaints', complaintPageSchema), ...opsErrorsOf([400]) },
+};
+
+const getComplaint: ZodOpenApiOperationObject = {
+  operationId: 'opsGetComplaint',
+  tags: ['ops'],
+  summary: 'One complaint with its audit trail',
+  security: opsSecurity,
+  requestParams: { path: complaintIdParamsSchema },
+  responses: { '200': success('The complaint', complaintWithAuditSchema), ...opsErrorsOf([400, 404]) },
+};
+
+const listReviewsOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsListReviews',
+  tags: ['ops'],
+  summary: 'Reviews of automated declines the borrowers asked for, waiting (open) or answered (closed)',
+  security: opsSecurity,
+  requestParams: { query: listReviewsQuerySchema },
+  responses: { '200': success('A page of reviews', reviewPageSchema), ...opsErrorsOf([400]) },
+};
+
+const getReviewOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsGetReview',
+  tags: ['ops'],
+  summary: 'One review with its audit trail',
+  security: opsSecurity,
+  requestParams: { path: reviewParamsSchema },
+  responses: { '200': success('The review', reviewWithAuditSchema), ...opsErrorsOf([400, 404]) },
+};
+
+const exportBorrowerOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsExportBorrower',
+  tags: ['ops'],
+  summary: 'Supervisors only: everything held about a person at a partner, decrypted (PIPL Art. 45); audited',
+  security: opsSecurity,
+  requestParams: { path: borrowerParamsSchema, query: exportBorrowerQuerySchema },
   responses: {
-    '200': success('Resolved', disputeResolutionSchema, { 'idempotent-replayed': replayedHeader }),
-    ...opsErrorsOf([400, 404, 409, 415, 422], { post: true, forbidden: true }),
+    '200': success('The export', borrowerExportSchema),
+    ...opsErrorsOf([400, 404, 422], { forbidden: true }),
   },
 };
 
@@ -647,12 +589,39 @@ export function openApiDocument() {
       '/v1/ops/supervision': { get: getSupervision },
       '/v1/ops/complaints': { get: listComplaints },
       '/v1/ops/complaints/{complaintId}': { get: getComplaint },
-      '/v1/ops/complaints/{complaintId}/answer': { post: answerComplaint },
+      '/v1/ops/complaints/{complaintId}/answer': {
+        post: supervisorAction(
+          'opsAnswerComplaint',
+          'Supervisors only: answer a complaint and close it (audited)',
+          '200',
+          answerComplaintRequestSchema,
+          complaintSchema,
+          complaintIdParamsSchema,
+        ),
+      },
       '/v1/ops/reviews': { get: listReviewsOperation },
       '/v1/ops/reviews/{applicationId}': { get: getReviewOperation },
-      '/v1/ops/reviews/{applicationId}/answer': { post: answerReviewOperation },
+      '/v1/ops/reviews/{applicationId}/answer': {
+        post: supervisorAction(
+          'opsAnswerReview',
+          'Supervisors only: uphold or overturn a decline under review, with a reason (audited, emitted)',
+          '200',
+          answerReviewRequestSchema,
+          reviewSchema,
+          reviewParamsSchema,
+        ),
+      },
       '/v1/ops/borrowers/{borrowerId}/export': { get: exportBorrowerOperation },
-      '/v1/ops/borrowers/{borrowerId}/erase': { post: eraseBorrowerOperation },
+      '/v1/ops/borrowers/{borrowerId}/erase': {
+        post: supervisorAction(
+          'opsEraseBorrower',
+          'Supervisors only: erase a person’s name, phone, email and birth date once every loan is repaid (PIPL Art. 47); audited',
+          '200',
+          eraseBorrowerRequestSchema,
+          borrowerErasureSchema,
+          borrowerParamsSchema,
+        ),
+      },
       '/v1/ops/loans/{loanId}/hardship/{planId}/decision': {
         post: supervisorAction(
           'supervisorDecideHardship',
@@ -692,7 +661,16 @@ export function openApiDocument() {
           bulkDeferralResultSchema,
         ),
       },
-      '/v1/ops/loans/{loanId}/dispute-resolution': { post: postDisputeResolution },
+      '/v1/ops/loans/{loanId}/dispute-resolution': {
+        post: supervisorAction(
+          'opsResolveDispute',
+          'Supervisors only: resolve the loan’s open dispute; the collection ladder goes on from its next daily look',
+          '200',
+          disputeResolutionRequestSchema,
+          disputeResolutionSchema,
+          loanIdParamsSchema,
+        ),
+      },
     },
   });
 }

@@ -2408,7 +2408,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The complaint now */
+            /** @description Done */
             200: {
                 headers: {
                     "idempotent-replayed": components["headers"]["IdempotentReplayed"];
@@ -2509,7 +2509,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The review now */
+            /** @description Done */
             200: {
                 headers: {
                     "idempotent-replayed": components["headers"]["IdempotentReplayed"];
@@ -2585,7 +2585,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Erased (or erased before) */
+            /** @description Done */
             200: {
                 headers: {
                     "idempotent-replayed": components["headers"]["IdempotentReplayed"];
@@ -2783,7 +2783,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Resolved */
+            /** @description Done */
             200: {
                 headers: {
                     "idempotent-replayed": components["headers"]["IdempotentReplayed"];
