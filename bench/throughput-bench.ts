@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
@@ -8,7 +9,6 @@ import { Outbox } from '#local/outbox.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
@@ -32,7 +32,7 @@ export async function pipelineRate(client: DynamoDBClient, count: number, concur
   const clock = new ManualClock(
     instantAt(businessDate, minuteOfDay(defaultRules.contact.sweepAt), defaultRules.timezone),
   );
-  const partners = new StaticPartnerDirectory([{ partnerId: 'p1', name: 'Bench Loans' }]);
+  const partners = fixedPartnerDirectory([{ partnerId: 'p1', name: 'Bench Loans', apiKeyId: 'bench-key' }]);
   const deps = buildAppDeps({
     dynamodb: client,
     tableName,

@@ -1,4 +1,5 @@
 import { demoCommand } from './demo.ts';
+import { partnersCommand } from './partners.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -8,6 +9,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   demo: demoCommand,
   simulate: simulateCommand,
   report: reportCommand,
+  partners: (argv) => partnersCommand(argv),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -17,14 +17,15 @@ import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { OpsTopic } from './constructs/ops-topic.ts';
 import { OpsUsers } from './constructs/ops-users.ts';
 import { OutboxPublisher } from './constructs/outbox-publisher.ts';
-import { PartnerApi, type PartnerConfig } from './constructs/partner-api.ts';
+import { PartnerApi } from './constructs/partner-api.ts';
 
 export interface DuebellStackProps extends StackProps {
   /**
-   * Partners to issue API keys to.
-   * @default - one demo partner, `p-demo` (Demo Loans)
+   * Partners the API stage's throttle is sized for (each partner is added after deploy with
+   * `duebell partners add --stack NAME`, with its own key and usage plan).
+   * @default 20
    */
-  readonly partners?: readonly PartnerConfig[];
+  readonly maxPartners?: number;
   /**
    * Rules for this deployment (validated, e.g. by `loadRules`); passed to every function.
    * @default defaultRules - the defaults in shared/config/rules.ts
@@ -125,19 +126,18 @@ export class DuebellStack extends Stack {
     this.api = new PartnerApi(this, 'PartnerApi', {
       functions: this.functions,
       ops: { function: this.opsFunction, userPool: this.opsUsers.userPool },
-      partners: props.partners ?? [{ partnerId: 'p-demo', name: 'Demo Loans' }],
+      maxPartners: props.maxPartners,
       throttleRatePerSecond: rules.api.throttleRatePerSecond,
       throttleBurst: rules.api.throttleBurst,
       quotaPerDay: rules.api.quotaPerDay,
       maxBodyBytes: rules.api.maxBodyBytes,
     });
-    for (const fn of [...Object.values(this.functions), this.opsFunction])
-      fn.addEnvironment('PARTNERS', this.api.partnerDirectory);
+    new CfnOutput(this, 'TableNameOutput', { key: 'TableName', value: this.data.table.tableName });
 
     // Encrypted with the topics' own key, whose policy lets CloudWatch and the SMS service publish.
     this.opsTopics = new OpsTopic(this, 'OpsAlarms');
     this.opsTopic = this.opsTopics.topic;
-    const shared = { ...environment, PARTNERS: this.api.partnerDirectory };
+    const shared = environment;
     this.outbox = new OutboxPublisher(this, 'Outbox', {
       entry: entry('outbox-publisher'),
       table: this.data.table,

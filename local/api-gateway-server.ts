@@ -6,12 +6,17 @@ import { badRequest, HttpError, notFound, payloadTooLarge, unauthorized } from '
 import { opsUnauthorized } from '#shared/http/ops-handler.ts';
 import { errorResponse } from '#shared/http/responses.ts';
 import { OPS_PATH_PREFIX, splitRouteKey } from '#shared/http/route-table.ts';
+import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
+import { localApiKeyId } from './local-api-keys.ts';
 import type { LocalOpsTokens, OpsClaims } from './local-ops-tokens.ts';
 
 export interface LocalGatewayOptions {
   routes: Record<string, RouteHandler>;
-  /** Known API key values → the key id the gateway would report. */
-  apiKeys: Map<string, string>;
+  /**
+   * The partner directory, which the gateway consults as API Gateway consults its enabled keys: a key
+   * no live partner holds is answered 401 before any route runs.
+   */
+  partners: PartnerDirectory;
   maxBodyBytes: number;
   /** Verifies the ops routes' bearer tokens (what the Cognito authorizer does on AWS). */
   opsTokens?: LocalOpsTokens;
@@ -119,10 +124,10 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
       // Ops routes: the Cognito authorizer alone (an API key opens nothing there); others: the API key.
       const ops = url.pathname.startsWith(OPS_PATH_PREFIX);
       const apiKey = ops ? undefined : headers['x-api-key'];
-      const apiKeyId = apiKey === undefined ? undefined : options.apiKeys.get(apiKey);
+      const apiKeyId = apiKey === undefined ? undefined : localApiKeyId(apiKey);
       const claims = ops ? opsClaimsOf(headers.authorization, options.opsTokens) : undefined;
       if (ops && !claims) throw opsUnauthorized();
-      if (!ops && !apiKeyId) throw unauthorized();
+      if (!ops && !(await options.partners.partnerFor(apiKeyId))) throw unauthorized();
       const body = await readBody(req, transportLimit);
       const route = compiled.find((r) => r.method === req.method && r.pattern.test(url.pathname));
       if (!route) throw notFound('route');

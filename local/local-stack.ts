@@ -13,22 +13,25 @@ import { paymentRoutes } from '#functions/payments/routes.ts';
 import { preferenceRoutes } from '#functions/preferences/routes.ts';
 import { createLocalGateway, plainContext } from '#local/api-gateway-server.ts';
 import { type DynamoDbLocal, localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { localApiKeyId } from '#local/local-api-keys.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { LocalOpsTokens } from '#local/local-ops-tokens.ts';
 import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
+import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
+import { PartnerChangeRefused } from '#shared/errors/partner-errors.ts';
 import { createLogger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
-import type { PartnerEntry } from '#shared/ports/partner-directory.ts';
+import type { PartnerRegistry } from '#shared/ports/partner-directory.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
+import { PartnerDirectoryRepository } from '#shared/storage/partner-directory-repository.ts';
 import { type AppDeps, buildAppDeps } from '#shared/wiring/app-deps.ts';
 
 export const LOCAL_TABLE = 'duebell';
@@ -37,11 +40,18 @@ const partnersFileSchema = z.array(
   z.strictObject({ partnerId: z.string().min(1), name: z.string().min(1), apiKey: z.string().min(20) }),
 );
 
-export function readPartnersFile(path: string): PartnerEntry[] {
+/** A partner the local stack puts in the directory at start, with its API key (the value, which the directory never holds). */
+export interface LocalPartner {
+  partnerId: string;
+  name: string;
+  apiKey: string;
+}
+
+export function readPartnersFile(path: string): LocalPartner[] {
   return partnersFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
-export function demoPartners(): PartnerEntry[] {
+export function demoPartners(): LocalPartner[] {
   return [
     { partnerId: 'p-demo', name: 'Demo Loans', apiKey: `demo-${randomBytes(16).toString('hex')}` },
     { partnerId: 'p-other', name: 'Other Lending App', apiKey: `demo-${randomBytes(16).toString('hex')}` },
@@ -51,7 +61,8 @@ export function demoPartners(): PartnerEntry[] {
 export interface LocalStackOptions {
   port?: number;
   host?: string;
-  partners: PartnerEntry[];
+  /** Put in the partner directory at start (partners added with `duebell partners` are there already). */
+  partners: LocalPartner[];
   dynamodbEndpoint?: string;
   tableName?: string;
   rules?: Rules;
@@ -72,6 +83,7 @@ export interface LocalStack {
   /** Publishes what the table's outbox holds that has not gone out yet. */
   drainEvents(): Promise<number>;
   dynamodbEndpoint: string;
+  tableName: string;
   stop(): Promise<void>;
 }
 
@@ -85,7 +97,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const rules = options.rules ?? defaultRules;
   const events = options.events ?? new RecordingEventBus();
-  const partners = options.partners.map((p) => ({ ...p, apiKeyId: `local-${p.partnerId}` }));
+  const registry = new PartnerDirectoryRepository(documentClient(client), tableName);
+  const clock = options.clock ?? systemClock;
+  await enrolPartners(registry, options.partners, clock.now().toISOString());
   const logger = options.logger ?? createLogger({ logLevel: 'WARN' });
   // As on AWS: functions write events to the table's outbox, and the stream publisher (the same
   // handler) puts them on the bus, here the recording one.
@@ -97,9 +111,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     rules,
     keys: options.keys ?? LocalKeyService.fromFile('.local/keys.json'),
     events: new OutboxEventBus(documentClient(client), tableName),
-    clock: options.clock ?? systemClock,
+    clock,
     ids: options.ids ?? randomIds,
-    partners: new StaticPartnerDirectory(partners),
+    partners: new CachedPartnerDirectory(registry, clock, rules.api.partnerCacheSeconds),
     logger,
   });
   const opsTokens = new LocalOpsTokens(() => deps.clock.now());
@@ -114,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...opsRoutes(deps),
     },
     opsTokens,
-    apiKeys: new Map(partners.map((p) => [p.apiKey ?? '', p.apiKeyId])),
+    partners: deps.partners,
     maxBodyBytes: rules.api.maxBodyBytes,
     // As on AWS the answer does not wait on the publisher's fate: a drain that fails is retried at the next.
     afterHandler: () =>
@@ -139,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     drainEvents: () => outbox.drain(),
     dynamodbEndpoint: endpoint,
+    tableName,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -147,4 +162,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await dynamo?.stop();
     },
   };
+}
+
+/**
+ * Puts the given partners in the directory under their keys' local ids. A partner there already with
+ * another key (a restart with fresh demo keys) gets the given key, and its old keys stop at once.
+ */
+export async function enrolPartners(
+  registry: PartnerRegistry,
+  partners: readonly LocalPartner[],
+  at: string,
+): Promise<void> {
+  for (const p of partners) {
+    const apiKeyId = localApiKeyId(p.apiKey);
+    try {
+      await registry.addPartner({ partnerId: p.partnerId, name: p.name, apiKeyId, at });
+    } catch (err) {
+      if (!(err instanceof PartnerChangeRefused)) throw err;
+      await registry.rotateKey({ partnerId: p.partnerId, apiKeyId, at, retiresAt: at });
+    }
+  }
 }

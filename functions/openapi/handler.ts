@@ -1,14 +1,21 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { loadRules } from '#shared/config/rules.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
 import { createLogger } from '#shared/observability/logger.ts';
-import { partnerDirectoryFromEnv } from '#shared/wiring/aws-app-deps.ts';
+import { partnerDirectory } from '#shared/wiring/aws-app-deps.ts';
 import { openApiRoutes } from './routes.ts';
 
-// Only the partner directory: this function touches no table, key or bus.
+// Only the partner directory (two item reads, cached): this function touches no other item, key or bus.
+const rules = loadRules(JSON.parse(process.env.RULES ?? '{}'));
 export const handler = dispatch(
   openApiRoutes({
-    partners: partnerDirectoryFromEnv(),
+    partners: partnerDirectory(
+      new DynamoDBClient({}),
+      z.string().min(1).parse(process.env.TABLE_NAME),
+      rules,
+    ),
     logger: createLogger(),
-    rules: loadRules(JSON.parse(process.env.RULES ?? '{}')),
+    rules,
   }),
 );

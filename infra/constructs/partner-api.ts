@@ -1,14 +1,12 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
-  ApiKey,
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  Period,
   type Resource,
   ResponseType,
   RestApi,
@@ -21,11 +19,6 @@ import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
 import { type FunctionName, opsRouteTable, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
 
-export interface PartnerConfig {
-  readonly partnerId: string;
-  readonly name: string;
-}
-
 export interface PartnerApiProps {
   /** One function per entry of the shared route table. */
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -34,15 +27,20 @@ export interface PartnerApiProps {
    * them. Every ops method has the pool's authorizer and no API key; no partner method has the authorizer.
    */
   readonly ops?: { readonly function: NodejsFunction; readonly userPool: IUserPool };
-  /** Partners, each with its own API key and usage plan. */
-  readonly partners: readonly PartnerConfig[];
   /**
-   * Steady requests per second per partner (its usage plan); the stage allows this times the partners.
+   * Partners the stage is sized for: it allows the per-partner rate and burst times this many. Partners
+   * themselves are added without a redeploy (`duebell partners add`), each with its key and usage plan.
+   * @default 20
+   */
+  readonly maxPartners?: number;
+  /**
+   * Steady requests per second per partner (its usage plan, written by `duebell partners add`); the
+   * stage allows this times `maxPartners`.
    * @default defaultRules.api.throttleRatePerSecond (50)
    */
   readonly throttleRatePerSecond?: number;
   /**
-   * Burst of requests per partner (its usage plan); the stage allows this times the partners.
+   * Burst of requests per partner (its usage plan); the stage allows this times `maxPartners`.
    * @default defaultRules.api.throttleBurst (100)
    */
   readonly throttleBurst?: number;
@@ -68,8 +66,6 @@ const WAF_BODY_INSPECTION_BYTES = 64 * 1024;
  */
 export class PartnerApi extends Construct {
   readonly api: RestApi;
-  /** `[{ partnerId, name, apiKeyId }]` for the functions' PARTNERS variable (tokens resolve at deploy). */
-  readonly partnerDirectory: string;
 
   constructor(scope: Construct, id: string, props: PartnerApiProps) {
     super(scope, id);
@@ -78,6 +74,7 @@ export class PartnerApi extends Construct {
       throttleBurst = defaultRules.api.throttleBurst,
       quotaPerDay = defaultRules.api.quotaPerDay,
       maxBodyBytes = defaultRules.api.maxBodyBytes,
+      maxPartners = 20,
     } = props;
     if (maxBodyBytes > WAF_BODY_INSPECTION_BYTES) {
       throw new Error(
@@ -110,8 +107,8 @@ export class PartnerApi extends Construct {
         tracingEnabled: true,
         // Per-method metrics: the dashboard's p99 per route.
         metricsEnabled: true,
-        throttlingRateLimit: throttleRatePerSecond * Math.max(1, props.partners.length),
-        throttlingBurstLimit: throttleBurst * Math.max(1, props.partners.length),
+        throttlingRateLimit: throttleRatePerSecond * maxPartners,
+        throttlingBurstLimit: throttleBurst * maxPartners,
       },
       defaultMethodOptions: { apiKeyRequired: true },
     });
@@ -127,22 +124,13 @@ export class PartnerApi extends Construct {
 
     if (props.ops) this.addOpsRoutes(props.ops.function, props.ops.userPool);
 
-    const entries = props.partners.map((p) => {
-      const key = new ApiKey(this, `Key-${p.partnerId}`, {
-        description: `API key of ${p.name}`,
-        enabled: true,
-      });
-      const plan = this.api.addUsagePlan(`Plan-${p.partnerId}`, {
-        name: `duebell-${p.partnerId}`,
-        throttle: { rateLimit: throttleRatePerSecond, burstLimit: throttleBurst },
-        quota: { limit: quotaPerDay, period: Period.DAY },
-        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-      });
-      plan.addApiKey(key);
-      return { partnerId: p.partnerId, name: p.name, apiKeyId: key.keyId };
+    // What `duebell partners add --stack` reads to give a new partner its key and usage plan.
+    new CfnOutput(this, 'RestApiId', { key: 'PartnerApiId', value: this.api.restApiId });
+    new CfnOutput(this, 'StageName', { key: 'PartnerApiStage', value: this.api.deploymentStage.stageName });
+    new CfnOutput(this, 'UsagePlanLimits', {
+      key: 'PartnerUsagePlan',
+      value: JSON.stringify({ rateLimit: throttleRatePerSecond, burstLimit: throttleBurst, quotaPerDay }),
     });
-    this.partnerDirectory = Stack.of(this).toJsonString(entries);
-
     this.addBodyLimit(maxBodyBytes);
     this.acknowledgeFindings();
   }

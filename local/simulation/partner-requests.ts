@@ -51,7 +51,7 @@ export function partnerRequests(
       headers: { 'content-type': 'application/json' },
       pathParameters: params,
       body: JSON.stringify(body),
-      apiKeyId: `sim-${partnerId}`,
+      apiKeyId: simulatedApiKeyId(partnerId),
     });
     const answer = await routes[key](event, plainContext);
     const kind = key.split('/').at(-1) ?? key;
@@ -115,4 +115,9 @@ export function partnerRequests(
     });
   }
   return { actions, answers };
+}
+
+/** The key id a simulated partner's requests carry (the run's directory holds it). */
+export function simulatedApiKeyId(partnerId: string): string {
+  return `sim-${partnerId}`;
 }

@@ -19,7 +19,7 @@ import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
 import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
 import { SqsSliceQueue } from '#shared/adapters/aws/sqs-slice-queue.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
+import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, localDateOf, minuteOfDay } from '#shared/lending/calendar.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
@@ -30,12 +30,13 @@ import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
+import { PartnerDirectoryRepository } from '#shared/storage/partner-directory-repository.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { DailySnapshots } from './daily-snapshot.ts';
 import { deskActions } from './desk-actions.ts';
 import { deliverOnce } from './event-source.ts';
 import { type FaultSpec, seededRandom } from './faults.ts';
-import { partnerRequests, type ScheduledAction } from './partner-requests.ts';
+import { partnerRequests, type ScheduledAction, simulatedApiKeyId } from './partner-requests.ts';
 import { simulatedEscalation } from './simulated-escalation.ts';
 import { faultySender, newFaultStats } from './simulated-sender.ts';
 import { type SimulationSummary, summarize } from './summary.ts';
@@ -204,7 +205,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const clock = new ManualClock(start);
   const events = new RecordingEventBus(options.outDir ? join(options.outDir, 'events.jsonl') : undefined);
   const contactLog = new JsonlContactLog(options.outDir ? join(options.outDir, 'contacts.jsonl') : undefined);
-  const partnerEntries = options.portfolio.partners.map((p) => ({ ...p, apiKeyId: `sim-${p.partnerId}` }));
+  // The portfolio's partners enter the run's directory as a lender's operator would add them.
+  const directory = new PartnerDirectoryRepository(documentClient(client), tableName);
+  for (const p of options.portfolio.partners)
+    await directory.addPartner({ ...p, apiKeyId: simulatedApiKeyId(p.partnerId), at: start.toISOString() });
   const logger = createLogger({ serviceName: 'duebell-simulate', logLevel: options.logLevel ?? 'SILENT' });
   const stats = newFaultStats();
   // As on AWS: every function writes events to the table's outbox; the stream publisher puts them on the
@@ -228,7 +232,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     events: new OutboxEventBus(documentClient(client), tableName),
     clock,
     ids: new SequentialIds(options.seed),
-    partners: new StaticPartnerDirectory(partnerEntries),
+    partners: new CachedPartnerDirectory(directory, clock, rules.api.partnerCacheSeconds),
     logger,
   });
 

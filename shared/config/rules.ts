@@ -346,6 +346,13 @@ export const rulesSchema = z.object({
       throttleRatePerSecond: z.number().positive().default(50),
       throttleBurst: z.number().int().positive().default(100),
       quotaPerDay: z.number().int().positive().default(100_000),
+      /**
+       * How long a function trusts what it read of the partner directory: a disabled partner or a retired
+       * key is refused within this time of the change, without a redeploy (one GetItem per key per minute).
+       */
+      partnerCacheSeconds: z.number().int().min(0).default(60),
+      /** After a key rotation the old key keeps working this long, so a partner can roll its new key out. */
+      keyRotationGraceHours: z.number().int().min(0).default(24),
     })
     .prefault({}),
   /** The desk's supervisor actions (domain rules, "Collection desk"). */

@@ -61,12 +61,13 @@ export function errorContract(logger: Logger): MiddlewareObj<APIGatewayProxyEven
   };
 }
 
-/** The gateway has checked the key; this maps the key to its partner (locally, it also checks the key). */
+/** The gateway has checked the key is enabled; the directory maps it to a live partner (or refuses a retired key). */
 function partnerAuth(partners: PartnerDirectory): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
-    before: (request: Req) => {
-      const identity = request.event.requestContext?.identity;
-      const partnerId = partners.partnerFor(identity?.apiKeyId ?? undefined, identity?.apiKey ?? undefined);
+    before: async (request: Req) => {
+      const partnerId = await partners.partnerFor(
+        request.event.requestContext?.identity?.apiKeyId ?? undefined,
+      );
       if (!partnerId) throw unauthorized();
       (request.event as ApiEvent<unknown, unknown>).partnerId = partnerId;
     },

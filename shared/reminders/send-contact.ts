@@ -226,7 +226,7 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
     }
   }
 
-  const message = render(deps, job, plan.borrower.preferences.language, claimed);
+  const message = await render(deps, job, plan.borrower.preferences.language, claimed);
   deps.atStep?.('before-carrier', job);
   await deps.pace?.(job.channel);
   let messageId: string;
@@ -254,8 +254,8 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
   return { kind: 'done', sent: claimed.length };
 }
 
-function render(deps: SenderDeps, job: ContactJob, language: Language, items: LiveItem[]) {
-  const partnerName = deps.partners.nameOf(job.partnerId) ?? job.partnerId;
+async function render(deps: SenderDeps, job: ContactJob, language: Language, items: LiveItem[]) {
+  const partnerName = (await deps.partners.nameOf(job.partnerId)) ?? job.partnerId;
   return renderMessage({ stage: job.stage, channel: job.channel, language, partnerName, items }, deps.rules);
 }
 

@@ -109,6 +109,11 @@ export const keys = {
   }),
   borrowerAuditPartition: (partnerId: string, borrowerId: string) =>
     `AUDIT#borrower#${partnerId}#${borrowerId}`,
+  /** The partner directory: every partner in one partition, so listing them is one Query (a few hundred at most). */
+  partner: (partnerId: string): ItemKey => ({ pk: 'PARTNERS', sk: `PARTNER#${partnerId}` }),
+  partnersPartition: 'PARTNERS',
+  /** An API key's owner, read on every request (cached): the gateway's key id, never the key itself. */
+  apiKey: (apiKeyId: string): ItemKey => ({ pk: `APIKEY#${apiKeyId}`, sk: 'APIKEY' }),
   /** One partition per (partner, key): idempotency records never share a hot partition. */
   idempotency: (partnerId: string, idempotencyKey: string): ItemKey => ({
     pk: `IDEMPOTENCY#${partnerId}#${idempotencyKey}`,

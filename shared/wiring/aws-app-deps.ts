@@ -5,15 +5,17 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { EventBridgeBus } from '#shared/adapters/aws/eventbridge-bus.ts';
 import { type FieldCipher, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
+import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
-import { loadRules } from '#shared/config/rules.ts';
+import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { MeteredEventBus } from '#shared/observability/metered-event-bus.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
+import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
+import { PartnerDirectoryRepository } from '#shared/storage/partner-directory-repository.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
 
 /** The environment a function is deployed with; read once, failing fast at cold start. */
@@ -22,8 +24,6 @@ const envSchema = z.object({
   /** Only functions that hash IDs or encrypt contact data are given these (least privilege). */
   FIELD_KEY_ID: z.string().min(1).optional(),
   IDENTITY_HMAC_SECRET_ARN: z.string().min(1).optional(),
-  /** JSON `[{ partnerId, name, apiKeyId }]`, written by CDK from the usage plans it creates. */
-  PARTNERS: z.string().min(2),
   /** JSON overrides of the rule defaults for this deployment. */
   RULES: z.string().default('{}'),
 });
@@ -49,8 +49,6 @@ export function sliceQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.en
 export function stateMachineArnFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
   return z.object({ STATE_MACHINE_ARN: z.string().min(1) }).parse(environment).STATE_MACHINE_ARN;
 }
-
-const partnersSchema = z.array(z.object({ partnerId: z.string(), name: z.string(), apiKeyId: z.string() }));
 
 /**
  * The keys this function was given, and only those: the field key where addresses are encrypted or
@@ -78,20 +76,28 @@ async function hmacKeyFrom(secretArn: string): Promise<Buffer> {
   return Buffer.from(secret.SecretString, 'utf8');
 }
 
-export function partnerDirectoryFromEnv(
-  environment: NodeJS.ProcessEnv = process.env,
-): StaticPartnerDirectory {
-  return new StaticPartnerDirectory(partnersSchema.parse(JSON.parse(z.string().parse(environment.PARTNERS))));
+/** The partner directory in the table, read through a per-container cache (no partner list in the environment). */
+export function partnerDirectory(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  rules: Rules,
+): PartnerDirectory {
+  return new CachedPartnerDirectory(
+    new PartnerDirectoryRepository(documentClient(dynamodb), tableName),
+    systemClock,
+    rules.api.partnerCacheSeconds,
+  );
 }
 
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const env = envSchema.parse(environment);
   const tracer = new Tracer();
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const rules = loadRules(JSON.parse(env.RULES));
   return buildAppDeps({
     dynamodb,
     tableName: env.TABLE_NAME,
-    rules: loadRules(JSON.parse(env.RULES)),
+    rules,
     keys: await keyService(env.FIELD_KEY_ID, env.IDENTITY_HMAC_SECRET_ARN),
     // Every event goes through the table's outbox; only the stream publisher talks to EventBridge.
     events: new OutboxEventBus(documentClient(dynamodb), env.TABLE_NAME),
@@ -99,6 +105,6 @@ export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): 
     tracer,
     clock: systemClock,
     ids: randomIds,
-    partners: partnerDirectoryFromEnv(environment),
+    partners: partnerDirectory(dynamodb, env.TABLE_NAME, rules),
   });
 }

@@ -1,17 +1,24 @@
 import { afterAll, beforeAll } from 'vitest';
 import { InMemoryComplaintStore } from '#local/in-memory/in-memory-complaint-store.ts';
+import { InMemoryPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { createInMemoryStores } from '#local/in-memory/in-memory-stores.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import type { ComplaintStore } from '#shared/ports/complaints.ts';
+import type { PartnerRecords, PartnerRegistry } from '#shared/ports/partner-directory.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
+import { PartnerDirectoryRepository } from '#shared/storage/partner-directory-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 
 /** Every store a contract may arrange with, besides the one it is about. */
-export type ContractStores = Stores & { idempotency: IdempotencyRecords; complaints: ComplaintStore };
+export type ContractStores = Stores & {
+  idempotency: IdempotencyRecords;
+  complaints: ComplaintStore;
+  partners: PartnerRecords & PartnerRegistry;
+};
 
 /** One implementation of the ports: `open` gives fresh stores, `close` lets them go. */
 export interface Target {
@@ -22,7 +29,11 @@ export interface Target {
 export const inMemory: Target = {
   name: 'in memory',
   open: async () => ({
-    stores: { ...createInMemoryStores(defaultRules), complaints: new InMemoryComplaintStore() },
+    stores: {
+      ...createInMemoryStores(defaultRules),
+      complaints: new InMemoryComplaintStore(),
+      partners: new InMemoryPartnerDirectory(),
+    },
     close: async () => {},
   }),
 };
@@ -38,7 +49,8 @@ export const dynamoDbLocal: Target = {
       defaultRules.api.idempotencyInProgressSeconds,
     );
     const complaints = new ComplaintRepository(documentClient(table.client), table.tableName);
-    return { stores: { ...repos, idempotency, complaints }, close: () => table.drop() };
+    const partners = new PartnerDirectoryRepository(documentClient(table.client), table.tableName);
+    return { stores: { ...repos, idempotency, complaints, partners }, close: () => table.drop() };
   },
 };
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,16 +10,12 @@ import { PartnerApi, type PartnerApiProps } from '../../infra/constructs/partner
 import { bareStack, handlerEntry, logicalId, ref } from './bare-stack.ts';
 
 const names = Object.keys(routeTable) as FunctionName[];
-const twoPartners = [
-  { partnerId: 'alpha', name: 'Alpha Loans' },
-  { partnerId: 'beta', name: 'Beta Credit' },
-];
 
 function apiIn(stack: Stack, props: Partial<PartnerApiProps> = {}) {
   const functions = Object.fromEntries(
     names.map((name) => [name, new DuebellFunction(stack, name, { entry: handlerEntry(name) }).function]),
   ) as Record<FunctionName, NodejsFunction>;
-  const api = new PartnerApi(stack, 'PartnerApi', { functions, partners: twoPartners, ...props });
+  const api = new PartnerApi(stack, 'PartnerApi', { functions, ...props });
   return { api, functions };
 }
 
@@ -45,30 +41,28 @@ describe('PartnerApi with the rules’ defaults', () => {
     }
   });
 
-  it('gives each partner a key and a usage plan at 50 requests/s, bursts of 100 and 100,000 a day', () => {
+  it('issues no key and no usage plan itself, and tells `duebell partners` the API, stage and per-partner limits (50 requests/s, bursts of 100, 100,000 a day)', () => {
     expect(defaultRules.api).toMatchObject({
       throttleRatePerSecond: 50,
       throttleBurst: 100,
       quotaPerDay: 100_000,
     });
-    template.resourceCountIs('AWS::ApiGateway::ApiKey', 2);
-    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
-    for (const { partnerId, name } of twoPartners) {
-      template.hasResourceProperties('AWS::ApiGateway::ApiKey', {
-        Description: `API key of ${name}`,
-        Enabled: true,
-      });
-      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-        UsagePlanName: `duebell-${partnerId}`,
-        Throttle: { RateLimit: 50, BurstLimit: 100 },
-        Quota: { Limit: 100_000, Period: 'DAY' },
-        ApiStages: [Match.objectLike({ ApiId: ref(parts.api.api) })],
-      });
-    }
+    // Partners come and go without a redeploy: their keys and plans are the directory's, not the template's.
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['PartnerApiId', 'PartnerApiStage', 'PartnerUsagePlan']),
+    );
+    expect(outputs.PartnerApiId?.Value).toEqual(ref(parts.api.api));
+    expect(JSON.parse(outputs.PartnerUsagePlan?.Value as string)).toEqual({
+      rateLimit: 50,
+      burstLimit: 100,
+      quotaPerDay: 100_000,
+    });
   });
 
-  it('lets the v1 stage carry every partner at its limit, with tracing, error logs and no data traces', () => {
+  it('lets the v1 stage carry 20 partners at their limit, with tracing, error logs and no data traces', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       TracingEnabled: true,
@@ -78,8 +72,8 @@ describe('PartnerApi with the rules’ defaults', () => {
           ResourcePath: '/*',
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
-          ThrottlingRateLimit: 2 * 50,
-          ThrottlingBurstLimit: 2 * 100,
+          ThrottlingRateLimit: 20 * 50,
+          ThrottlingBurstLimit: 20 * 100,
         },
       ],
     });
@@ -158,46 +152,26 @@ describe('PartnerApi with the rules’ defaults', () => {
     expect(byType.DEFAULT_4XX.ResponseTemplates['application/json']).toContain('"error":"invalid_request"');
     expect(bodyOf('DEFAULT_5XX').error).toBe('internal_error');
   });
-
-  it('describes each partner to the functions by id, name and API key id, never the key itself', () => {
-    const keyOf = (name: string) => {
-      const keys = template.findResources('AWS::ApiGateway::ApiKey', {
-        Properties: { Description: `API key of ${name}` },
-      });
-      return { Ref: Object.keys(keys)[0] };
-    };
-    expect(Stack.of(parts.api).resolve(parts.api.partnerDirectory)).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          '[{"partnerId":"alpha","name":"Alpha Loans","apiKeyId":"',
-          keyOf('Alpha Loans'),
-          '"},{"partnerId":"beta","name":"Beta Credit","apiKeyId":"',
-          keyOf('Beta Credit'),
-          '"}]',
-        ],
-      ],
-    });
-  });
 });
 
 describe('PartnerApi with its options', () => {
   it('uses the given throttle, burst, quota and body limit', () => {
     const stack = bareStack();
     apiIn(stack, {
-      partners: [twoPartners[0] ?? { partnerId: 'alpha', name: 'Alpha Loans' }],
+      maxPartners: 3,
       throttleRatePerSecond: 7,
       throttleBurst: 9,
       quotaPerDay: 1000,
       maxBodyBytes: 16 * 1024,
     });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: 7, BurstLimit: 9 },
-      Quota: { Limit: 1000, Period: 'DAY' },
+    expect(JSON.parse(template.findOutputs('PartnerUsagePlan').PartnerUsagePlan?.Value as string)).toEqual({
+      rateLimit: 7,
+      burstLimit: 9,
+      quotaPerDay: 1000,
     });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 })],
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 21, ThrottlingBurstLimit: 27 })],
     });
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: [

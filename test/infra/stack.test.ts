@@ -33,16 +33,7 @@ let template: Template;
 
 beforeAll(() => {
   // cdk-nag runs on this synth too (a validation plugin of the app); the test below also bundles.
-  stack = buildApp(
-    {
-      partners: [
-        { partnerId: 'alpha', name: 'Alpha Loans' },
-        { partnerId: 'beta', name: 'Beta Credit' },
-      ],
-      rules,
-    },
-    skipBundling,
-  ).stack;
+  stack = buildApp({ rules }, skipBundling).stack;
   template = Template.fromStack(stack);
 });
 
@@ -57,7 +48,7 @@ describe('functions', () => {
     }
   });
 
-  it('all get the table, the bus, the partner directory and the deployment’s rules', () => {
+  it('all get the table, the bus and the deployment’s rules, and no partner list (the directory is in the table)', () => {
     const all = [
       ...Object.values(stack.functions),
       stack.dailySweep.sweep,
@@ -72,9 +63,6 @@ describe('functions', () => {
       expect(environmentOf(template, fn)).toMatchObject({
         TABLE_NAME: ref(stack.data.table),
         EVENT_BUS_NAME: expect.objectContaining({ Ref: expect.any(String) }),
-        PARTNERS: {
-          'Fn::Join': ['', expect.arrayContaining([expect.stringContaining('"partnerId":"alpha"')])],
-        },
         RULES: JSON.stringify(rules),
       });
     }
@@ -206,13 +194,14 @@ describe('wiring', () => {
       template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
   });
 
-  it('gives the partner API the rules’ limits', () => {
-    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      UsagePlanName: 'duebell-alpha',
-      Throttle: { RateLimit: 20, BurstLimit: rules.api.throttleBurst },
-      Quota: { Limit: 5000, Period: 'DAY' },
+  it('gives the partner API the rules’ limits, for each partner `duebell partners add` enrols', () => {
+    const outputs = template.findOutputs('*');
+    expect(JSON.parse(outputs.PartnerUsagePlan?.Value as string)).toEqual({
+      rateLimit: 20,
+      burstLimit: rules.api.throttleBurst,
+      quotaPerDay: 5000,
     });
+    expect(outputs.TableName?.Value).toEqual(ref(stack.data.table));
   });
 
   it('sends every alarm to the ops topic, encrypted with the topics’ key (not the field key)', () => {

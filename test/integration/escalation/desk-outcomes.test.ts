@@ -7,7 +7,7 @@ import { LocalOpsTokens } from '#local/local-ops-tokens.ts';
 import { newBorrowerRecord } from '#shared/origination/new-borrower.ts';
 import { deskTaskId } from '#shared/schemas/ops.ts';
 import { fileDynamoDb } from '../../support/dynamodb.ts';
-import { type EscalationWorld, escalationWorld, PARTNER } from './escalation-world.ts';
+import { type EscalationWorld, escalationWorld, PARTNER, PARTNER_KEY } from './escalation-world.ts';
 
 /**
  * What the desk's outcomes do to the ladder, over HTTP: the ops and partner routes served by the local
@@ -16,7 +16,6 @@ import { type EscalationWorld, escalationWorld, PARTNER } from './escalation-wor
  * a desk user or a partner would, and the ladder's later steps show what it did.
  */
 const db = fileDynamoDb();
-const PARTNER_KEY = 'key-p1-0123456789abcdef';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are asserted field by field
 type Answer = { status: number; body: any };
@@ -37,7 +36,7 @@ async function open(from: string) {
   const tokens = new LocalOpsTokens(() => w.clock.now());
   const server = createLocalGateway({
     routes: { ...opsRoutes(w.deps), ...hardshipRoutes(w.deps) },
-    apiKeys: new Map([[PARTNER_KEY, 'k1']]),
+    partners: w.deps.partners,
     maxBodyBytes: w.rules.api.maxBodyBytes,
     opsTokens: tokens,
   });

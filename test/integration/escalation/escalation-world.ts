@@ -5,7 +5,9 @@ import { createOutboxPublisherHandler } from '#functions/outbox-publisher/outbox
 import { plainContext } from '#local/api-gateway-server.ts';
 import { LocalEscalationWorkflow } from '#local/escalation/local-workflow.ts';
 import { SimulatedTime } from '#local/escalation/simulated-time.ts';
+import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
+import { localApiKeyId } from '#local/local-api-keys.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
 import { OutboxStream } from '#local/outbox-stream.ts';
@@ -15,7 +17,6 @@ import { SequentialIds } from '#local/sequential-ids.ts';
 import { SimulatedQueue } from '#local/simulated-queue.ts';
 import { parseFaults, seededRandom } from '#local/simulation/faults.ts';
 import { drainContactQueue, faultySender, newFaultStats } from '#local/simulation/simulated-sender.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import type { EscalationDeps } from '#shared/escalation/escalation-deps.ts';
 import {
@@ -44,6 +45,8 @@ import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
 
 export const PARTNER = 'p1';
+/** The partner's API key, for worlds served through the local gateway. */
+export const PARTNER_KEY = 'key-p1-0123456789abcdef';
 
 /** A call of the escalation-step handler by a task state, and how it ended. */
 export interface StepCall {
@@ -96,7 +99,9 @@ export async function escalationWorld(options: WorldOptions) {
     events,
     clock,
     ids: new SequentialIds(1),
-    partners: new StaticPartnerDirectory([{ partnerId: PARTNER, name: 'Demo Loans', apiKeyId: 'k1' }]),
+    partners: fixedPartnerDirectory([
+      { partnerId: PARTNER, name: 'Demo Loans', apiKeyId: localApiKeyId(PARTNER_KEY) },
+    ]),
     logger: createLogger({ serviceName: 'duebell-test', logLevel: 'SILENT' }),
   });
   // Loan writes commit their events to the table's outbox: the stream publisher brings them to `events`.

@@ -6,13 +6,13 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSendContactHandler } from '#functions/send-contact/send-contact-handler.ts';
+import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
@@ -119,7 +119,9 @@ beforeAll(async () => {
     log,
     events: new RecordingEventBus(),
     keys,
-    partners: new StaticPartnerDirectory(portfolio.partners),
+    partners: fixedPartnerDirectory(
+      portfolio.partners.map((p) => ({ ...p, apiKeyId: `key-${p.partnerId}` })),
+    ),
     clock,
     rules: defaultRules,
     sqs,

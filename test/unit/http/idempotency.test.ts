@@ -2,8 +2,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { InMemoryIdempotencyRecords } from '#local/in-memory/in-memory-idempotency-records.ts';
+import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { ManualClock } from '#local/manual-clock.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { ApplicationAlreadyBooked, DeferralTooLong } from '#shared/errors/domain-errors.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
@@ -22,9 +22,9 @@ function route(behaviours: Behaviour[]) {
   let calls = 0;
   const handler = apiHandler(
     {
-      partners: new StaticPartnerDirectory([
-        { partnerId: 'p1', name: 'One', apiKey: 'key-of-p1-0123456789' },
-        { partnerId: 'p2', name: 'Two', apiKey: 'key-of-p2-0123456789' },
+      partners: fixedPartnerDirectory([
+        { partnerId: 'p1', name: 'One', apiKeyId: 'key-of-p1-0123456789' },
+        { partnerId: 'p2', name: 'Two', apiKeyId: 'key-of-p2-0123456789' },
       ]),
       logger: createLogger({ logLevel: 'SILENT' }),
       maxBodyBytes: 64 * 1024,
@@ -52,7 +52,7 @@ function route(behaviours: Behaviour[]) {
       path: '/v1/things',
       headers,
       body: JSON.stringify(body),
-      requestContext: { identity: { apiKey } },
+      requestContext: { identity: { apiKeyId: apiKey } },
     } as unknown as APIGatewayProxyEvent;
     const res = (await handler(event, {} as Context)) as APIGatewayProxyResult;
     return {

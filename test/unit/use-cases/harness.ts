@@ -1,17 +1,18 @@
 import { InMemoryComplaintStore } from '#local/in-memory/in-memory-complaint-store.ts';
+import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { createInMemoryStores, type InMemoryStores } from '#local/in-memory/in-memory-stores.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
-import { StaticPartnerDirectory } from '#shared/adapters/static-partner-directory.ts';
 import type { Language } from '#shared/config/languages.ts';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import { standingOf } from '#shared/lending/exposure.ts';
 import { newBorrowerRecord } from '#shared/origination/new-borrower.ts';
 import type { ContactQueue, ContactSender } from '#shared/ports/contact.ts';
+import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { BorrowerRecord, Consents, LoanRecord } from '#shared/ports/records.ts';
 import { type ApplicationRequest, applicationRequestSchema } from '#shared/schemas/applications.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
@@ -79,7 +80,7 @@ export interface Harness {
   queue: RecordingQueue;
   sender: StubSender;
   log: JsonlContactLog;
-  partners: StaticPartnerDirectory;
+  partners: PartnerDirectory;
   complaints: InMemoryComplaintStore;
 }
 
@@ -97,9 +98,9 @@ export function harness(now: Date, rules: Rules = defaultRules): Harness {
     queue: new RecordingQueue(),
     sender: new StubSender(),
     log: new JsonlContactLog(),
-    partners: new StaticPartnerDirectory([
-      { partnerId: 'p1', name: 'Demo Loans' },
-      { partnerId: 'p2', name: 'Other Loans' },
+    partners: fixedPartnerDirectory([
+      { partnerId: 'p1', name: 'Demo Loans', apiKeyId: 'key-p1' },
+      { partnerId: 'p2', name: 'Other Loans', apiKeyId: 'key-p2' },
     ]),
     complaints: new InMemoryComplaintStore(),
   };
