@@ -5,10 +5,11 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import type { FunctionName } from '#shared/http/route-table.ts';
+import { TABLE_ACCESS } from '#shared/storage/table-access.ts';
 import { ContactQueue } from './constructs/contact-queue.ts';
 import { DailyAgeing } from './constructs/daily-ageing.ts';
 import { DailySweep } from './constructs/daily-sweep.ts';
-import { DuebellData, grantFieldCipher, grantTableReadWrite } from './constructs/data.ts';
+import { DuebellData, grantFieldCipher, grantTableAccess } from './constructs/data.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { DuebellEvents } from './constructs/event-bus.ts';
 import { DuebellFunction } from './constructs/node-function.ts';
@@ -93,10 +94,9 @@ export class DuebellStack extends Stack {
       openapi: make('openapi'),
     };
 
-    for (const name of ['applications', 'loans', 'payments', 'hardship', 'preferences'] as const) {
-      grantTableReadWrite(this.data.table, this.functions[name]);
-      events.bus.grantPutEventsTo(this.functions[name]);
-    }
+    // Events go through the table's outbox: no API function is given the bus.
+    for (const name of Object.keys(this.functions) as FunctionName[])
+      grantTableAccess(this.data.table, this.functions[name], TABLE_ACCESS[name]);
     // Only scoring sees raw identities: it hashes the national ID and encrypts phone and email.
     const scoring = this.functions.applications;
     // Encrypt alone, under a field's context (CDK's grantEncrypt adds ReEncrypt* and GenerateDataKey*).
@@ -112,7 +112,7 @@ export class DuebellStack extends Stack {
       environment,
       timeout: Duration.seconds(29),
     }).function;
-    grantTableReadWrite(this.data.table, this.opsFunction);
+    grantTableAccess(this.data.table, this.opsFunction, TABLE_ACCESS.ops);
     // The desk reads complaints' texts (the borrower's own words); a supervisor's export of a person's data
     // (PIPL Art. 45) opens their name, phone and email too.
     grantFieldCipher(this.data.fieldKey, this.opsFunction, 'kms:Decrypt', [

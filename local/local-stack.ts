@@ -18,6 +18,7 @@ import { LocalKeyService } from '#local/local-key-service.ts';
 import { LocalOpsTokens } from '#local/local-ops-tokens.ts';
 import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
+import { asFunction, asRouteFunctions, type TableAccessRecorder } from '#local/table-access-recorder.ts';
 import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
@@ -71,6 +72,8 @@ export interface LocalStackOptions {
   ids?: IdGenerator;
   events?: RecordingEventBus;
   logger?: Logger;
+  /** Records which function makes which DynamoDB call (the least-privilege tests). */
+  tableAccess?: TableAccessRecorder;
 }
 
 export interface LocalStack {
@@ -103,7 +106,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const logger = options.logger ?? createLogger({ logLevel: 'WARN' });
   // As on AWS: functions write events to the table's outbox, and the stream publisher (the same
   // handler) puts them on the bus, here the recording one.
-  const publisher = createOutboxPublisherHandler({ bus: events, logger });
+  const publisher = asFunction('outbox-publisher', createOutboxPublisherHandler({ bus: events, logger }));
+  options.tableAccess?.attach(client);
   const outbox = new OutboxStream(client, tableName, (event) => publisher(event, plainContext));
   const deps = buildAppDeps({
     dynamodb: client,
@@ -118,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const opsTokens = new LocalOpsTokens(() => deps.clock.now());
   const server = createLocalGateway({
-    routes: {
+    routes: asRouteFunctions({
       ...applicationRoutes(deps),
       ...loanRoutes(deps),
       ...paymentRoutes(deps),
@@ -126,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...preferenceRoutes(deps),
       ...openApiRoutes(deps),
       ...opsRoutes(deps),
-    },
+    }),
     opsTokens,
     partners: deps.partners,
     maxBodyBytes: rules.api.maxBodyBytes,

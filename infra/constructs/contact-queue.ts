@@ -10,7 +10,8 @@ import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
-import { grantFieldCipher, grantTableReadWrite } from './data.ts';
+import { TABLE_ACCESS } from '#shared/storage/table-access.ts';
+import { grantFieldCipher, grantTableAccess } from './data.ts';
 import { DuebellFunction } from './node-function.ts';
 import { opsAlarm } from './ops-alarm.ts';
 
@@ -83,8 +84,7 @@ export class ContactQueue extends Construct {
       environment,
       timeout: Duration.seconds(SENDER_TIMEOUT_SECONDS),
     }).function;
-    grantTableReadWrite(props.table, this.sender);
-    props.bus.grantPutEventsTo(this.sender);
+    grantTableAccess(props.table, this.sender, TABLE_ACCESS['send-contact']);
     // The sender alone decrypts addresses: phones and emails, never names.
     grantFieldCipher(props.fieldKey, this.sender, 'kms:Decrypt', ['phone', 'email']);
     this.sender.addEnvironment('FIELD_KEY_ID', props.fieldKey.keyArn);
@@ -123,7 +123,7 @@ export class ContactQueue extends Construct {
       entry: props.inboundSmsEntry,
       environment,
     }).function;
-    grantTableReadWrite(props.table, this.inboundSms);
+    grantTableAccess(props.table, this.inboundSms, TABLE_ACCESS['inbound-sms']);
     // Inbound SMS alone hashes the replying number to find every borrower using it.
     props.identityHmacSecret.grantRead(this.inboundSms);
     this.inboundSms.addEnvironment('IDENTITY_HMAC_SECRET_ARN', props.identityHmacSecret.secretArn);

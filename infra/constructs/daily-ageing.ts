@@ -8,8 +8,9 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
+import { TABLE_ACCESS } from '#shared/storage/table-access.ts';
 import { dailySchedule } from './daily-schedule.ts';
-import { grantTableReadWrite } from './data.ts';
+import { grantTableAccess } from './data.ts';
 import { DuebellFunction } from './node-function.ts';
 
 export interface DailyAgeingProps {
@@ -59,8 +60,7 @@ export class DailyAgeing extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 1024,
     }).function;
-    grantTableReadWrite(props.table, this.ageing);
-    props.bus.grantPutEventsTo(this.ageing);
+    grantTableAccess(props.table, this.ageing, TABLE_ACCESS.ageing);
     props.stateMachine.grantStartExecution(this.ageing);
 
     const daily = dailySchedule(this, {

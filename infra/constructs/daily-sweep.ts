@@ -8,8 +8,9 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
+import { TABLE_ACCESS } from '#shared/storage/table-access.ts';
 import { dailySchedule } from './daily-schedule.ts';
-import { grantTableReadWrite } from './data.ts';
+import { grantTableAccess } from './data.ts';
 import { DuebellFunction } from './node-function.ts';
 import { opsAlarm } from './ops-alarm.ts';
 
@@ -83,7 +84,7 @@ export class DailySweep extends Construct {
       environment: { ...props.environment, SLICE_QUEUE_URL: this.sliceQueue.queueUrl },
       timeout: Duration.minutes(1),
     }).function;
-    grantTableReadWrite(props.table, this.sweep);
+    grantTableAccess(props.table, this.sweep, TABLE_ACCESS.sweep);
     this.sliceQueue.grantSendMessages(this.sweep);
 
     this.sliceWorker = new DuebellFunction(this, 'sweep-slice-fn', {
@@ -97,7 +98,7 @@ export class DailySweep extends Construct {
       timeout: Duration.seconds(SWEEP_SLICE_TIMEOUT_SECONDS),
       memorySize: 1024,
     }).function;
-    grantTableReadWrite(props.table, this.sliceWorker);
+    grantTableAccess(props.table, this.sliceWorker, TABLE_ACCESS['sweep-slice']);
     props.contactQueue.grantSendMessages(this.sliceWorker);
     this.sliceQueue.grantSendMessages(this.sliceWorker);
     props.stateMachine.grantStartExecution(this.sliceWorker);

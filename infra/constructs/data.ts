@@ -1,8 +1,7 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
-  type CfnTable,
   ProjectionType,
   StreamViewType,
   Table,
@@ -14,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { FieldContext } from '#shared/ports/key-service.ts';
-import { TABLE_ITEM_ACTIONS, TABLE_KEY_ACTIONS } from '#shared/storage/table-access.ts';
+import { TABLE_KEY_ACTIONS, type TableGrant } from '#shared/storage/table-access.ts';
 import {
   type KeyAttribute,
   type TableDefinition,
@@ -104,26 +103,27 @@ export class DuebellData extends Construct {
 }
 
 /**
- * Item reads and writes on `table` and its indexes for `fn`: the actions the repositories call
- * (`TABLE_ITEM_ACTIONS`, never Scan) and use of the table key, each on this table and key alone.
+ * The function's grants on the table (`TABLE_ACCESS`, from what its code calls): item actions on the
+ * table, a Query on an index on that index alone, and the table key's use for reading and writing items.
  */
-export function grantTableReadWrite(table: Table, fn: IFunction): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: [...TABLE_ITEM_ACTIONS],
-      resources: [table.tableArn, `${table.tableArn}/index/*`],
-    }),
-  );
-  if (table.encryptionKey) {
+export function grantTableAccess(table: Table, fn: IFunction, access: readonly TableGrant[]): void {
+  const onTable = access.filter((g) => !g.includes(' '));
+  const indexes = access
+    .filter((g) => g.startsWith('dynamodb:Query index/'))
+    .map((g) => g.split('index/')[1]);
+  if (onTable.length > 0)
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...onTable], resources: [table.tableArn] }));
+  if (indexes.length > 0)
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((name) => `${table.tableArn}/index/${name}`),
+      }),
+    );
+  if (access.length > 0 && table.encryptionKey)
     fn.addToRolePolicy(
       new PolicyStatement({ actions: [...TABLE_KEY_ACTIONS], resources: [table.encryptionKey.keyArn] }),
     );
-  }
-  const tableId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
-  Validations.of(fn).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-    reason: 'Query on the indexes of this table only (those of the shared table definition).',
-  });
 }
 
 /**

@@ -10,7 +10,8 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
-import { grantTableReadWrite } from './data.ts';
+import { TABLE_ACCESS } from '#shared/storage/table-access.ts';
+import { grantTableAccess } from './data.ts';
 import { ladderDefinitionBody } from './escalation-definition.ts';
 import { DuebellFunction, functionMetric } from './node-function.ts';
 import { opsAlarm } from './ops-alarm.ts';
@@ -99,8 +100,7 @@ export class Escalation extends Construct {
       },
       timeout: Duration.seconds(60),
     }).function;
-    grantTableReadWrite(props.table, this.stepFunction);
-    props.bus.grantPutEventsTo(this.stepFunction);
+    grantTableAccess(props.table, this.stepFunction, TABLE_ACCESS['escalation-step']);
     for (const queue of [props.contactQueue, this.agentQueue, this.legalQueue]) {
       queue.grantSendMessages(this.stepFunction);
     }

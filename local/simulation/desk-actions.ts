@@ -1,6 +1,7 @@
 import { opsRoutes } from '#functions/ops/routes.ts';
 import { buildProxyEvent, plainContext } from '#local/api-gateway-server.ts';
 import { LocalOpsTokens } from '#local/local-ops-tokens.ts';
+import { asRouteFunctions } from '#local/table-access-recorder.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import type { AppDeps } from '#shared/wiring/app-deps.ts';
 import type { RequestAnswers, ScheduledAction } from './partner-requests.ts';
@@ -17,7 +18,7 @@ type OpsEntry = NonNullable<Portfolio['ops']>[number];
  * them. Answers are counted with the partner's requests; a refused one is listed, not lost.
  */
 export function deskActions(deps: AppDeps, portfolio: Portfolio, answers: RequestAnswers): ScheduledAction[] {
-  const routes = opsRoutes(deps);
+  const routes = asRouteFunctions(opsRoutes(deps));
   const tokens = new LocalOpsTokens(() => deps.clock.now());
   const call = async (
     key: keyof typeof routes,

@@ -2,6 +2,7 @@ import { applicationRoutes } from '#functions/applications/routes.ts';
 import { hardshipRoutes } from '#functions/hardship/routes.ts';
 import { paymentRoutes } from '#functions/payments/routes.ts';
 import { buildProxyEvent, plainContext } from '#local/api-gateway-server.ts';
+import { asRouteFunctions } from '#local/table-access-recorder.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import type { AppDeps } from '#shared/wiring/app-deps.ts';
@@ -35,7 +36,11 @@ export function partnerRequests(
     throw new Error(
       `${early.length} payments are dated before ${from} (first: ${early[0]?.paymentId}); book them into the loans or start earlier`,
     );
-  const routes = { ...paymentRoutes(deps), ...hardshipRoutes(deps), ...applicationRoutes(deps) };
+  const routes = asRouteFunctions({
+    ...paymentRoutes(deps),
+    ...hardshipRoutes(deps),
+    ...applicationRoutes(deps),
+  });
   const call = async (
     key: keyof typeof routes,
     partnerId: string,

@@ -17,6 +17,7 @@ import { OutboxStream } from '#local/outbox-stream.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
+import { asFunction, type TableAccessRecorder } from '#local/table-access-recorder.ts';
 import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
 import { SqsSliceQueue } from '#shared/adapters/aws/sqs-slice-queue.ts';
 import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
@@ -56,6 +57,8 @@ export interface SimulationOptions {
   onProgress?: (day: number, days: number) => void;
   /** The handlers' log level (to standard output); silent unless asked, as the CLI draws progress there. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Records which function makes which DynamoDB call (the least-privilege tests). */
+  tableAccess?: TableAccessRecorder;
 }
 
 /**
@@ -222,7 +225,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       await events.publish(batch);
     },
   };
-  const publisher = createOutboxPublisherHandler({ bus, logger });
+  const publisher = asFunction('outbox-publisher', createOutboxPublisherHandler({ bus, logger }));
+  options.tableAccess?.attach(client);
   const outbox = new OutboxStream(client, tableName, (event) => publisher(event, plainContext));
   const deps = buildAppDeps({
     dynamodb: client,
@@ -265,15 +269,21 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   };
   const senderDeps = faultySender(deps, contactLog, faults, random, stats, throttling);
   const escalation = simulatedEscalation(deps, jobs, contactLog, clock);
-  const sender = createSendContactHandler({ ...senderDeps, sqs, queueUrl: contactQueue.url, logger });
-  const sliceWorker = createSweepSliceHandler({
-    ...deps,
-    queue: jobs,
-    slices,
-    workflow: escalation.escalationDeps.workflow,
-    logger,
-  });
-  const coordinator = createSweepHandler({ ...deps, slices });
+  const sender = asFunction(
+    'send-contact',
+    createSendContactHandler({ ...senderDeps, sqs, queueUrl: contactQueue.url, logger }),
+  );
+  const sliceWorker = asFunction(
+    'sweep-slice',
+    createSweepSliceHandler({
+      ...deps,
+      queue: jobs,
+      slices,
+      workflow: escalation.escalationDeps.workflow,
+      logger,
+    }),
+  );
+  const coordinator = asFunction('sweep', createSweepHandler({ ...deps, slices }));
 
   // One worker at a time keeps a seed's run byte-identical; with `redeliver=`, two workers run at once,
   // so the copies of a message can be worked concurrently, as SQS can deliver them.

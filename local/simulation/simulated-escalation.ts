@@ -5,6 +5,7 @@ import { LocalEscalationWorkflow } from '#local/escalation/local-workflow.ts';
 import { SimulatedTime } from '#local/escalation/simulated-time.ts';
 import type { ManualClock } from '#local/manual-clock.ts';
 import { RecordingTaskQueue } from '#local/recording-task-queue.ts';
+import { asFunction } from '#local/table-access-recorder.ts';
 import type { EscalationDeps } from '#shared/escalation/escalation-deps.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { ContactLog, ContactQueue } from '#shared/ports/contact.ts';
@@ -31,9 +32,12 @@ export function simulatedEscalation(
     log,
     workflow: { start: (name, input) => (workflow as LocalEscalationWorkflow).start(name, input) },
   };
-  const step = createEscalationStepHandler(escalationDeps);
+  const step = asFunction('escalation-step', createEscalationStepHandler(escalationDeps));
   workflow = new LocalEscalationWorkflow(deps.rules, (event) => step(event, plainContext), time);
-  const ageing = createAgeingHandler({ ...escalationDeps, complaints: deps.complaints });
+  const ageing = asFunction(
+    'ageing',
+    createAgeingHandler({ ...escalationDeps, complaints: deps.complaints }),
+  );
   return {
     time,
     taskQueue,

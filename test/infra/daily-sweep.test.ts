@@ -159,7 +159,7 @@ describe('DailySweep with its defaults', () => {
     expect(actionsOf(template, sweep).filter((a) => a.startsWith('states:'))).toEqual([]);
     for (const fn of [sweep, sliceWorker]) {
       expect(actionsOf(template, fn)).toEqual(
-        expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']),
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
       );
       for (const action of [
         'events:PutEvents',

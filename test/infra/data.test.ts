@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_ITEM_ACTIONS, TABLE_KEY_ACTIONS } from '#shared/storage/table-access.ts';
+import { TABLE_KEY_ACTIONS } from '#shared/storage/table-access.ts';
 import {
   AGEING_INDEX,
   attributeDefinitions,
@@ -12,7 +12,7 @@ import {
   type TableDefinition,
   tableDefinition,
 } from '#shared/storage/table-definition.ts';
-import { DuebellData, grantTableReadWrite } from '../../infra/constructs/data.ts';
+import { DuebellData, grantTableAccess } from '../../infra/constructs/data.ts';
 import { actionsOn, arnOf, bareStack, logicalId } from './bare-stack.ts';
 
 describe('DuebellData with its defaults', () => {
@@ -163,8 +163,8 @@ describe('DuebellData with its options', () => {
   });
 });
 
-describe('grantTableReadWrite', () => {
-  it('grants the item actions the repositories call on the table and its indexes, and use of the table key', () => {
+describe('grantTableAccess', () => {
+  it('grants item actions on the table, Query on the named indexes alone, and use of the table key', () => {
     const stack = bareStack();
     const data = new DuebellData(stack, 'Data');
     const fn = new LambdaFunction(stack, 'Fn', {
@@ -172,12 +172,30 @@ describe('grantTableReadWrite', () => {
       handler: 'index.handler',
       code: Code.fromInline('export const handler = async () => {};'),
     });
-    grantTableReadWrite(data.table, fn);
+    grantTableAccess(data.table, fn, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query index/due-date',
+    ]);
     const template = Template.fromStack(stack);
-    const onIndexes = { 'Fn::Join': ['', [arnOf(data.table), '/index/*']] };
-    expect(actionsOn(template, fn, onIndexes)).toEqual(actionsOn(template, fn, arnOf(data.table)));
-    expect(actionsOn(template, fn, onIndexes).sort()).toEqual([...TABLE_ITEM_ACTIONS]);
-    expect(actionsOn(template, fn, onIndexes)).not.toContain('dynamodb:Scan');
+    const onIndex = { 'Fn::Join': ['', [arnOf(data.table), '/index/due-date']] };
+    expect(actionsOn(template, fn, arnOf(data.table)).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
+    expect(actionsOn(template, fn, onIndex)).toEqual(['dynamodb:Query']);
     expect(actionsOn(template, fn, arnOf(data.tableKey)).sort()).toEqual([...TABLE_KEY_ACTIONS]);
+  });
+
+  it('grants nothing on the table or its key to a function with no access', () => {
+    const stack = bareStack();
+    const data = new DuebellData(stack, 'Data');
+    const fn = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => {};'),
+    });
+    grantTableAccess(data.table, fn, []);
+    expect(Template.fromStack(stack).findResources('AWS::IAM::Policy')).toEqual({});
   });
 });

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTIONS_BY_COMMAND,
   ACTIONS_BY_TRANSACTION_PART,
+  type DeployedFunction,
+  TABLE_ACCESS,
   TABLE_ITEM_ACTIONS,
 } from '#shared/storage/table-access.ts';
 import { buildApp } from '../../infra/app.ts';
@@ -57,6 +59,39 @@ describe('IAM policies of the whole stack', () => {
       [roleOf(stack.contactQueue.inboundSms)]: ['kms:Encrypt complaintText'],
       [roleOf(stack.opsFunction)]: ['kms:Decrypt complaintText,name,phone,email'],
     });
+  });
+
+  it('give each function on the table exactly the grants of TABLE_ACCESS: its actions, and Query on the indexes it queries alone', () => {
+    const functions: Record<DeployedFunction, { role?: unknown }> = {
+      ...stack.functions,
+      ops: stack.opsFunction,
+      sweep: stack.dailySweep.sweep,
+      'sweep-slice': stack.dailySweep.sliceWorker,
+      'send-contact': stack.contactQueue.sender,
+      'inbound-sms': stack.contactQueue.inboundSms,
+      'escalation-step': stack.escalation.stepFunction,
+      ageing: stack.dailyAgeing.ageing,
+      'outbox-publisher': stack.outbox.publisher,
+    };
+    const table = JSON.stringify(stack.resolve(stack.data.table.tableArn));
+    const grantsOf = (role: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => stack.resolve(p.Properties.Roles)[0].Ref === role)
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as PolicyStatement[])
+        .flatMap((s) =>
+          [s.Resource].flat().flatMap((resource) => {
+            const text = JSON.stringify(resource);
+            const actions = [s.Action].flat();
+            if (text === table) return actions;
+            const index = /^\{"Fn::Join":\["",\[(.*),"\/index\/([\w-]+)"\]\]\}$/.exec(text);
+            return index && index[1] === table ? actions.map((a) => `${a} index/${index[2]}`) : [];
+          }),
+        )
+        .sort();
+    for (const [name, fn] of Object.entries(functions)) {
+      const role = stack.resolve((fn.role as { roleName: string }).roleName).Ref as string;
+      expect(grantsOf(role), name).toEqual([...TABLE_ACCESS[name as DeployedFunction]].sort());
+    }
   });
 
   it('name every action in full: no `*`, no `service:*`, no `Prefix*`', () => {

@@ -4,7 +4,9 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import { ManualClock } from '#local/manual-clock.ts';
+import { TableAccessRecorder } from '#local/table-access-recorder.ts';
 import { OpenApiContract, type OpenApiDocumentLike } from './openapi-contract.ts';
+import { ungrantedCalls } from './table-access.ts';
 
 export const PARTNER_A = {
   partnerId: 'partner-a',
@@ -48,8 +50,10 @@ export interface RequestOptions {
 export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<TestApi> {
   const clock = new ManualClock(new Date(at));
   const tableName = `api-${randomUUID()}`;
+  const tableAccess = new TableAccessRecorder();
   const stack = await startLocalStack({
     port: 0,
+    tableAccess,
     partners: [PARTNER_A, PARTNER_B],
     tableName,
     keys: new LocalKeyService(),
@@ -86,6 +90,12 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
       ddb.destroy();
       return out.Count ?? 0;
     },
-    stop: () => stack.stop(),
+    // Every API test file also checks that no function called the table beyond its grants.
+    stop: async () => {
+      await stack.stop();
+      const ungranted = ungrantedCalls(tableAccess);
+      if (ungranted.length > 0)
+        throw new Error(`calls outside the functions' grants:\n${ungranted.join('\n')}`);
+    },
   };
 }

@@ -17,6 +17,7 @@ import { SequentialIds } from '#local/sequential-ids.ts';
 import { SimulatedQueue } from '#local/simulated-queue.ts';
 import { parseFaults, seededRandom } from '#local/simulation/faults.ts';
 import { drainContactQueue, faultySender, newFaultStats } from '#local/simulation/simulated-sender.ts';
+import { asFunction, TableAccessRecorder } from '#local/table-access-recorder.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import type { EscalationDeps } from '#shared/escalation/escalation-deps.ts';
 import {
@@ -43,6 +44,7 @@ import { loanView } from '#shared/servicing/loan-view.ts';
 import { requestHardship } from '#shared/servicing/request-hardship.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
 import { createTestTable } from '../../support/dynamodb.ts';
+import { ungrantedCalls } from '../../support/table-access.ts';
 
 export const PARTNER = 'p1';
 /** The partner's API key, for worlds served through the local gateway. */
@@ -88,6 +90,7 @@ export async function escalationWorld(options: WorldOptions) {
   const rules = options.rules ?? worldRules;
   const tz = rules.timezone;
   const table = await createTestTable({ stream: true, endpoint: options.dynamodbEndpoint });
+  const tableAccess = new TableAccessRecorder();
   const clock = new ManualClock(instantAt(options.from, 0, tz));
   const events = new RecordingEventBus();
   const contactLog = new JsonlContactLog();
@@ -105,7 +108,11 @@ export async function escalationWorld(options: WorldOptions) {
     logger: createLogger({ serviceName: 'duebell-test', logLevel: 'SILENT' }),
   });
   // Loan writes commit their events to the table's outbox: the stream publisher brings them to `events`.
-  const publisher = createOutboxPublisherHandler({ bus: events, logger: deps.logger });
+  const publisher = asFunction(
+    'outbox-publisher',
+    createOutboxPublisherHandler({ bus: events, logger: deps.logger }),
+  );
+  tableAccess.attach(table.client);
   const outbox = new OutboxStream(table.client, table.tableName, (e) => publisher(e, plainContext));
   const queue = new SimulatedQueue(() => clock.now());
   const senderDeps = faultySender(deps, contactLog, parseFaults(''), seededRandom(1), newFaultStats());
@@ -125,7 +132,7 @@ export async function escalationWorld(options: WorldOptions) {
     workflow: options.workflow?.(starter) ?? starter,
     metrics: options.metrics,
   };
-  const step = createEscalationStepHandler(escalationDeps);
+  const step = asFunction('escalation-step', createEscalationStepHandler(escalationDeps));
   workflow = new LocalEscalationWorkflow(
     rules,
     async (event) => {
@@ -141,7 +148,10 @@ export async function escalationWorld(options: WorldOptions) {
     },
     time,
   );
-  const ageingHandler = createAgeingHandler({ ...escalationDeps, complaints: deps.complaints });
+  const ageingHandler = asFunction(
+    'ageing',
+    createAgeingHandler({ ...escalationDeps, complaints: deps.complaints }),
+  );
   const age = (date: LocalDate) => ageingHandler({ businessDate: date }, plainContext);
   const sweep = (date: LocalDate) =>
     sweepReminders({ ...deps, queue, workflow: escalationDeps.workflow }, date);
@@ -290,6 +300,10 @@ export async function escalationWorld(options: WorldOptions) {
     async close(): Promise<void> {
       await time.close();
       await table.drop();
+      // Every escalation test also checks that no function called the table beyond its grants.
+      const ungranted = ungrantedCalls(tableAccess);
+      if (ungranted.length > 0)
+        throw new Error(`calls outside the functions' grants:\n${ungranted.join('\n')}`);
     },
   };
   return world;

@@ -6,6 +6,7 @@ import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
+import { asFunction, TableAccessRecorder } from '#local/table-access-recorder.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import type { BorrowerRecord } from '#shared/ports/records.ts';
 import { complaintIdFor } from '#shared/reminders/inbound-sms.ts';
@@ -14,6 +15,7 @@ import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
+import { ungrantedCalls } from '../../support/table-access.ts';
 
 const portfolio: Portfolio = {
   partners: [
@@ -33,7 +35,8 @@ const portfolio: Portfolio = {
 
 let table: TestTable;
 let repos: Repositories;
-let handler: ReturnType<typeof createInboundSmsHandler>;
+let handler: (event: SNSEvent, context: Context) => Promise<unknown>;
+const tableAccess = new TableAccessRecorder();
 const keys = new LocalKeyService();
 
 beforeAll(async () => {
@@ -45,15 +48,22 @@ beforeAll(async () => {
     portfolio,
     clock.now(),
   );
-  handler = createInboundSmsHandler({
-    repos,
-    complaints: new ComplaintRepository(documentClient(table.client), table.tableName),
-    keys,
-    clock,
-    rules: defaultRules,
-  });
+  tableAccess.attach(table.client);
+  handler = asFunction(
+    'inbound-sms',
+    createInboundSmsHandler({
+      repos,
+      complaints: new ComplaintRepository(documentClient(table.client), table.tableName),
+      keys,
+      clock,
+      rules: defaultRules,
+    }),
+  );
 });
-afterAll(() => table.drop());
+afterAll(async () => {
+  await table.drop();
+  expect(ungrantedCalls(tableAccess)).toEqual([]);
+});
 
 let delivered = 0;
 /** One SNS delivery of an inbound message; without `inboundMessageId`, SNS's own id names it. */
