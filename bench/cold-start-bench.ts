@@ -20,7 +20,6 @@ const LOAD_ENV = {
   AWS_REGION: 'ap-east-1',
   TABLE_NAME: 'duebell',
   EVENT_BUS_NAME: 'duebell',
-  PARTNERS: '[]',
   CONTACT_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/contacts',
   SLICE_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/sweep-slices',
   AGENT_QUEUE_URL: 'https://sqs.ap-east-1.amazonaws.com/000000000000/agent-tasks',
