@@ -14,6 +14,7 @@ import {
 } from '#shared/errors/domain-errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
 import { exposureOf, type LoanExposure } from '#shared/lending/exposure.ts';
+import { loanDelta } from '#shared/lending/portfolio-tally.ts';
 import type {
   InstallmentRecord,
   LoanRecord,
@@ -25,6 +26,7 @@ import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
+import { portfolioCounterUpdates } from './portfolio-repository.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
 const NO_EFFECTS: LoanWriteEffects = { events: [] };
@@ -36,6 +38,7 @@ export class LoanRepository implements LoanStore {
     private readonly dueIndexShards: number,
     private readonly ageingIndexShards: number,
     private readonly provinceIndexShards = 4,
+    private readonly portfolioShards = 16,
   ) {}
 
   /** The loan item; an active loan with something unpaid carries the ageing-index attributes. */
@@ -125,12 +128,21 @@ export class LoanRepository implements LoanStore {
       ],
       concurrency,
     );
-    // Each person's exposures, one update per loan (a person's loans share the identity item).
+    // Each person's exposures, one update per loan (a person's loans share the identity item), and the
+    // portfolio's running totals, as a booking adds to them.
     const byLoan = new Map<string, InstallmentRecord[]>();
     for (const inst of installments) byLoan.set(inst.loanId, [...(byLoan.get(inst.loanId) ?? []), inst]);
-    const updates = loans.map((loan) =>
-      this.exposureUpdate(loan, exposureOf(loan, byLoan.get(loan.loanId) ?? [])),
-    );
+    const updates = loans.flatMap((loan) => {
+      const schedule = byLoan.get(loan.loanId) ?? [];
+      return [
+        this.exposureUpdate(loan, exposureOf(loan, schedule)),
+        ...portfolioCounterUpdates(
+          this.tableName,
+          loanDelta(undefined, { loan, installments: schedule }),
+          this.portfolioShards,
+        ),
+      ];
+    });
     const worker = async () => {
       for (let u = updates.shift(); u; u = updates.shift()) await this.db.send(new UpdateCommand(u.Update));
     };
@@ -286,6 +298,9 @@ export class LoanRepository implements LoanStore {
     return [
       ...(effects.exposure === undefined ? [] : [this.exposureUpdate(loan, effects.exposure)]),
       ...effects.events.map((e) => outboxPut(this.tableName, e)),
+      ...(effects.portfolio
+        ? portfolioCounterUpdates(this.tableName, effects.portfolio, this.portfolioShards)
+        : []),
     ];
   }
 
