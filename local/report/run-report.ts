@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgeingSnapshot } from '#local/simulation/daily-snapshot.ts';
 import type { SimulationSummary } from '#local/simulation/summary.ts';
+import type { PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
 import { RECOVERY_FROM_DAYS_PAST_DUE } from '#shared/observability/metered-event-bus.ts';
+import { portfolioRisk } from './portfolio-risk-section.ts';
 
 /** The past-due buckets in order; a roll rate is from one to the next. */
 export const PAST_DUE_BUCKETS = ['M1', 'M2', 'M3', 'M3+'] as const;
@@ -106,18 +108,30 @@ export function buildRunReport(dir: string, timeZone = 'Asia/Shanghai'): RunRepo
   const contacts = readJsonl<ContactRecord>(join(dir, 'contacts.jsonl'));
   const events = readJsonl<EventRecord>(join(dir, 'events.jsonl'));
   const ageing = readJsonl<AgeingSnapshot>(join(dir, 'ageing.jsonl'));
+  const snapshots = readJsonl<PortfolioSnapshot>(join(dir, 'portfolio.jsonl'));
   const days = daysOf(summary.period.from, summary.period.to);
   const day = (at: string) => dayOf(at, timeZone);
   return {
     dir,
     period: summary.period,
     sections: [
-      portfolio(summary, events, ageing, days, day),
+      withRisk(portfolio(summary, events, ageing, days, day), portfolioRisk(snapshots)),
       contact(contacts, days, day),
       escalation(summary, contacts, events),
       applications(events),
       platform(summary),
     ],
+  };
+}
+
+/** The portfolio row with the snapshots' figures (book, concentration, roll rates, vintages) after its own. */
+function withRisk(row: ReportSection, risk: ReportSection): ReportSection {
+  const missing = [row.missing, risk.missing].filter(Boolean).join(' ');
+  return {
+    ...row,
+    tables: [...row.tables, ...risk.tables],
+    charts: [...row.charts, ...risk.charts],
+    ...(missing ? { missing } : { missing: undefined }),
   };
 }
 
@@ -259,10 +273,7 @@ function portfolio(
     title: 'Portfolio',
     tables,
     charts,
-    missing:
-      warnings.length > 0
-        ? 'NPL ratio and vintages come with portfolio risk.'
-        : 'NPL ratio, vintages and early warnings come with portfolio risk (none in this run).',
+    missing: warnings.length > 0 ? undefined : 'Early warnings come with portfolio risk (none in this run).',
   };
 }
 
