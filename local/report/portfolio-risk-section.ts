@@ -1,5 +1,5 @@
 import type { PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
-import type { Chart, ReportSection, Table } from './run-report.ts';
+import type { Chart, ReportSection, Table } from './report-types.ts';
 
 const yuan = (fen: number) =>
   (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
