@@ -2,12 +2,14 @@ import { demoCommand } from './demo.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { stressCommand } from './stress.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
   demo: demoCommand,
   simulate: simulateCommand,
   report: reportCommand,
+  stress: stressCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);
