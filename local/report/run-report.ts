@@ -179,7 +179,7 @@ function portfolio(
           const point = r.series[end];
           return [r.label, point?.from ?? 0, point?.rolled ?? 0, pct(point?.rolled ?? 0, point?.from ?? 0)];
         }),
-        note: 'current → M1 needs the whole book each day; it comes with portfolio risk’s daily snapshot.',
+        note: 'current → M1 needs the whole book each day: see the snapshot’s roll rates (from portfolio.jsonl) below.',
       });
     }
   }
