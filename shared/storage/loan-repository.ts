@@ -91,7 +91,7 @@ export class LoanRepository implements LoanStore {
         ]
       : [];
     try {
-      await this.db.send(
+      await this.transact(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -227,7 +227,7 @@ export class LoanRepository implements LoanStore {
     effects: LoanWriteEffects = NO_EFFECTS,
   ): Promise<void> {
     try {
-      await this.db.send(
+      await this.transact(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -252,6 +252,25 @@ export class LoanRepository implements LoanStore {
     }
   }
 
+  /**
+   * Sends a loan write, again when DynamoDB cancelled it only for another transaction in progress on one of
+   * its items (the portfolio counters are shared by many loans' writes): a cancelled transaction wrote
+   * nothing, and its conditions still hold it to the version it was decided on, so resending it is safe.
+   */
+  private async transact(command: TransactWriteCommand, attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(command);
+        return;
+      } catch (err) {
+        const codes = cancellationCodes(err);
+        const contended = codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+        if (!contended || attempt >= attempts) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Saves the loan alone under the version check (an escalation step, a transition). */
   async saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void> {
     await this.saveInstallments(loan, expectedVersion, []);
@@ -265,7 +284,7 @@ export class LoanRepository implements LoanStore {
     effects?: LoanWriteEffects,
   ): Promise<void> {
     try {
-      await this.db.send(
+      await this.transact(
         new TransactWriteCommand({ TransactItems: this.writeItems(loan, expectedVersion, changed, effects) }),
       );
     } catch (err) {
