@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation, type SimulationResult } from '#local/simulation/run-simulation.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
@@ -24,28 +25,39 @@ export interface StressOptions {
 }
 
 /**
- * `duebell stress`: the book as given (the baseline, exactly what `simulate` runs with the same seed) and
- * the shocked book through the same simulator, one after the other (the machine's cores go to each run's
- * DynamoDB Local and handlers), then `comparison.json` beside their two directories.
+ * `duebell stress`: the book as given (the baseline, what `simulate` runs with the same seed) and the
+ * shocked book through the same simulator, one after the other in one DynamoDB Local (each run makes and
+ * drops a table of its own), then `comparison.json` beside their two directories.
  */
 export async function runStress(
   options: StressOptions,
 ): Promise<{ baseline: SimulationResult; shocked: SimulationResult; comparison: StressComparison }> {
+  const local = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal();
+  try {
+    const endpoint = options.dynamodbEndpoint ?? (local as DynamoDbLocal).endpoint;
+    return await bothRuns(options, endpoint);
+  } finally {
+    await local?.stop();
+  }
+}
+
+async function bothRuns(options: StressOptions, dynamodbEndpoint: string) {
   const timezone = options.portfolio.timezone;
-  const baseRules = loadRules(timezone ? { timezone } : {});
-  const shockedRules = loadRules({
-    ...(timezone ? { timezone } : {}),
-    ...(options.scenario.rateCapMode ? { rateCap: { mode: options.scenario.rateCapMode } } : {}),
-  });
+  // The baseline's rules are simulate's own unless given; the shocked run's add the scenario's cap mode.
+  const baseRules = options.rules ?? loadRules(timezone ? { timezone } : {});
+  const mode = options.scenario.rateCapMode;
+  const shockedRules = mode ? { ...baseRules, rateCap: { ...baseRules.rateCap, mode } } : baseRules;
   const common = {
     from: options.from,
     days: options.days,
     seed: options.seed,
     faults: parseFaults(undefined),
+    dynamodbEndpoint,
   };
   const baseline = await runSimulation({
     ...common,
     portfolio: options.portfolio,
+    ...(options.rules ? { rules: options.rules } : {}),
     outDir: join(options.outDir, 'baseline'),
     onProgress: (day, days) => options.onProgress?.('baseline', day, days),
   });
