@@ -8,12 +8,20 @@ import { renderTerminal } from '#local/report/render-terminal.ts';
 import { buildRunReport } from '#local/report/run-report.ts';
 import { parseFaults } from '#local/simulation/faults.ts';
 import { runSimulation } from '#local/simulation/run-simulation.ts';
+import { loadRules } from '#shared/config/rules.ts';
 import { portfolioSchema } from '#shared/schemas/portfolio.ts';
 import { writeReportPage } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FROM = '2027-05-01';
 const SEED = 1;
+
+/**
+ * The demo lender's rules: the defaults, with the tier 1 capital of a small lender (¥1.2 million), so the
+ * demo's larger partner and Guangdong cross their concentration limits and the report shows the warning.
+ */
+const demoRules = (timezone = 'Asia/Shanghai') =>
+  loadRules({ timezone, portfolio: { tier1CapitalFen: 120_000_000 } });
 
 /** `[#########-----------] day 27/60` on a terminal; a line every 10 days elsewhere. */
 function progress(day: number, days: number): void {
@@ -37,7 +45,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string', default: '3000' },
       exit: { type: 'boolean', default: false },
-      loans: { type: 'string', default: '100' },
+      loans: { type: 'string', default: '300' },
       days: { type: 'string', default: '60' },
       out: { type: 'string', default: '.local/demo-run' },
       html: { type: 'string' },
@@ -73,6 +81,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       days,
       faults: parseFaults(undefined),
       seed: SEED,
+      rules: demoRules(book.timezone),
       outDir: out,
       dynamodbEndpoint: stack.dynamodbEndpoint,
       keepTables: true,
@@ -95,7 +104,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
     process.stdout.write(renderTerminal(report));
     writeReportPage(report, htmlPath);
     console.log(`\nops report page: ${resolve(htmlPath)} (self-contained, opens offline)`);
-    console.log(`run files: ${resolve(out)}/ (contacts.jsonl, events.jsonl, ageing.jsonl, summary.json)`);
+    console.log(
+      `run files: ${resolve(out)}/ (contacts.jsonl, events.jsonl, ageing.jsonl, portfolio.jsonl, summary.json)`,
+    );
     console.log(
       `demo done in ${((performance.now() - started) / 1000).toFixed(0)} s; the API serves the simulated book ` +
         `(e.g. GET /v1/loans/${book.loans[0]?.loanId}) from table ${tableName}`,

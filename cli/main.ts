@@ -3,6 +3,7 @@ import { partnersCommand } from './partners.ts';
 import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { stressCommand } from './stress.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
@@ -10,6 +11,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   simulate: simulateCommand,
   report: reportCommand,
   partners: (argv) => partnersCommand(argv),
+  stress: stressCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

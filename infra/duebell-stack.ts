@@ -196,6 +196,7 @@ export class DuebellStack extends Stack {
       smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
       outboxPublisher: this.outbox.publisher,
       complaintsPastDeadline: true,
+      concentration: true,
     });
     this.dashboard = new OpsDashboard(this, 'OpsDashboard', {
       rules,

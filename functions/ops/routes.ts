@@ -4,6 +4,7 @@ import { decideReferredHardship } from '#shared/desk/decide-referred-hardship.ts
 import { deskLoanView } from '#shared/desk/desk-loan-view.ts';
 import type { DeskTaskView } from '#shared/desk/desk-task-view.ts';
 import { listDeskTasks, loanAudit } from '#shared/desk/list-desk.ts';
+import { portfolioView } from '#shared/desk/portfolio-view.ts';
 import { recordOutcome } from '#shared/desk/record-outcome.ts';
 import { releaseTask } from '#shared/desk/release-task.ts';
 import { resolveDispute } from '#shared/desk/resolve-dispute.ts';
@@ -34,6 +35,7 @@ import {
   type WaiverRequest,
   waiverRequestSchema,
 } from '#shared/schemas/ops.ts';
+import { type PortfolioQuery, portfolioQuerySchema } from '#shared/schemas/portfolio-risk.ts';
 import { loanIdParamsSchema } from '#shared/schemas/servicing.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 import { borrowerRightsRoutes } from './borrower-rights-routes.ts';
@@ -106,6 +108,11 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
       roles: BOTH,
       params: loanIdParamsSchema,
       handler: async (event) => json(200, await loanAudit(deps, event.parsedParams.loanId)),
+    }),
+    'GET /v1/ops/portfolio': opsHandler<undefined, Record<string, never>, PortfolioQuery>(chain, {
+      roles: BOTH,
+      query: portfolioQuerySchema,
+      handler: async (event) => json(200, await portfolioView(deps, event.parsedQuery)),
     }),
     // Supervisors only: who is asking; the supervisor actions below sit beside it under the same role check.
     'GET /v1/ops/supervision': opsHandler(chain, {

@@ -49,6 +49,12 @@ export interface OpsAlarmsProps {
    * @default false
    */
   readonly complaintsPastDeadline?: boolean;
+  /**
+   * Alarm when a partner or a province holds more than its share of tier 1 capital (`ConcentrationBreaches`,
+   * published daily by the ageing job with the portfolio snapshot).
+   * @default false
+   */
+  readonly concentration?: boolean;
 }
 
 /**
@@ -130,6 +136,17 @@ export class OpsAlarms extends Construct {
         // Counted once a day by the ageing job (the desk's list shows each complaint's deadline live).
         metric: duebellMetric(
           duebellMetrics.complaintsPastDeadline,
+          {},
+          { statistic: 'Maximum', period: Duration.days(1) },
+        ),
+      });
+    }
+    if (props.concentration) {
+      alarm('ConcentrationAlarm', {
+        description:
+          'A partner holds more than 25 % of tier 1 capital, or a province more than 20 % (see GET /v1/ops/portfolio)',
+        metric: duebellMetric(
+          duebellMetrics.concentrationBreaches,
           {},
           { statistic: 'Maximum', period: Duration.days(1) },
         ),

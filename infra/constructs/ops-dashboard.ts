@@ -74,6 +74,13 @@ const HOUR = Duration.hours(1);
 const FIVE_MINUTES = Duration.minutes(5);
 /** Buckets of the loans past due (the ageing job publishes one value per bucket per day). */
 const PAST_DUE_BUCKETS = ['M1', 'M2', 'M3', 'M3+'] as const;
+/** Each bucket into the next, as the snapshot's roll rates name them. */
+const ROLLS = [
+  ['current', 'M1'],
+  ['M1', 'M2'],
+  ['M2', 'M3'],
+  ['M3', 'M3+'],
+] as const;
 
 const graph = (
   title: string,
@@ -147,8 +154,32 @@ export class OpsDashboard extends Construct {
         events('LoanNonPerforming', 'non-performing'),
         events('LoanChargedOff', 'charged off'),
       ]),
+      graph('NPL ratio (bps, 90+ DPD over outstanding)', [
+        duebellMetric(
+          duebellMetrics.portfolioNplRatioBps,
+          {},
+          { statistic: 'Maximum', period: DAY, label: 'NPL ratio' },
+        ),
+      ]),
+      graph(
+        'Roll rates (bps, t−30 to t)',
+        ROLLS.map(([from, to]) =>
+          duebellMetric(
+            duebellMetrics.rollRateBps,
+            { from, to },
+            { statistic: 'Maximum', period: DAY, label: `${from}→${to}` },
+          ),
+        ),
+      ),
+      graph('Concentration: partners and provinces over their limit', [
+        duebellMetric(
+          duebellMetrics.concentrationBreaches,
+          {},
+          { statistic: 'Maximum', period: DAY, label: 'over limit' },
+        ),
+      ]),
       note(
-        '**Roll rates, NPL ratio, vintages, early warnings by signal**\n\nPublished by portfolio risk (the daily snapshot), not in the stack yet: their graphs go here.',
+        '**Vintages and early warnings by signal**\n\nVintage curves are in the daily snapshot (`GET /v1/ops/portfolio`, `duebell report`); early warnings are not in the stack yet.',
       ),
     ];
   }

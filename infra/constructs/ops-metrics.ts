@@ -37,6 +37,14 @@ export const duebellMetrics = {
   escalationStepFailed: 'EscalationStepFailed',
   /** Ageing job, daily: complaints open past their answer deadline. */
   complaintsPastDeadline: 'ComplaintsPastDeadline',
+  /** Ageing job, daily portfolio snapshot: outstanding principal (fen) and NPL ratio (bps), in total and by `partnerId`. */
+  portfolioOutstanding: 'PortfolioOutstanding',
+  portfolioNplRatioBps: 'PortfolioNplRatioBps',
+  partnerOutstanding: 'PartnerOutstanding',
+  /** Roll rate (bps) by `from` and `to` bucket. */
+  rollRateBps: 'RollRateBps',
+  /** Partners and provinces over their share of tier 1 capital. */
+  concentrationBreaches: 'ConcentrationBreaches',
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import {
   PaymentAlreadyApplied,
 } from '#shared/errors/domain-errors.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
+import { loanDelta } from '#shared/lending/portfolio-tally.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
 import type {
   InstallmentRecord,
@@ -18,6 +19,7 @@ import { stored } from './copy.ts';
 import { checkTransaction } from './dynamodb-errors.ts';
 import type { InMemoryApplicationStore } from './in-memory-application-store.ts';
 import type { InMemoryBorrowerStore } from './in-memory-borrower-store.ts';
+import { InMemoryPortfolioStore } from './in-memory-portfolio-store.ts';
 
 /** Names of the items a write touches, to refuse what one DynamoDB transaction would refuse. */
 const item = {
@@ -29,9 +31,15 @@ const item = {
   outbox: (effects: LoanWriteEffects) => effects.events.map((_, i) => `outbox|${i}`),
 };
 
-/** The items a write's effects add to its transaction (the identity item, the outbox events). */
+/** The items a write's effects add to its transaction (the identity item, the outbox events, the totals). */
 const effectItems = (loan: LoanRecord, effects?: LoanWriteEffects) =>
-  effects ? [...(effects.exposure === undefined ? [] : [item.identity(loan)]), ...item.outbox(effects)] : [];
+  effects
+    ? [
+        ...(effects.exposure === undefined ? [] : [item.identity(loan)]),
+        ...item.outbox(effects),
+        ...(effects.portfolio ? InMemoryPortfolioStore.itemIds(effects.portfolio) : []),
+      ]
+    : [];
 
 /**
  * Loans, their installments and payments, in memory. Every write checks all its conditions before it
@@ -51,6 +59,8 @@ export class InMemoryLoanStore implements LoanStore {
     private readonly borrowers: InMemoryBorrowerStore,
     /** Where committed events go, as the table's stream would carry them from the outbox. */
     private readonly outbox?: EventBus,
+    /** The running totals each write's portfolio delta is added to. */
+    private readonly portfolio = new InMemoryPortfolioStore(),
   ) {}
 
   async book(
@@ -79,12 +89,11 @@ export class InMemoryLoanStore implements LoanStore {
   async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[]): Promise<void> {
     for (const loan of loans) this.loans.set(loan.loanId, stored(loan));
     this.putInstallments(installments);
-    for (const loan of loans)
-      this.borrowers.applyExposure(
-        loan.identityHash,
-        loan.loanId,
-        exposureOf(loan, this.installmentsOf(loan.loanId)),
-      );
+    for (const loan of loans) {
+      const schedule = this.installmentsOf(loan.loanId);
+      this.borrowers.applyExposure(loan.identityHash, loan.loanId, exposureOf(loan, schedule));
+      this.portfolio.add(loanDelta(undefined, { loan, installments: schedule }));
+    }
   }
 
   async getLoan(loanId: string): Promise<LoanRecord | undefined> {
@@ -153,6 +162,7 @@ export class InMemoryLoanStore implements LoanStore {
     if (!effects) return;
     if (effects.exposure !== undefined)
       this.borrowers.applyExposure(loan.identityHash, loan.loanId, effects.exposure);
+    if (effects.portfolio) this.portfolio.add(effects.portfolio);
     if (effects.events.length > 0) void this.outbox?.publish(structuredClone(effects.events));
   }
 

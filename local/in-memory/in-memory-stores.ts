@@ -9,6 +9,7 @@ import { InMemoryDueInstallmentStore } from './in-memory-due-installment-store.t
 import { InMemoryIdempotencyRecords } from './in-memory-idempotency-records.ts';
 import { InMemoryJobContextStore } from './in-memory-job-context-store.ts';
 import { InMemoryLoanStore } from './in-memory-loan-store.ts';
+import { InMemoryPortfolioStore } from './in-memory-portfolio-store.ts';
 import { InMemorySweepSliceStore } from './in-memory-sweep-slice-store.ts';
 import { InMemoryTaskStore } from './in-memory-task-store.ts';
 
@@ -23,6 +24,7 @@ export interface InMemoryStores extends Stores {
   jobContext: InMemoryJobContextStore;
   ageing: InMemoryAgeingIndex;
   tasks: InMemoryTaskStore;
+  portfolio: InMemoryPortfolioStore;
   /** Not one of `Stores` (the HTTP layer takes it apart), but kept here for a test's convenience. */
   idempotency: InMemoryIdempotencyRecords;
 }
@@ -35,7 +37,8 @@ export function createInMemoryStores(
 ): InMemoryStores {
   const borrowers = new InMemoryBorrowerStore();
   const applications = new InMemoryApplicationStore(borrowers);
-  const loans = new InMemoryLoanStore(applications, borrowers, outbox);
+  const portfolio = new InMemoryPortfolioStore();
+  const loans = new InMemoryLoanStore(applications, borrowers, outbox, portfolio);
   const contacts = new InMemoryContactLedger();
   return {
     applications,
@@ -47,6 +50,7 @@ export function createInMemoryStores(
     jobContext: new InMemoryJobContextStore(borrowers, loans, contacts),
     ageing: new InMemoryAgeingIndex(loans),
     tasks: new InMemoryTaskStore(),
+    portfolio,
     idempotency: new InMemoryIdempotencyRecords(rules.api.idempotencyInProgressSeconds),
   };
 }

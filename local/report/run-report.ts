@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgeingSnapshot } from '#local/simulation/daily-snapshot.ts';
 import type { SimulationSummary } from '#local/simulation/summary.ts';
+import type { PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
 import { RECOVERY_FROM_DAYS_PAST_DUE } from '#shared/observability/metered-event-bus.ts';
+import { portfolioRisk } from './portfolio-risk-section.ts';
 
 /** The past-due buckets in order; a roll rate is from one to the next. */
 export const PAST_DUE_BUCKETS = ['M1', 'M2', 'M3', 'M3+'] as const;
@@ -22,36 +24,9 @@ interface ContactRecord {
 /** A line of events.jsonl: `{ at, type, ...detail }`. */
 type EventRecord = { at: string; type: string } & Record<string, unknown>;
 
-/** A table as both renderers draw it: a title, column heads and rows of cells. */
-export interface Table {
-  title: string;
-  head: string[];
-  rows: (string | number)[][];
-  /** Said under the table (what is not in this run, how a figure is made). */
-  note?: string;
-}
+import type { Chart, ReportSection, Table } from './report-types.ts';
 
-/** A chart of the HTML page: one series per dataset over the labels (days, rungs, grades). */
-export interface Chart {
-  id: string;
-  title: string;
-  kind: 'line' | 'bar';
-  stacked?: boolean;
-  /** Values are percentages (roll rates). */
-  percent?: boolean;
-  labels: string[];
-  /** `null`: no value that day (a roll rate with no loan in the bucket 30 days before). */
-  datasets: { label: string; data: (number | null)[] }[];
-}
-
-/** One row of the ops view, as on the CloudWatch dashboard. */
-export interface ReportSection {
-  title: string;
-  tables: Table[];
-  charts: Chart[];
-  /** What the row will hold once the part of Duebell that publishes it lands. */
-  missing?: string;
-}
+export type { Chart, ReportSection, Table } from './report-types.ts';
 
 export interface RunReport {
   dir: string;
@@ -106,18 +81,30 @@ export function buildRunReport(dir: string, timeZone = 'Asia/Shanghai'): RunRepo
   const contacts = readJsonl<ContactRecord>(join(dir, 'contacts.jsonl'));
   const events = readJsonl<EventRecord>(join(dir, 'events.jsonl'));
   const ageing = readJsonl<AgeingSnapshot>(join(dir, 'ageing.jsonl'));
+  const snapshots = readJsonl<PortfolioSnapshot>(join(dir, 'portfolio.jsonl'));
   const days = daysOf(summary.period.from, summary.period.to);
   const day = (at: string) => dayOf(at, timeZone);
   return {
     dir,
     period: summary.period,
     sections: [
-      portfolio(summary, events, ageing, days, day),
+      withRisk(portfolio(summary, events, ageing, days, day), portfolioRisk(snapshots)),
       contact(contacts, days, day),
       escalation(summary, contacts, events),
       applications(events),
       platform(summary),
     ],
+  };
+}
+
+/** The portfolio row with the snapshots' figures (book, concentration, roll rates, vintages) after its own. */
+function withRisk(row: ReportSection, risk: ReportSection): ReportSection {
+  const missing = [row.missing, risk.missing].filter(Boolean).join(' ');
+  return {
+    ...row,
+    tables: [...row.tables, ...risk.tables],
+    charts: [...row.charts, ...risk.charts],
+    ...(missing ? { missing } : { missing: undefined }),
   };
 }
 
@@ -192,7 +179,7 @@ function portfolio(
           const point = r.series[end];
           return [r.label, point?.from ?? 0, point?.rolled ?? 0, pct(point?.rolled ?? 0, point?.from ?? 0)];
         }),
-        note: 'current → M1 needs the whole book each day; it comes with portfolio risk’s daily snapshot.',
+        note: 'current → M1 needs the whole book each day: see the snapshot’s roll rates (from portfolio.jsonl) below.',
       });
     }
   }
@@ -259,10 +246,7 @@ function portfolio(
     title: 'Portfolio',
     tables,
     charts,
-    missing:
-      warnings.length > 0
-        ? 'NPL ratio and vintages come with portfolio risk.'
-        : 'NPL ratio, vintages and early warnings come with portfolio risk (none in this run).',
+    missing: warnings.length > 0 ? undefined : 'Early warnings come with portfolio risk (none in this run).',
   };
 }
 

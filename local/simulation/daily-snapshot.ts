@@ -3,6 +3,7 @@ import type { Rules } from '#shared/config/rules.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import { bucketOf, daysPastDue } from '#shared/lending/delinquency.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type { PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
 import type { Bucket, LocalDate } from '#shared/lending/types.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 
@@ -23,12 +24,16 @@ export interface AgeingSnapshot {
  */
 export class DailySnapshots {
   readonly snapshots: AgeingSnapshot[] = [];
+  /** The ageing job's portfolio snapshot of each day (`portfolio.jsonl`), as `GET /v1/ops/portfolio` serves it. */
+  readonly portfolio: PortfolioSnapshot[] = [];
 
   constructor(
-    private readonly deps: { repos: Pick<Stores, 'ageing' | 'loans'>; rules: Rules },
+    private readonly deps: { repos: Pick<Stores, 'ageing' | 'loans' | 'portfolio'>; rules: Rules },
     private readonly path?: string,
+    private readonly portfolioPath?: string,
   ) {
     if (path) writeFileSync(path, '');
+    if (portfolioPath) writeFileSync(portfolioPath, '');
   }
 
   async take(date: LocalDate): Promise<void> {
@@ -47,5 +52,20 @@ export class DailySnapshots {
     }
     this.snapshots.push(snapshot);
     if (this.path) writeFileSync(this.path, `${JSON.stringify(snapshot)}\n`, { flag: 'a' });
+    // The stored snapshot itself: the simulation reads what the ageing job wrote, it computes nothing.
+    const stored = await repos.portfolio.getSnapshot(date);
+    if (!stored) return;
+    const portfolio = withSortedKeys(stored);
+    this.portfolio.push(portfolio);
+    if (this.portfolioPath)
+      writeFileSync(this.portfolioPath, `${JSON.stringify(portfolio)}\n`, { flag: 'a' });
   }
+}
+
+/** A map read back from DynamoDB has no fixed key order: sorted, the same run writes the same bytes. */
+function withSortedKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withSortedKeys) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, withSortedKeys(v)])) as T;
 }

@@ -23,6 +23,7 @@ import { SqsSliceQueue } from '#shared/adapters/aws/sqs-slice-queue.ts';
 import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
 import { loadRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt, localDateOf, minuteOfDay } from '#shared/lending/calendar.ts';
+import type { PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import { createLogger } from '#shared/observability/logger.ts';
 import type { ContactLine } from '#shared/schemas/contact-job.ts';
@@ -48,7 +49,7 @@ export interface SimulationOptions {
   days: number;
   faults: FaultSpec;
   seed: number;
-  /** Writes contacts.jsonl, events.jsonl, ageing.jsonl and summary.json here when given. */
+  /** Writes contacts.jsonl, events.jsonl, ageing.jsonl, portfolio.jsonl and summary.json here when given. */
   outDir?: string;
   dynamodbEndpoint?: string;
   /** Leave the run's table at `dynamodbEndpoint` for inspection, named in summary.json (the CLI does). */
@@ -173,6 +174,8 @@ export interface SimulationResult {
   contacts: ContactLine[];
   events: DomainEvent[];
   summary: SimulationSummary;
+  /** The ageing job's portfolio snapshot of each simulated day. */
+  portfolio: PortfolioSnapshot[];
 }
 
 /**
@@ -200,7 +203,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
-    for (const f of ['contacts.jsonl', 'events.jsonl', 'ageing.jsonl', 'summary.json'])
+    for (const f of ['contacts.jsonl', 'events.jsonl', 'ageing.jsonl', 'portfolio.jsonl', 'summary.json'])
       rmSync(join(options.outDir, f), { force: true });
   }
   const start = instantAt(options.from, 0, tz);
@@ -310,6 +313,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const snapshots = new DailySnapshots(
     deps,
     options.outDir ? join(options.outDir, 'ageing.jsonl') : undefined,
+    options.outDir ? join(options.outDir, 'portfolio.jsonl') : undefined,
   );
   actions.push(
     ...dailyAgeing(options, rules, (date) => escalation.age(date).then(() => snapshots.take(date))),
@@ -372,5 +376,5 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   if (!options.keepTables) await client.send(new DeleteTableCommand({ TableName: tableName }));
   client.destroy();
   await dynamo?.stop();
-  return { contacts: contactLog.lines, events: events.events, summary };
+  return { contacts: contactLog.lines, events: events.events, summary, portfolio: snapshots.portfolio };
 }

@@ -376,6 +376,33 @@ export const rulesSchema = z.object({
       provinceIndexShards: z.number().int().min(1).max(100).default(4),
     })
     .prefault({}),
+  portfolio: z
+    .object({
+      /**
+       * Shards of the running portfolio totals: every booking, payment and transition adds to one shard
+       * (chosen by loan id) in its own transaction, so concurrent writes seldom meet on one item.
+       */
+      counterShards: z.number().int().min(1).max(100).default(16),
+      /** Roll rates compare each bucket with the one a loan was in this many days before (domain rules: t−30). */
+      rollRateDays: z.number().int().positive().default(30),
+      /** Vintage curves count a booking month's loans that ever reached this many days past due ("30+"). */
+      vintageDpd: z.number().int().positive().default(30),
+      /** Recoveries are payments on loans this many days past due or more (domain rules: ≥ 30 DPD). */
+      recoveryDpd: z.number().int().positive().default(30),
+      /**
+       * The lender's tier 1 capital, against which concentration is judged. A deployment sets its own; the
+       * default (¥10 million) is a small lender's placeholder so the demo book shows the warning.
+       */
+      tier1CapitalFen: fen.default(1_000_000_000),
+      /** Outstanding through one partner above this share of tier 1 capital warns (CBIRC 2021 No. 24: 25 %). */
+      partnerLimitBps: bps.default(2_500),
+      /**
+       * Outstanding of borrowers from one province above this share of tier 1 capital warns. No regulation
+       * sets one for internet loans; 20 % is lender policy, so one region's disaster cannot take more.
+       */
+      provinceLimitBps: bps.default(2_000),
+    })
+    .prefault({}),
 });
 
 export type Rules = z.infer<typeof rulesSchema>;

@@ -6,6 +6,8 @@ import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
 import { bucketOf, daysPastDue } from '#shared/lending/delinquency.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import type { PastDueLoan, PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
+import { loanDelta, markVintageDelinquency, principalOutstanding } from '#shared/lending/portfolio-tally.ts';
 import type { Bucket, LocalDate } from '#shared/lending/types.ts';
 import { recordBy } from '#shared/observability/metrics.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
@@ -13,6 +15,7 @@ import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { EscalationDeps } from './escalation-deps.ts';
 import { judgePromises } from './judge-promises.ts';
 import { startEpisode } from './start-episode.ts';
+import { takePortfolioSnapshot } from './take-portfolio-snapshot.ts';
 
 export interface AgeingResult {
   /** Loans past due read through the ageing index (the current book is not read). */
@@ -26,18 +29,22 @@ export interface AgeingResult {
   /** Promises to pay judged this run (the day after their date). */
   promisesKept: number;
   promisesBroken: number;
+  /** The business date's portfolio snapshot (the one stored first, on a rerun). */
+  portfolio: PortfolioSnapshot;
 }
 
 /**
  * Flow "Age" (daily, lender time): promises to pay judged the day after their date; for the loans past due only, days past due and bucket; the
  * non-performing and charge-off transitions, each once per loan with its event; the start of any
- * episode a missed sweep left unstarted; and metrics by bucket, count and outstanding.
+ * episode a missed sweep left unstarted; metrics by bucket, count and outstanding; and the day's portfolio
+ * snapshot, from the running totals and the loans past due read here (the current book is never read).
  */
 export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): Promise<AgeingResult> {
   // First, so the loans aged below (and the rungs after) see the promises closed.
   const judged = await judgePromises(deps, businessDate);
   const loans = await deps.repos.ageing.findLoansPastDue(businessDate);
-  const result: AgeingResult = {
+  const pastDue: PastDueLoan[] = [];
+  const result: Omit<AgeingResult, 'portfolio'> = {
     loansRead: loans.length,
     byBucket: {},
     nonPerforming: 0,
@@ -57,6 +64,9 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
     };
     result.nonPerforming += aged.made.includes('non_performing') ? 1 : 0;
     result.chargedOff += aged.made.includes('charged_off') ? 1 : 0;
+    // What the snapshot reads of the loans past due; the rest of the book comes from the running totals.
+    if (aged.loan.status === 'active' && aged.dpd > 0)
+      pastDue.push({ partnerId: aged.loan.partnerId, dpd: aged.dpd, outstanding: aged.principal });
     // Catch-up only: past the day the sweep starts an episode (grace end + 1), or an episode a crash left
     // unstarted. A loan the sweep will start today is left to it; only such a loan is read again.
     const sweepsDayPassed = aged.dpd > deps.rules.delinquency.graceDays + 1;
@@ -67,7 +77,8 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
     if (started || openEpisode(aged.loan)) result.openEpisodes += 1;
   }
   emitMetrics(deps, result);
-  return result;
+  const portfolio = await takePortfolioSnapshot(deps, businessDate, pastDue);
+  return { ...result, portfolio };
 }
 
 async function ageLoan(deps: EscalationDeps, loanId: string, today: LocalDate) {
@@ -78,17 +89,25 @@ async function ageLoan(deps: EscalationDeps, loanId: string, today: LocalDate) {
     const installments = accrueLoanPenalty(current.loan, current.installments, today, rules);
     const dpd = daysPastDue(installments, today, rules);
     const at = deps.clock.now().toISOString();
-    const { loan, made } = changeStanding(current.loan, dpd, today, at, rules);
+    const marked = markVintageDelinquency(current.loan, dpd, today, rules);
+    const { loan, made } = changeStanding(marked.loan, dpd, today, at, rules);
     // Published before the transition is saved: a crash between the two publishes again, never loses it.
     await deps.events.publish(transitionEvents(loan, made, dpd, at));
     try {
-      if (made.length > 0) await deps.repos.loans.saveLoan(loan, current.loan.version);
+      if (made.length > 0 || marked.vintage) {
+        const delta = loanDelta(current, { loan, installments });
+        await deps.repos.loans.saveInstallments(loan, current.loan.version, [], {
+          events: [],
+          portfolio: marked.vintage ? { ...delta, vintage: marked.vintage } : delta,
+        });
+      }
     } catch (err) {
       if (err instanceof LoanVersionConflict) continue;
       throw err;
     }
     const owed = installments.reduce((sum, i) => sum + outstanding(i).total, 0);
-    return { loan, installments, dpd, made, bucket: bucketOf(dpd, rules), outstanding: owed };
+    const principal = principalOutstanding(installments);
+    return { loan, installments, dpd, made, bucket: bucketOf(dpd, rules), outstanding: owed, principal };
   }
 }
 
@@ -106,7 +125,7 @@ function transitionEvents(loan: LoanRecord, made: string[], dpd: number, at: str
 }
 
 /** EMF by bucket (count and outstanding), transitions, and open episodes (the executions quota alarm). */
-function emitMetrics(deps: EscalationDeps, result: AgeingResult): void {
+function emitMetrics(deps: EscalationDeps, result: Omit<AgeingResult, 'portfolio'>): void {
   const metrics = deps.metrics;
   if (!metrics) return;
   for (const [bucket, slot] of Object.entries(result.byBucket)) {

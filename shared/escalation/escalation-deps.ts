@@ -10,7 +10,7 @@ import type { TaskQueue } from '#shared/ports/task-queue.ts';
 
 /** What the escalation's use cases (episode start, rung steps, daily ageing) work with. */
 export interface EscalationDeps {
-  repos: Pick<Stores, 'loans' | 'borrowers' | 'contacts' | 'tasks' | 'ageing'>;
+  repos: Pick<Stores, 'loans' | 'borrowers' | 'contacts' | 'tasks' | 'ageing' | 'portfolio'>;
   /** Promises to pay: the ageing job judges those whose date is over. */
   promises: PromiseStore;
   workflow: EscalationWorkflow;

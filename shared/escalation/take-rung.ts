@@ -12,6 +12,7 @@ import {
   toZoned,
 } from '#shared/lending/calendar.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import { loanDelta } from '#shared/lending/portfolio-tally.ts';
 import type { BorrowerRecord, CollectionTask, InstallmentRecord, LoanRecord } from '#shared/ports/records.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { EscalationDeps } from './escalation-deps.ts';
@@ -113,7 +114,11 @@ export async function takeRung(deps: EscalationDeps, input: RungInput): Promise<
       // is not yet out (the ledger and the task records keep each once) and publishes again.
       const { loan: recorded, events } = recordedRung(deps, loan, decision.rung, decision.dpd, now);
       await deps.events.publish(events);
-      await deps.repos.loans.saveLoan(recorded, loan.version);
+      // A rung's charge-off leaves the book: the totals move in the same write.
+      await deps.repos.loans.saveInstallments(recorded, loan.version, [], {
+        events: [],
+        portfolio: loanDelta(current, { loan: recorded, installments }),
+      });
       return next;
     } catch (err) {
       if (err instanceof LoanVersionConflict) continue; // another writer: read again and decide again

@@ -39,6 +39,7 @@ export const opsRouteTable = {
     'POST /v1/ops/reviews/{applicationId}/answer',
     'GET /v1/ops/borrowers/{borrowerId}/export',
     'POST /v1/ops/borrowers/{borrowerId}/erase',
+    'GET /v1/ops/portfolio',
     // The supervisor's actions.
     'POST /v1/ops/loans/{loanId}/hardship/{planId}/decision',
     'POST /v1/ops/loans/{loanId}/restructure',

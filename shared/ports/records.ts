@@ -4,6 +4,7 @@ import type { OpenPromise } from '#shared/collection/promises.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
+import type { PortfolioDelta } from '#shared/lending/portfolio-tally.ts';
 import type { Restructuring } from '#shared/lending/restructure.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
@@ -37,6 +38,8 @@ export interface LoanRecord {
   oldestUnpaidDueDate?: LocalDate;
   /** Set once, the day the loan became non-performing (it stays so reported). */
   nonPerformingSince?: LocalDate;
+  /** Set once, the day the loan first reached the vintage DPD (30+): its vintage counted it then. */
+  vintageDelinquentOn?: LocalDate;
   /** The loan's one restructuring (the desk's), from which its observation period is reckoned. */
   restructuring?: Restructuring;
   /** The open promise to pay (the ladder waits on it) until the ageing job judges it. */
@@ -134,6 +137,8 @@ export interface IdentityStatus {
 export interface LoanWriteEffects {
   exposure?: LoanExposure | null;
   events: DomainEvent[];
+  /** What the write adds to the portfolio's running totals, committed with it. */
+  portfolio?: PortfolioDelta;
 }
 
 /** A stored credit decision: enough to show it again and to replay how it was reached. */

@@ -1,4 +1,5 @@
 import type { LocalDate } from '#shared/lending/types.ts';
+import type { PortfolioStore } from './portfolio.ts';
 import type {
   ApplicationRecord,
   BeginResult,
@@ -218,4 +219,5 @@ export interface Stores {
   jobContext: JobContextStore;
   ageing: AgeingIndex;
   tasks: TaskStore;
+  portfolio: PortfolioStore;
 }

@@ -49,6 +49,7 @@ import {
   waiverRequestSchema,
   waiverResultSchema,
 } from './ops.ts';
+import { portfolioPageSchema, portfolioQuerySchema } from './portfolio-risk.ts';
 import {
   answerReviewRequestSchema,
   listReviewsQuerySchema,
@@ -449,6 +450,16 @@ const listReviewsOperation: ZodOpenApiOperationObject = {
   responses: { '200': success('A page of reviews', reviewPageSchema), ...opsErrorsOf([400]) },
 };
 
+const portfolioOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsPortfolio',
+  tags: ['ops'],
+  summary:
+    'The daily portfolio snapshots from one date to another (buckets, NPL ratio, roll rates, vintages, charge-offs, recoveries, concentration); with partnerId, that partner’s figures',
+  security: opsSecurity,
+  requestParams: { query: portfolioQuerySchema },
+  responses: { '200': success('The snapshots, oldest first', portfolioPageSchema), ...opsErrorsOf([400]) },
+};
+
 const getReviewOperation: ZodOpenApiOperationObject = {
   operationId: 'opsGetReview',
   tags: ['ops'],
@@ -612,6 +623,7 @@ export function openApiDocument() {
         ),
       },
       '/v1/ops/borrowers/{borrowerId}/export': { get: exportBorrowerOperation },
+      '/v1/ops/portfolio': { get: portfolioOperation },
       '/v1/ops/borrowers/{borrowerId}/erase': {
         post: supervisorAction(
           'opsEraseBorrower',

@@ -1,5 +1,6 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
+import { loanDelta } from '#shared/lending/portfolio-tally.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import { type BookingPlan, type BookLoanInput, planBooking } from './decide-booking.ts';
@@ -9,11 +10,12 @@ export interface BookLoanDeps {
   rules: Rules;
 }
 
-/** Books loan, installments (they enter the due index), the person's exposure and `LoanBooked` in one write. */
+/** Books loan, installments (they enter the due index), the person's exposure, `LoanBooked` and the portfolio totals in one write. */
 export async function saveBooking(deps: BookLoanDeps, plan: BookingPlan): Promise<LoanRecord> {
   await deps.repos.loans.book(plan.loan, plan.installments, {
     exposure: exposureOf(plan.loan, plan.installments),
     events: [plan.event],
+    portfolio: loanDelta(undefined, plan),
   });
   return plan.loan;
 }

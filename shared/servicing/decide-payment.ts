@@ -6,6 +6,7 @@ import { localDateOf } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
 import { exposureOf, type LoanExposure } from '#shared/lending/exposure.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
+import { type PortfolioDelta, paymentDelta } from '#shared/lending/portfolio-tally.ts';
 import type {
   InstallmentRecord,
   LoanRecord,
@@ -36,6 +37,8 @@ export type PaymentDecision =
       events: DomainEvent[];
       /** The person's exposure on this loan after the payment (null once repaid), committed with it. */
       exposure: LoanExposure | null;
+      /** What the payment adds to the portfolio totals (principal repaid, a payoff, a recovery). */
+      portfolio: PortfolioDelta;
       outcome: PaymentOutcome;
     };
 
@@ -127,6 +130,13 @@ export function decidePayment(
     changed,
     events,
     exposure: exposureOf(updatedLoan, after),
+    portfolio: paymentDelta(
+      current,
+      { loan: updatedLoan, installments: after },
+      payment.amount,
+      dpdBefore,
+      rules,
+    ),
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
   };
 }

@@ -74,6 +74,21 @@ export const keys = {
     sk: `${date}#${loanId}#${promiseId}`,
   }),
   promisesDuePartition: 'PROMISES#OPEN',
+  /**
+   * A running total of the portfolio on one shard: `PARTNER#<id>`, `PROVINCE#<code>` or `VINTAGE#<month>`.
+   * Loan writes add to the shard of their loan, so concurrent writes seldom contend for one item; a read
+   * sums the shards (a few small partitions, whatever the size of the book).
+   */
+  portfolioCounter: (shard: number, name: string): ItemKey => ({
+    pk: portfolioCounterPartition(shard),
+    sk: name,
+  }),
+  portfolioPartner: (partnerId: string) => `PARTNER#${partnerId}`,
+  portfolioProvince: (provinceCode: string) => `PROVINCE#${provinceCode}`,
+  portfolioVintage: (month: string) => `VINTAGE#${month}`,
+  /** One business date's portfolio snapshot; one partition, sorted by date, so a range is one Query. */
+  portfolioSnapshot: (date: LocalDate): ItemKey => ({ pk: 'PORTFOLIO#SNAPSHOTS', sk: date }),
+  portfolioSnapshotPartition: 'PORTFOLIO#SNAPSHOTS',
   /** The daily ageing run of one business date. */
   ageingRun: (businessDate: string): ItemKey => ({ pk: `AGEING#${businessDate}`, sk: 'RUN' }),
   /** One slice of a business date's sweep: its lease, its checkpoint and what it did. */
@@ -120,6 +135,10 @@ export const keys = {
     sk: 'REQUEST',
   }),
 };
+
+export function portfolioCounterPartition(shard: number): string {
+  return `PORTFOLIO#COUNTERS#${shard}`;
+}
 
 /** FNV-1a: a stable, fast spread of loan ids over the due-index shards. */
 export function shardOf(id: string, shards: number): number {

@@ -14,6 +14,7 @@ import {
 } from '#shared/errors/domain-errors.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
 import { exposureOf, type LoanExposure } from '#shared/lending/exposure.ts';
+import { loanDelta } from '#shared/lending/portfolio-tally.ts';
 import type {
   InstallmentRecord,
   LoanRecord,
@@ -25,6 +26,7 @@ import type { LoanStore } from '#shared/ports/stores.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
+import { portfolioCounterUpdates } from './portfolio-repository.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
 const NO_EFFECTS: LoanWriteEffects = { events: [] };
@@ -36,6 +38,7 @@ export class LoanRepository implements LoanStore {
     private readonly dueIndexShards: number,
     private readonly ageingIndexShards: number,
     private readonly provinceIndexShards = 4,
+    private readonly portfolioShards = 16,
   ) {}
 
   /** The loan item; an active loan with something unpaid carries the ageing-index attributes. */
@@ -88,7 +91,7 @@ export class LoanRepository implements LoanStore {
         ]
       : [];
     try {
-      await this.db.send(
+      await this.transact(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -125,12 +128,21 @@ export class LoanRepository implements LoanStore {
       ],
       concurrency,
     );
-    // Each person's exposures, one update per loan (a person's loans share the identity item).
+    // Each person's exposures, one update per loan (a person's loans share the identity item), and the
+    // portfolio's running totals, as a booking adds to them.
     const byLoan = new Map<string, InstallmentRecord[]>();
     for (const inst of installments) byLoan.set(inst.loanId, [...(byLoan.get(inst.loanId) ?? []), inst]);
-    const updates = loans.map((loan) =>
-      this.exposureUpdate(loan, exposureOf(loan, byLoan.get(loan.loanId) ?? [])),
-    );
+    const updates = loans.flatMap((loan) => {
+      const schedule = byLoan.get(loan.loanId) ?? [];
+      return [
+        this.exposureUpdate(loan, exposureOf(loan, schedule)),
+        ...portfolioCounterUpdates(
+          this.tableName,
+          loanDelta(undefined, { loan, installments: schedule }),
+          this.portfolioShards,
+        ),
+      ];
+    });
     const worker = async () => {
       for (let u = updates.shift(); u; u = updates.shift()) await this.db.send(new UpdateCommand(u.Update));
     };
@@ -215,7 +227,7 @@ export class LoanRepository implements LoanStore {
     effects: LoanWriteEffects = NO_EFFECTS,
   ): Promise<void> {
     try {
-      await this.db.send(
+      await this.transact(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -240,6 +252,25 @@ export class LoanRepository implements LoanStore {
     }
   }
 
+  /**
+   * Sends a loan write, again when DynamoDB cancelled it only for another transaction in progress on one of
+   * its items (the portfolio counters are shared by many loans' writes): a cancelled transaction wrote
+   * nothing, and its conditions still hold it to the version it was decided on, so resending it is safe.
+   */
+  private async transact(command: TransactWriteCommand, attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(command);
+        return;
+      } catch (err) {
+        const codes = cancellationCodes(err);
+        const contended = codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+        if (!contended || attempt >= attempts) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Saves the loan alone under the version check (an escalation step, a transition). */
   async saveLoan(loan: LoanRecord, expectedVersion: number): Promise<void> {
     await this.saveInstallments(loan, expectedVersion, []);
@@ -253,7 +284,7 @@ export class LoanRepository implements LoanStore {
     effects?: LoanWriteEffects,
   ): Promise<void> {
     try {
-      await this.db.send(
+      await this.transact(
         new TransactWriteCommand({ TransactItems: this.writeItems(loan, expectedVersion, changed, effects) }),
       );
     } catch (err) {
@@ -286,6 +317,9 @@ export class LoanRepository implements LoanStore {
     return [
       ...(effects.exposure === undefined ? [] : [this.exposureUpdate(loan, effects.exposure)]),
       ...effects.events.map((e) => outboxPut(this.tableName, e)),
+      ...(effects.portfolio
+        ? portfolioCounterUpdates(this.tableName, effects.portfolio, this.portfolioShards)
+        : []),
     ];
   }
 

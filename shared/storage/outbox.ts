@@ -40,7 +40,9 @@ export function outboxEventsOf(
   const found: { record: DynamoDBRecord; event: PublishedEvent }[] = [];
   for (const record of records) {
     const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image) continue;
+    // Other items' images are never unmarshalled: the stream carries every insert (snapshots, counters).
+    if (record.eventName !== 'INSERT' || !image || (image.kind as { S?: string } | undefined)?.S !== 'outbox')
+      continue;
     const event = eventOfOutboxItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
     if (event) found.push({ record, event });
   }

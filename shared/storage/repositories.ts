@@ -9,6 +9,7 @@ import { documentClient } from './document-client.ts';
 import { DueIndexRepository } from './due-index-repository.ts';
 import { JobContextRepository } from './job-context-repository.ts';
 import { LoanRepository } from './loan-repository.ts';
+import { PortfolioRepository } from './portfolio-repository.ts';
 import { SweepSliceRepository } from './sweep-slice-repository.ts';
 import { TaskRepository } from './task-repository.ts';
 
@@ -23,6 +24,7 @@ export interface Repositories extends Stores {
   jobContext: JobContextRepository;
   ageing: AgeingIndexRepository;
   tasks: TaskRepository;
+  portfolio: PortfolioRepository;
 }
 
 /** All repositories over one table and one client (created once per container). */
@@ -39,6 +41,7 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
       rules.schedule.dueIndexShards,
       rules.collection.ageingIndexShards,
       rules.supervision.provinceIndexShards,
+      rules.portfolio.counterShards,
     ),
     dueIndex: new DueIndexRepository(db, tableName, rules.schedule.dueIndexShards),
     contacts,
@@ -46,5 +49,6 @@ export function createRepositories(client: DynamoDBClient, tableName: string, ru
     jobContext: new JobContextRepository(db, tableName, contacts),
     ageing: new AgeingIndexRepository(db, tableName, rules.collection.ageingIndexShards),
     tasks: new TaskRepository(db, tableName),
+    portfolio: new PortfolioRepository(db, tableName, rules.portfolio.counterShards),
   };
 }

@@ -197,7 +197,7 @@ describe('OpsAlarms', () => {
     });
   });
 
-  it('alarms on outbox lag and complaints past deadline once their publishers exist', () => {
+  it('alarms on outbox lag, complaints past deadline and concentration once their publishers exist', () => {
     const stack = bareStack();
     const opsTopic = new Topic(stack, 'OpsTopic');
     const outboxPublisher = fn(stack, 'Outbox');
@@ -208,6 +208,7 @@ describe('OpsAlarms', () => {
       outboxPublisher,
       outboxLag: Duration.minutes(2),
       complaintsPastDeadline: true,
+      concentration: true,
     });
     const template = Template.fromStack(stack);
     const props = (id: string) =>
@@ -223,6 +224,14 @@ describe('OpsAlarms', () => {
     expect(props('ComplaintsPastDeadlineAlarm')).toMatchObject({
       Namespace: 'Duebell',
       MetricName: 'ComplaintsPastDeadline',
+      Threshold: 1,
+      AlarmActions: [ref(opsTopic)],
+    });
+    expect(props('ConcentrationAlarm')).toMatchObject({
+      Namespace: 'Duebell',
+      MetricName: 'ConcentrationBreaches',
+      Statistic: 'Maximum',
+      Period: 86_400,
       Threshold: 1,
       AlarmActions: [ref(opsTopic)],
     });
@@ -262,13 +271,27 @@ describe('OpsDashboard', () => {
     expect(Object.keys(rows)).toEqual([...dashboardRows]);
   });
 
-  it('portfolio: ageing by bucket (count and outstanding), payments and recoveries, transitions, a place for portfolio risk', () => {
+  it('portfolio: ageing by bucket (count and outstanding), payments and recoveries, transitions, NPL ratio, roll rates, concentration', () => {
     expect(titles('Portfolio')).toEqual([
       'Loans past due by bucket',
       'Outstanding past due by bucket (fen)',
       'Payments and recoveries (fen)',
       'Non-performing and charged off',
-      '**Roll rates, NPL ratio, vintages, early warnings by signal**',
+      'NPL ratio (bps, 90+ DPD over outstanding)',
+      'Roll rates (bps, t−30 to t)',
+      'Concentration: partners and provinces over their limit',
+      '**Vintages and early warnings by signal**',
+    ]);
+    expect(metricsOf('Portfolio', 'Roll rates (bps, t−30 to t)')).toEqual(
+      [
+        ['current', 'M1'],
+        ['M1', 'M2'],
+        ['M2', 'M3'],
+        ['M3', 'M3+'],
+      ].map(([from, to]) => ['Duebell', 'RollRateBps', { service: 'duebell', from, to }]),
+    );
+    expect(metricsOf('Portfolio', 'Concentration: partners and provinces over their limit')).toEqual([
+      ['Duebell', 'ConcentrationBreaches', { service: 'duebell' }],
     ]);
     expect(metricsOf('Portfolio', 'Loans past due by bucket')).toEqual(
       ['M1', 'M2', 'M3', 'M3+'].map((bucket) => ['Duebell', 'LoansByBucket', { service: 'duebell', bucket }]),

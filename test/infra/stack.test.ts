@@ -211,8 +211,8 @@ describe('wiring', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // contact DLQ; sweep and ageing: schedule DLQ and errors each; escalation: two task DLQs, failed and
     // timed-out executions, failed steps, open episodes; ops: API 5xx, sender errors, carrier failure
-    // rate, SMS spend, missed sweep, outbox lag, complaints past their deadline.
-    expect(alarms).toHaveLength(20);
+    // rate, SMS spend, missed sweep, outbox lag, complaints past their deadline, concentration.
+    expect(alarms).toHaveLength(21);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(stack.opsTopic)]);
   });
 

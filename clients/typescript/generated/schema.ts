@@ -412,6 +412,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/portfolio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily portfolio snapshots from one date to another (buckets, NPL ratio, roll rates, vintages, charge-offs, recoveries, concentration); with partnerId, that partner’s figures */
+        get: operations["opsPortfolio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/borrowers/{borrowerId}/erase": {
         parameters: {
             query?: never;
@@ -1463,6 +1480,90 @@ export interface components {
                     [key: string]: unknown;
                 }[];
             }[];
+        };
+        PortfolioSnapshots: {
+            from: string;
+            to: string;
+            partnerId?: string;
+            snapshots: components["schemas"]["PortfolioSnapshot"][];
+        };
+        PortfolioSnapshot: {
+            date: string;
+            total: components["schemas"]["PortfolioFigures"];
+            partners: {
+                [key: string]: components["schemas"]["PortfolioFigures"];
+            };
+            provinces: {
+                [key: string]: {
+                    loans: number;
+                    outstanding: number;
+                };
+            };
+            transitions: {
+                [key: string]: number;
+            };
+            rollRates: {
+                from: string;
+                to: string;
+                loans: number;
+                rolled: number;
+                rateBps: number | null;
+            }[];
+            vintages: {
+                month: string;
+                booked: number;
+                delinquentBps: number[];
+            }[];
+            day?: {
+                chargedOff: {
+                    loans: number;
+                    outstanding: number;
+                };
+                recoveries: number;
+            };
+            concentration: {
+                tier1CapitalFen: number;
+                figures: {
+                    /** @enum {string} */
+                    kind: "partner" | "province";
+                    key: string;
+                    outstanding: number;
+                    shareBps: number;
+                    limitBps: number;
+                    over: boolean;
+                }[];
+                warnings: {
+                    /** @enum {string} */
+                    kind: "partner" | "province";
+                    key: string;
+                    outstanding: number;
+                    shareBps: number;
+                    limitBps: number;
+                    over: boolean;
+                }[];
+            };
+        };
+        PortfolioFigures: {
+            loans: number;
+            /** @description Outstanding principal of active loans, fen */
+            outstanding: number;
+            /** @description By bucket (current, M1, M2, M3, M3+) */
+            buckets: {
+                [key: string]: {
+                    loans: number;
+                    outstanding: number;
+                };
+            };
+            nplOutstanding: number;
+            /** @description Outstanding at 90+ DPD over all outstanding, bps */
+            nplRatioBps: number;
+            /** @description Loans and principal charged off since the totals began */
+            chargedOff: {
+                loans: number;
+                outstanding: number;
+            };
+            /** @description Payments on loans at 30+ DPD since the totals began, fen */
+            recoveries: number;
         };
         BorrowerErasure: {
             partnerId: string;
@@ -2560,6 +2661,35 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsPortfolio: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                partnerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshots, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortfolioSnapshots"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
