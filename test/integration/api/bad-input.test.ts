@@ -27,7 +27,7 @@ describe('bad input', () => {
     );
     expect(await api.itemCount()).toBe(before);
     expect([...statuses.keys()].sort()).toEqual([400, 401, 413, 415]);
-  });
+  }, 120_000);
 
   it('names the field path of each problem', async () => {
     const body = setAt(setAt(clone(), ['applicant', 'phone'], '12345'), ['request', 'amount'], -5);
@@ -69,7 +69,7 @@ describe('bad input on every other write route', () => {
       { numRuns: 1500, seed: 7 },
     );
     expect(await api.itemCount()).toBe(before);
-  });
+  }, 120_000);
 
   it('refuses malformed path ids with 400 and the path', async () => {
     const res = await api.request('GET', '/v1/loans/bad%20id');
