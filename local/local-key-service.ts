@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hmacIdentity, hmacPhone } from '#shared/identity/hmac.ts';
@@ -26,6 +26,17 @@ export class LocalKeyService implements KeyService {
   ) {
     this.hmacKey = Buffer.from(keys.hmacKey, 'base64');
     this.encryptionKey = Buffer.from(keys.encryptionKey, 'base64');
+  }
+
+  /**
+   * Keys derived from a simulation's seed: the identity and phone hashes, which order a day's messages,
+   * are then the same in every run of that seed, so its output files are too. Not secret, and never for
+   * a book of real people.
+   */
+  static forSeed(seed: number): LocalKeyService {
+    const derive = (purpose: string) =>
+      createHash('sha256').update(`duebell-simulation:${purpose}:${seed}`).digest('base64');
+    return new LocalKeyService({ hmacKey: derive('hmac'), encryptionKey: derive('encryption') });
   }
 
   static fromFile(path: string): LocalKeyService {

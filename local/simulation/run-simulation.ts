@@ -235,7 +235,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     dynamodb: client,
     tableName,
     rules,
-    keys: new LocalKeyService(),
+    keys: LocalKeyService.forSeed(options.seed),
     events: new OutboxEventBus(documentClient(client), tableName),
     clock,
     ids: new SequentialIds(options.seed),

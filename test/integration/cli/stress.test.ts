@@ -92,21 +92,10 @@ describe('duebell stress with 20 % of borrowers missing their payments', () => {
   });
 
   it('has a baseline equal to a plain simulate of the same book and seed', () => {
-    for (const file of ['ageing.jsonl', 'portfolio.jsonl', 'summary.json'])
-      expect(readFileSync(join(out, 'baseline', file), 'utf8')).toBe(readFileSync(join(plain, file), 'utf8'));
-    // Each run hashes identities under keys of its own, and the sender's batch follows the identity items'
-    // order: messages of one instant may go out in another order, under other message ids.
-    for (const file of ['contacts.jsonl', 'events.jsonl'])
-      expect(linesWithoutMessageIds(join(out, 'baseline', file))).toEqual(
-        linesWithoutMessageIds(join(plain, file)),
+    // The run's keys come from the seed, so even the order of one instant's messages is the same.
+    for (const file of ['ageing.jsonl', 'portfolio.jsonl', 'summary.json', 'contacts.jsonl', 'events.jsonl'])
+      expect(readFileSync(join(out, 'baseline', file), 'utf8'), file).toBe(
+        readFileSync(join(plain, file), 'utf8'),
       );
   });
 });
-
-function linesWithoutMessageIds(path: string): string[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.stringify({ ...JSON.parse(line), messageId: undefined }))
-    .sort();
-}
