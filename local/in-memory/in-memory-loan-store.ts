@@ -14,6 +14,7 @@ import type {
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
+import { loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { stored } from './copy.ts';
 import { checkTransaction } from './dynamodb-errors.ts';
 import type { InMemoryApplicationStore } from './in-memory-application-store.ts';
@@ -31,7 +32,12 @@ const item = {
 
 /** The items a write's effects add to its transaction (the identity item, the outbox events). */
 const effectItems = (loan: LoanRecord, effects?: LoanWriteEffects) =>
-  effects ? [...(effects.exposure === undefined ? [] : [item.identity(loan)]), ...item.outbox(effects)] : [];
+  effects
+    ? [
+        ...(effects.exposure === undefined && effects.history === undefined ? [] : [item.identity(loan)]),
+        ...item.outbox(effects),
+      ]
+    : [];
 
 /**
  * Loans, their installments and payments, in memory. Every write checks all its conditions before it
@@ -79,12 +85,11 @@ export class InMemoryLoanStore implements LoanStore {
   async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[]): Promise<void> {
     for (const loan of loans) this.loans.set(loan.loanId, stored(loan));
     this.putInstallments(installments);
-    for (const loan of loans)
-      this.borrowers.applyExposure(
-        loan.identityHash,
-        loan.loanId,
-        exposureOf(loan, this.installmentsOf(loan.loanId)),
-      );
+    for (const loan of loans) {
+      const schedule = this.installmentsOf(loan.loanId);
+      this.borrowers.applyExposure(loan.identityHash, loan.loanId, exposureOf(loan, schedule));
+      this.borrowers.applyHistory(loan.identityHash, loan.loanId, loanHistoryOf(loan, schedule));
+    }
   }
 
   async getLoan(loanId: string): Promise<LoanRecord | undefined> {
@@ -153,6 +158,7 @@ export class InMemoryLoanStore implements LoanStore {
     if (!effects) return;
     if (effects.exposure !== undefined)
       this.borrowers.applyExposure(loan.identityHash, loan.loanId, effects.exposure);
+    if (effects.history) this.borrowers.applyHistory(loan.identityHash, loan.loanId, effects.history);
     if (effects.events.length > 0) void this.outbox?.publish(structuredClone(effects.events));
   }
 

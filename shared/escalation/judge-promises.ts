@@ -36,6 +36,7 @@ async function judgeOne(deps: EscalationDeps, due: PromiseDue, businessDate: Loc
     try {
       await deps.promises.recordJudgment({
         loanId: loan.loanId,
+        identityHash: loan.identityHash,
         promise,
         verdict,
         judgedOn: businessDate,

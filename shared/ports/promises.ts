@@ -22,6 +22,8 @@ export interface PartnerPromiseWrite {
 /** A judgment: the promise closed, the loan's state after it (under the version check), the event. */
 export interface PromiseJudgmentWrite {
   loanId: string;
+  /** The borrower's identity: a broken promise is kept on it for the behaviour score and its suspension. */
+  identityHash: string;
   promise: OpenPromise;
   verdict: PromiseVerdict;
   judgedOn: LocalDate;

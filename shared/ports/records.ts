@@ -7,6 +7,7 @@ import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Restructuring } from '#shared/lending/restructure.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { LoanHistory } from '#shared/scoring/behaviour.ts';
 
 /** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
 
@@ -125,6 +126,10 @@ export interface BorrowerRecord {
 export interface IdentityStatus {
   identityHash: string;
   loans: Record<string, LoanExposure>;
+  /** Each loan's repayment history, kept after it is repaid (`history#<loanId>`): the behaviour score reads it. */
+  histories: Record<string, LoanHistory>;
+  /** The day each of the person's broken promises was judged (`brokenPromise#<promiseId>`). */
+  brokenPromises: LocalDate[];
 }
 
 /**
@@ -133,6 +138,8 @@ export interface IdentityStatus {
  */
 export interface LoanWriteEffects {
   exposure?: LoanExposure | null;
+  /** The loan's repayment history after the write (undefined leaves it as it was). */
+  history?: LoanHistory;
   events: DomainEvent[];
 }
 

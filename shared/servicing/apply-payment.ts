@@ -41,7 +41,7 @@ export async function applyPayment(
         decision.loan,
         decision.expectedVersion,
         decision.changed,
-        { exposure: decision.exposure, events: decision.events },
+        { exposure: decision.exposure, history: decision.history, events: decision.events },
       );
     } catch (err) {
       if (!(err instanceof PaymentAlreadyApplied || err instanceof LoanVersionConflict)) throw err;

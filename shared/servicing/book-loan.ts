@@ -2,6 +2,7 @@ import type { Rules } from '#shared/config/rules.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
+import { loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { type BookingPlan, type BookLoanInput, planBooking } from './decide-booking.ts';
 
 export interface BookLoanDeps {
@@ -13,6 +14,7 @@ export interface BookLoanDeps {
 export async function saveBooking(deps: BookLoanDeps, plan: BookingPlan): Promise<LoanRecord> {
   await deps.repos.loans.book(plan.loan, plan.installments, {
     exposure: exposureOf(plan.loan, plan.installments),
+    history: loanHistoryOf(plan.loan, plan.installments),
     events: [plan.event],
   });
   return plan.loan;

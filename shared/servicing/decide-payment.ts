@@ -14,6 +14,7 @@ import type {
 } from '#shared/ports/records.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { PaymentRequest } from '#shared/schemas/servicing.ts';
+import { type LoanHistory, loanHistoryOf } from '#shared/scoring/behaviour.ts';
 
 export interface PaymentOutcome {
   payment: PaymentRecord;
@@ -36,6 +37,8 @@ export type PaymentDecision =
       events: DomainEvent[];
       /** The person's exposure on this loan after the payment (null once repaid), committed with it. */
       exposure: LoanExposure | null;
+      /** The loan's repayment history after it, for the person's behaviour score. */
+      history: LoanHistory;
       outcome: PaymentOutcome;
     };
 
@@ -127,6 +130,7 @@ export function decidePayment(
     changed,
     events,
     exposure: exposureOf(updatedLoan, after),
+    history: loanHistoryOf(updatedLoan, after),
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
   };
 }

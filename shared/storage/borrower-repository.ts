@@ -7,18 +7,25 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LoanExposure } from '#shared/lending/exposure.ts';
+import type { LocalDate } from '#shared/lending/types.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
 import type { BorrowerStore } from '#shared/ports/stores.ts';
+import type { LoanHistory } from '#shared/scoring/behaviour.ts';
 import { batchGetAll } from './document-client.ts';
 import { type ItemKey, keys, recordOf } from './keys.ts';
 
 function identityStatusOf(identityHash: string, item?: Record<string, unknown>): IdentityStatus {
   const loans: Record<string, LoanExposure> = {};
+  const histories: Record<string, LoanHistory> = {};
+  const brokenPromises: LocalDate[] = [];
   for (const [name, value] of Object.entries(item ?? {})) {
     if (name.startsWith(keys.identityLoanPrefix))
       loans[name.slice(keys.identityLoanPrefix.length)] = value as LoanExposure;
+    else if (name.startsWith(keys.identityHistoryPrefix))
+      histories[name.slice(keys.identityHistoryPrefix.length)] = value as LoanHistory;
+    else if (name.startsWith(keys.identityBrokenPromisePrefix)) brokenPromises.push(value as LocalDate);
   }
-  return { identityHash, loans };
+  return { identityHash, loans, histories, brokenPromises: brokenPromises.sort() };
 }
 
 /** One item of a TransactWriteItems call. */

@@ -31,6 +31,12 @@ export const keys = {
   /** On the identity item, the attribute holding one loan's exposure. */
   identityLoanAttribute: (loanId: string) => `loan#${loanId}`,
   identityLoanPrefix: 'loan#',
+  /** On the identity item, one loan's repayment history (kept once the loan is repaid). */
+  identityHistoryAttribute: (loanId: string) => `history#${loanId}`,
+  identityHistoryPrefix: 'history#',
+  /** On the identity item, the day one broken promise was judged: one attribute per promise, set once. */
+  identityBrokenPromiseAttribute: (promiseId: string) => `brokenPromise#${promiseId}`,
+  identityBrokenPromisePrefix: 'brokenPromise#',
   /** A domain event waiting in the outbox; the table's stream publishes it (INSERT only). */
   outboxEvent: (eventId: string): ItemKey => ({ pk: `OUTBOX#${eventId}`, sk: 'EVENT' }),
   application: (applicationId: string): ItemKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),

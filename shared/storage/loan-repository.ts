@@ -22,6 +22,7 @@ import type {
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
+import { type LoanHistory, loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
@@ -129,7 +130,11 @@ export class LoanRepository implements LoanStore {
     const byLoan = new Map<string, InstallmentRecord[]>();
     for (const inst of installments) byLoan.set(inst.loanId, [...(byLoan.get(inst.loanId) ?? []), inst]);
     const updates = loans.map((loan) =>
-      this.exposureUpdate(loan, exposureOf(loan, byLoan.get(loan.loanId) ?? [])),
+      this.exposureUpdate(
+        loan,
+        exposureOf(loan, byLoan.get(loan.loanId) ?? []),
+        loanHistoryOf(loan, byLoan.get(loan.loanId) ?? []),
+      ),
     );
     const worker = async () => {
       for (let u = updates.shift(); u; u = updates.shift()) await this.db.send(new UpdateCommand(u.Update));
@@ -284,19 +289,43 @@ export class LoanRepository implements LoanStore {
   /** The identity item's exposure for this loan and the outbox events, written in the loan's transaction. */
   private effectWrites(loan: LoanRecord, effects: LoanWriteEffects) {
     return [
-      ...(effects.exposure === undefined ? [] : [this.exposureUpdate(loan, effects.exposure)]),
+      ...(effects.exposure === undefined && effects.history === undefined
+        ? []
+        : [this.exposureUpdate(loan, effects.exposure, effects.history)]),
       ...effects.events.map((e) => outboxPut(this.tableName, e)),
     ];
   }
 
-  private exposureUpdate(loan: LoanRecord, exposure: LoanExposure | null) {
+  /** One update of the identity item (a transaction may touch an item once): the exposure and the history. */
+  private exposureUpdate(loan: LoanRecord, exposure: LoanExposure | null | undefined, history?: LoanHistory) {
+    const sets: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    if (exposure !== undefined) names['#loan'] = keys.identityLoanAttribute(loan.loanId);
+    if (exposure) {
+      sets.push('#loan = :exposure');
+      values[':exposure'] = exposure;
+    }
+    if (history) {
+      names['#history'] = keys.identityHistoryAttribute(loan.loanId);
+      sets.push('#history = :history');
+      values[':history'] = history;
+    }
+    if (sets.length > 0) {
+      sets.push('kind = :kind');
+      values[':kind'] = 'identity';
+    }
+    const expression = [
+      ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+      ...(exposure === null ? ['REMOVE #loan'] : []),
+    ].join(' ');
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.identity(loan.identityHash),
-        UpdateExpression: exposure ? 'SET #loan = :exposure, kind = :kind' : 'REMOVE #loan',
-        ExpressionAttributeNames: { '#loan': keys.identityLoanAttribute(loan.loanId) },
-        ...(exposure ? { ExpressionAttributeValues: { ':exposure': exposure, ':kind': 'identity' } } : {}),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       },
     };
   }
