@@ -1,3 +1,4 @@
+import type { EarlyWarning } from '#shared/collection/early-warning.ts';
 import {
   ApplicationAlreadyBooked,
   LoanAlreadyExists,
@@ -35,6 +36,7 @@ const effectItems = (loan: LoanRecord, effects?: LoanWriteEffects) =>
   effects
     ? [
         ...(effects.exposure === undefined && effects.history === undefined ? [] : [item.identity(loan)]),
+        ...(effects.warnings?.length ? [`watch|${loan.loanId}`] : []),
         ...item.outbox(effects),
       ]
     : [];
@@ -48,6 +50,8 @@ const NO_EFFECTS: LoanWriteEffects = { events: [] };
 
 export class InMemoryLoanStore implements LoanStore {
   private readonly loans = new Map<string, LoanRecord>();
+  /** Early-warning signals by loan, code and occurrence (the watch items of the table). */
+  private readonly warnings = new Map<string, EarlyWarning>();
   /** By loan id, then installment number (installments are keyed by their own `loanId`). */
   private readonly installments = new Map<string, Map<number, InstallmentRecord>>();
   private readonly payments = new Map<string, Map<string, PaymentRecord>>();
@@ -159,7 +163,14 @@ export class InMemoryLoanStore implements LoanStore {
     if (effects.exposure !== undefined)
       this.borrowers.applyExposure(loan.identityHash, loan.loanId, effects.exposure);
     if (effects.history) this.borrowers.applyHistory(loan.identityHash, loan.loanId, effects.history);
+    for (const w of effects.warnings ?? [])
+      this.warnings.set(`${w.loanId}#${w.code}#${w.occurrence}`, stored(w));
     if (effects.events.length > 0) void this.outbox?.publish(structuredClone(effects.events));
+  }
+
+  /** The signals loan writes raised on a loan, once each per code and occurrence, as its watch item keeps them. */
+  warningsOf(loanId: string): EarlyWarning[] {
+    return [...this.warnings.values()].filter((w) => w.loanId === loanId).map(stored);
   }
 
   /** Every stored loan, for the in-memory ageing index (never handed out as is). */

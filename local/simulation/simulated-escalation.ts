@@ -33,7 +33,11 @@ export function simulatedEscalation(
   };
   const step = createEscalationStepHandler(escalationDeps);
   workflow = new LocalEscalationWorkflow(deps.rules, (event) => step(event, plainContext), time);
-  const ageing = createAgeingHandler({ ...escalationDeps, complaints: deps.complaints });
+  const ageing = createAgeingHandler({
+    ...escalationDeps,
+    complaints: deps.complaints,
+    watchlist: deps.watchlist,
+  });
   return {
     time,
     taskQueue,

@@ -307,6 +307,16 @@ export const rulesSchema = z.object({
         .default({ employed: 10, self_employed: 0, unemployed: -30, student: -20, retired: -5 }),
     })
     .prefault({}),
+  earlyWarning: z
+    .object({
+      /**
+       * A loan leaves the watchlist once it has been current (nothing past due) this many days in a row:
+       * three monthly cycles, as the observation period of a cured exposure runs at least 3 months (EBA
+       * GL/2016/07 ¶71 on the definition of default; lender policy).
+       */
+      clearAfterCurrentDays: z.number().int().positive().default(90),
+    })
+    .prefault({}),
   behaviour: z
     .object({
       /**

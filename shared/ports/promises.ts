@@ -1,3 +1,4 @@
+import type { EarlyWarning } from '#shared/collection/early-warning.ts';
 import type { EscalationState } from '#shared/collection/ladder.ts';
 import type { OpenPromise, PaymentMade, PromiseVerdict } from '#shared/collection/promises.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
@@ -30,6 +31,11 @@ export interface PromiseJudgmentWrite {
   expectedVersion: number;
   /** The loan's escalation after the judgment (a broken promise is counted in it). */
   escalation?: EscalationState;
+  /** A broken promise on a loan still current or in grace raises `PROMISE_BROKEN` (its event is in `events`). */
+  warning?: EarlyWarning;
+  /** Who the loan's watch entry names. */
+  partnerId: string;
+  borrowerId: string;
   events: DomainEvent[];
 }
 

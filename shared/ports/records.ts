@@ -1,4 +1,5 @@
 import type { AgentOutcome } from '#shared/collection/desk-task.ts';
+import type { EarlyWarning } from '#shared/collection/early-warning.ts';
 import type { Dispute, EscalationState } from '#shared/collection/ladder.ts';
 import type { OpenPromise } from '#shared/collection/promises.ts';
 import type { Language } from '#shared/config/languages.ts';
@@ -140,6 +141,8 @@ export interface LoanWriteEffects {
   exposure?: LoanExposure | null;
   /** The loan's repayment history after the write (undefined leaves it as it was). */
   history?: LoanHistory;
+  /** Early-warning signals the write raises: the loan goes on the watchlist with them (their events are in `events`). */
+  warnings?: EarlyWarning[];
   events: DomainEvent[];
 }
 

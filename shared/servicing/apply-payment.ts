@@ -41,7 +41,12 @@ export async function applyPayment(
         decision.loan,
         decision.expectedVersion,
         decision.changed,
-        { exposure: decision.exposure, history: decision.history, events: decision.events },
+        {
+          exposure: decision.exposure,
+          history: decision.history,
+          warnings: decision.warnings,
+          events: decision.events,
+        },
       );
     } catch (err) {
       if (!(err instanceof PaymentAlreadyApplied || err instanceof LoanVersionConflict)) throw err;

@@ -1,3 +1,4 @@
+import { type EarlyWarning, earlyWarningRaised, paymentWarnings } from '#shared/collection/early-warning.ts';
 import { oldestUnpaidDueDate, openEpisode } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { PaymentIdConflict } from '#shared/errors/domain-errors.ts';
@@ -39,6 +40,8 @@ export type PaymentDecision =
       exposure: LoanExposure | null;
       /** The loan's repayment history after it, for the person's behaviour score. */
       history: LoanHistory;
+      /** Early-warning signals the payment raises (their events are in `events`). */
+      warnings: EarlyWarning[];
       outcome: PaymentOutcome;
     };
 
@@ -122,6 +125,9 @@ export function decidePayment(
       detail: { ...who, daysPastDueBefore: dpdBefore },
     });
   }
+  // Signals of a loan still current or in grace, raised in the payment's own write.
+  const warnings = paymentWarnings(loan.loanId, accrued, after, paidOn, rules);
+  events.push(...warnings.map((w) => earlyWarningRaised(w, who, payment.appliedAt)));
   return {
     kind: 'apply',
     payment,
@@ -131,6 +137,7 @@ export function decidePayment(
     events,
     exposure: exposureOf(updatedLoan, after),
     history: loanHistoryOf(updatedLoan, after),
+    warnings,
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
   };
 }

@@ -222,6 +222,17 @@ export function reviewStatusKey(status: 'open' | 'closed'): string {
   return `REVIEWS#${status}`;
 }
 
+/**
+ * A loan on the early-warning watchlist: one item per loan, in its own partition of the desk index
+ * (`WATCHLIST`), oldest first. The list is as long as the loans watched, so the daily clearing pass
+ * and the desk read it whole or by page, never the book.
+ */
+export const watchKey = (loanId: string): ItemKey => ({ pk: `WATCH#${loanId}`, sk: 'WATCHLIST' });
+export const WATCHLIST_PARTITION = 'WATCHLIST';
+/** On a watch item, one signal: `signal#<code>#<occurrence>`, set to the day it was raised (once). */
+export const watchSignalAttribute = (code: string, occurrence: string) => `signal#${code}#${occurrence}`;
+export const WATCH_SIGNAL_PREFIX = 'signal#';
+
 /** The borrower-index attributes of a person's application or loan (see `BORROWER_INDEX`). */
 export function borrowerIndexKey(
   owner: { partnerId: string; borrowerId: string },

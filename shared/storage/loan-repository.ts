@@ -26,6 +26,7 @@ import { type LoanHistory, loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
+import { watchUpdate } from './watchlist-repository.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
 const NO_EFFECTS: LoanWriteEffects = { events: [] };
@@ -292,6 +293,7 @@ export class LoanRepository implements LoanStore {
       ...(effects.exposure === undefined && effects.history === undefined
         ? []
         : [this.exposureUpdate(loan, effects.exposure, effects.history)]),
+      ...(effects.warnings?.length ? [watchUpdate(this.tableName, loan, effects.warnings)] : []),
       ...effects.events.map((e) => outboxPut(this.tableName, e)),
     ];
   }

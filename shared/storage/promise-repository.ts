@@ -18,6 +18,7 @@ import { isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
 import { loanFieldsUpdate } from './loan-fields-update.ts';
 import { outboxPut } from './outbox.ts';
+import { watchUpdate } from './watchlist-repository.ts';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -131,6 +132,7 @@ export class PromiseRepository implements PromiseStore {
         Delete: { TableName: this.tableName, Key: keys.promiseDue(promise.date, loanId, promise.promiseId) },
       },
       ...(verdict.verdict === 'broken' ? [this.brokenPromiseOnIdentity(write)] : []),
+      ...(write.warning ? [watchUpdate(this.tableName, write, [write.warning])] : []),
       ...write.events.map((e) => outboxPut(this.tableName, e)),
     ]);
   }

@@ -75,6 +75,14 @@ describe('the suspension after a broken promise', () => {
     // Judging reads the loans, the promises, the clock and the rules: the app's own dependencies.
     const judged = await judgePromises(api.stack.deps as unknown as EscalationDeps, '2027-08-11');
     expect(judged).toEqual({ kept: 0, broken: 1 });
+    // The judgment raised PROMISE_BROKEN in its own write: once, and a rerun of the day judges nothing.
+    await judgePromises(api.stack.deps as unknown as EscalationDeps, '2027-08-11');
+    await api.stack.drainEvents();
+    const raised = api.stack.events.events.filter(
+      (e) => e.type === 'EarlyWarningRaised' && e.detail.loanId === loanId,
+    );
+    expect(raised.map((e) => e.detail.code)).toEqual(['PROMISE_BROKEN']);
+    expect(raised[0]?.detail.occurrence).toBe(promised.body.promiseId);
 
     // The arrears are paid, so the person is no longer overdue: the suspension alone declines.
     const owed = (await api.request('GET', `/v1/loans/${loanId}`)).body.installments.find(

@@ -136,7 +136,11 @@ export async function escalationWorld(options: WorldOptions) {
     },
     time,
   );
-  const ageingHandler = createAgeingHandler({ ...escalationDeps, complaints: deps.complaints });
+  const ageingHandler = createAgeingHandler({
+    ...escalationDeps,
+    complaints: deps.complaints,
+    watchlist: deps.watchlist,
+  });
   const age = (date: LocalDate) => ageingHandler({ businessDate: date }, plainContext);
   const sweep = (date: LocalDate) =>
     sweepReminders({ ...deps, queue, workflow: escalationDeps.workflow }, date);
