@@ -1,8 +1,10 @@
 import type { LoanExposure } from '#shared/lending/exposure.ts';
-import type { LocalDate } from '#shared/lending/types.ts';
+import type { Fen, LocalDate } from '#shared/lending/types.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
 import type { BorrowerStore } from '#shared/ports/stores.ts';
-import type { LoanHistory } from '#shared/scoring/behaviour.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { CreditLimitRecord, LoanHistory } from '#shared/scoring/behaviour.ts';
 import { stored } from './copy.ts';
 
 /** Where a borrower sits, as the table keys it (partner, then borrower id). */
@@ -19,6 +21,29 @@ export class InMemoryBorrowerStore implements BorrowerStore {
   private readonly histories = new Map<string, Map<string, LoanHistory>>();
   /** Identity hash → promise id → the day it was judged broken (`brokenPromise#<id>`). */
   private readonly brokenPromises = new Map<string, Map<string, LocalDate>>();
+  /** Identity hash → the latest application's monthly income, and the credit limit last announced. */
+  private readonly incomes = new Map<string, Fen>();
+  private readonly limits = new Map<string, CreditLimitRecord>();
+
+  /** `outbox` receives the events a limit write commits, as the outbox's stream publisher would. */
+  constructor(private readonly outbox?: EventBus) {}
+
+  /** The identity item's part of a decision write: the income the application states. */
+  applyIncome(identityHash: string, monthlyIncome: Fen): void {
+    this.incomes.set(identityHash, monthlyIncome);
+  }
+
+  async saveCreditLimit(
+    identityHash: string,
+    expected: Fen | null,
+    next: CreditLimitRecord,
+    events: DomainEvent[],
+  ): Promise<boolean> {
+    if ((this.limits.get(identityHash)?.limit ?? null) !== expected) return false;
+    this.limits.set(identityHash, stored(next));
+    if (events.length > 0) void this.outbox?.publish(structuredClone(events));
+    return true;
+  }
 
   async upsert(borrower: BorrowerRecord): Promise<void> {
     this.applyUpsert(borrower);
@@ -142,6 +167,10 @@ export class InMemoryBorrowerStore implements BorrowerStore {
       loans: Object.fromEntries([...loans].map(([id, e]) => [id, stored(e)])),
       histories: Object.fromEntries([...histories].map(([id, h]) => [id, stored(h)])),
       brokenPromises: [...(this.brokenPromises.get(identityHash)?.values() ?? [])].sort(),
+      ...(this.incomes.has(identityHash) ? { monthlyIncome: this.incomes.get(identityHash) as Fen } : {}),
+      ...(this.limits.has(identityHash)
+        ? { creditLimit: stored(this.limits.get(identityHash) as CreditLimitRecord) }
+        : {}),
     };
   }
 }

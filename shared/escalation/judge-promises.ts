@@ -3,6 +3,7 @@ import { afterJudgment, isDueForJudgment, judgePromise } from '#shared/collectio
 import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { PromiseDue } from '#shared/ports/promises.ts';
+import { refreshCreditLimit } from '#shared/servicing/credit-limit.ts';
 import type { EscalationDeps } from './escalation-deps.ts';
 
 export interface Judgments {
@@ -77,6 +78,7 @@ async function judgeOne(deps: EscalationDeps, due: PromiseDue, businessDate: Loc
           ...(warning ? [earlyWarningRaised(warning, loan, at)] : []),
         ],
       });
+      if (verdict.verdict === 'broken') await refreshCreditLimit(deps, loan);
       return verdict.verdict;
     } catch (err) {
       if (err instanceof LoanVersionConflict) continue; // another writer: read again and judge again

@@ -82,6 +82,7 @@ export function decideApplication(facts: ApplicationFacts, rules: Rules): Applic
     offer: decided.offer,
     modelVersion: rules.scoring.modelVersion,
     inputHash,
+    monthlyIncome: applicant.employment.monthlyIncome,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + rules.scoring.offerValidityHours * 3_600_000).toISOString(),
   };

@@ -8,7 +8,7 @@ import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Restructuring } from '#shared/lending/restructure.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
-import type { LoanHistory } from '#shared/scoring/behaviour.ts';
+import type { CreditLimitRecord, LoanHistory } from '#shared/scoring/behaviour.ts';
 
 /** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
 
@@ -131,6 +131,10 @@ export interface IdentityStatus {
   histories: Record<string, LoanHistory>;
   /** The day each of the person's broken promises was judged (`brokenPromise#<promiseId>`). */
   brokenPromises: LocalDate[];
+  /** The monthly income of the person's latest application, at any partner. */
+  monthlyIncome?: Fen;
+  /** The credit limit last announced (`CreditLimitChanged`). */
+  creditLimit?: CreditLimitRecord;
 }
 
 /**
@@ -169,6 +173,8 @@ export interface ApplicationRecord {
   modelVersion: string;
   /** SHA-256 of the canonical scoring inputs (personal data hashed first). */
   inputHash: string;
+  /** The monthly income the application states: the person's latest word on it (their credit limit uses it). */
+  monthlyIncome?: Fen;
   createdAt: string;
   expiresAt: string;
   /** Set once a loan is booked from this application. */

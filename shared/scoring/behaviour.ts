@@ -125,6 +125,31 @@ export function behaviourScore(input: BehaviourInput, rules: Rules): BehaviourSc
   return { score, grade: gradeOf(score, rules), facts, reasonCodes };
 }
 
+/** The person's credit limit as announced, with the grade and score it came from. */
+export interface CreditLimitRecord {
+  limit: Fen;
+  grade: Grade;
+  score: number;
+}
+
+/**
+ * The limit a change of the person's history gives, from the income of their latest application (the
+ * only income known between applications); undefined while no application has stated one.
+ */
+export function creditLimitOf(
+  person: {
+    histories: Readonly<Record<string, LoanHistory>>;
+    brokenPromises: readonly LocalDate[];
+    monthlyIncome?: Fen;
+  },
+  today: LocalDate,
+  rules: Rules,
+): CreditLimitRecord | undefined {
+  if (person.monthlyIncome === undefined) return undefined;
+  const { score, grade } = behaviourScore({ ...person, today }, rules);
+  return { limit: creditLimit(grade, person.monthlyIncome, rules), grade, score };
+}
+
 /** Credit limit across partners: the income multiple times the grade's factor, in whole fen. */
 export function creditLimit(grade: Grade, monthlyIncome: Fen, rules: Rules): Fen {
   const b = rules.behaviour;

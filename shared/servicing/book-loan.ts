@@ -1,12 +1,15 @@
 import type { Rules } from '#shared/config/rules.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import type { LoanRecord } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import { loanHistoryOf } from '#shared/scoring/behaviour.ts';
+import { refreshCreditLimit } from './credit-limit.ts';
 import { type BookingPlan, type BookLoanInput, planBooking } from './decide-booking.ts';
 
 export interface BookLoanDeps {
-  repos: Pick<Stores, 'loans'>;
+  repos: Pick<Stores, 'loans' | 'borrowers'>;
+  clock: Clock;
   rules: Rules;
 }
 
@@ -17,6 +20,7 @@ export async function saveBooking(deps: BookLoanDeps, plan: BookingPlan): Promis
     history: loanHistoryOf(plan.loan, plan.installments),
     events: [plan.event],
   });
+  await refreshCreditLimit(deps, plan.loan);
   return plan.loan;
 }
 

@@ -177,6 +177,18 @@ function borrowerStoreContract(target: Target): void {
       expect(status.histories).toEqual({ [a.loan.loanId]: paid });
     });
 
+    it('stores a credit limit only over the one expected, and shows it with the status', async () => {
+      const who = unique('person');
+      const b = { limit: 4_800_000, grade: 'B' as const, score: 645 };
+      const c = { limit: 3_600_000, grade: 'C' as const, score: 610 };
+      expect(await borrowers().saveCreditLimit(who, null, b, [])).toBe(true);
+      expect(await borrowers().saveCreditLimit(who, null, c, [])).toBe(false);
+      expect(await borrowers().saveCreditLimit(who, 1, c, [])).toBe(false);
+      expect((await borrowers().identityStatus(who)).creditLimit).toEqual(b);
+      expect(await borrowers().saveCreditLimit(who, b.limit, c, [])).toBe(true);
+      expect((await borrowers().identityStatus(who)).creditLimit).toEqual(c);
+    });
+
     it('is left as it was by a loan write that fails its version check', async () => {
       const who = unique('person');
       const a = loanFixture({ loanId: unique('loan'), identityHash: who });

@@ -44,6 +44,15 @@ describe('the credit limit across partners', () => {
     });
     expect(booked.status).toBe(201);
 
+    // The booking changed the person's history: their first limit is announced, with ids only.
+    await api.stack.drainEvents();
+    const announced = api.stack.events.events.filter(
+      (e) => e.type === 'CreditLimitChanged' && e.detail.loanId === booked.body.loanId,
+    );
+    expect(announced.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ partnerId: 'partner-a', limit: 5_760_000, previousLimit: null, grade: 'B' }),
+    ]);
+
     // Grade B (no history yet): 6 × ¥12,000 × 0.8 = ¥57,600, of which the loan at A takes its schedule.
     const over = await apply(idNumber, 'limit-b', 5_000_000, PARTNER_B.apiKey);
     expect(over.body.decision).toBe('decline');
@@ -83,6 +92,13 @@ describe('the suspension after a broken promise', () => {
     );
     expect(raised.map((e) => e.detail.code)).toEqual(['PROMISE_BROKEN']);
     expect(raised[0]?.detail.occurrence).toBe(promised.body.promiseId);
+    // Ten days late and a broken promise: the limit moved down, announced with the judgment.
+    const limits = api.stack.events.events
+      .filter((e) => e.type === 'CreditLimitChanged' && e.detail.loanId === loanId)
+      .map((e) => [e.detail.previousLimit, e.detail.limit] as [number | null, number]);
+    expect(limits).toHaveLength(2);
+    expect(limits[1]?.[0]).toBe(limits[0]?.[1]);
+    expect(limits[1]?.[1]).toBeLessThan(limits[0]?.[1] as number);
 
     // The arrears are paid, so the person is no longer overdue: the suspension alone declines.
     const owed = (await api.request('GET', `/v1/loans/${loanId}`)).body.installments.find(
