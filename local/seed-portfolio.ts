@@ -50,7 +50,8 @@ export async function seedPortfolio(
     if (!identity)
       throw new Error(`loan ${l.loanId}: borrower ${l.borrowerId} of ${l.partnerId} is not in the portfolio`);
     await bookLoan(
-      deps,
+      // A seeded loan has no application, so no income: the limit waits for the person's first application.
+      { ...deps, clock: { now: () => now } },
       {
         loanId: l.loanId,
         partnerId: l.partnerId,

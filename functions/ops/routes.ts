@@ -41,6 +41,7 @@ import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 import { borrowerRightsRoutes } from './borrower-rights-routes.ts';
 import { complaintRoutes } from './complaint-routes.ts';
 import { reviewRoutes } from './review-routes.ts';
+import { watchlistRoutes } from './watchlist-routes.ts';
 
 type TaskParams = { taskId: { loanId: string; taskId: string } };
 const BOTH = ['agent', 'supervisor'] as const;
@@ -59,6 +60,7 @@ export function opsRoutes(deps: AppDeps): Record<OpsRouteKey, RouteHandler> {
     ...complaintRoutes(deps),
     ...reviewRoutes(deps),
     ...borrowerRightsRoutes(deps),
+    ...watchlistRoutes(deps),
     'GET /v1/ops/tasks': opsHandler<undefined, Record<string, never>, ListTasksQuery>(chain, {
       roles: BOTH,
       query: listTasksQuerySchema,

@@ -25,6 +25,7 @@ export class InMemoryApplicationStore implements ApplicationStore {
     }
     this.applications.set(app.applicationId, stored(app));
     this.borrowers.applyUpsert(borrower, previous);
+    if (app.monthlyIncome !== undefined) this.borrowers.applyIncome(app.identityHash, app.monthlyIncome);
   }
 
   /**

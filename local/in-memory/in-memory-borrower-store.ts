@@ -1,6 +1,10 @@
 import type { LoanExposure } from '#shared/lending/exposure.ts';
+import type { Fen, LocalDate } from '#shared/lending/types.ts';
+import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
 import type { BorrowerStore } from '#shared/ports/stores.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { CreditLimitRecord, LoanHistory } from '#shared/scoring/behaviour.ts';
 import { stored } from './copy.ts';
 
 /** Where a borrower sits, as the table keys it (partner, then borrower id). */
@@ -13,6 +17,33 @@ export class InMemoryBorrowerStore implements BorrowerStore {
   private readonly phones = new Map<string, Map<string, { partnerId: string; borrowerId: string }>>();
   /** Identity hash → loan id → exposure, as the identity item's `loan#<id>` attributes. */
   private readonly identities = new Map<string, Map<string, LoanExposure>>();
+  /** Identity hash → loan id → repayment history, as the identity item's `history#<id>` attributes. */
+  private readonly histories = new Map<string, Map<string, LoanHistory>>();
+  /** Identity hash → promise id → the day it was judged broken (`brokenPromise#<id>`). */
+  private readonly brokenPromises = new Map<string, Map<string, LocalDate>>();
+  /** Identity hash → the latest application's monthly income, and the credit limit last announced. */
+  private readonly incomes = new Map<string, Fen>();
+  private readonly limits = new Map<string, CreditLimitRecord>();
+
+  /** `outbox` receives the events a limit write commits, as the outbox's stream publisher would. */
+  constructor(private readonly outbox?: EventBus) {}
+
+  /** The identity item's part of a decision write: the income the application states. */
+  applyIncome(identityHash: string, monthlyIncome: Fen): void {
+    this.incomes.set(identityHash, monthlyIncome);
+  }
+
+  async saveCreditLimit(
+    identityHash: string,
+    expected: Fen | null,
+    next: CreditLimitRecord,
+    events: DomainEvent[],
+  ): Promise<boolean> {
+    if ((this.limits.get(identityHash)?.limit ?? null) !== expected) return false;
+    this.limits.set(identityHash, stored(next));
+    if (events.length > 0) void this.outbox?.publish(structuredClone(events));
+    return true;
+  }
 
   async upsert(borrower: BorrowerRecord): Promise<void> {
     this.applyUpsert(borrower);
@@ -114,8 +145,32 @@ export class InMemoryBorrowerStore implements BorrowerStore {
     this.identities.set(identityHash, loans);
   }
 
+  /** The identity item's history of a loan, written with the loan's booking or payment. */
+  applyHistory(identityHash: string, loanId: string, history: LoanHistory): void {
+    const histories = this.histories.get(identityHash) ?? new Map<string, LoanHistory>();
+    histories.set(loanId, stored(history));
+    this.histories.set(identityHash, histories);
+  }
+
+  /** A broken promise on the identity item, written with its judgment (the same promise sets it once). */
+  applyBrokenPromise(identityHash: string, promiseId: string, judgedOn: LocalDate): void {
+    const broken = this.brokenPromises.get(identityHash) ?? new Map<string, LocalDate>();
+    broken.set(promiseId, judgedOn);
+    this.brokenPromises.set(identityHash, broken);
+  }
+
   private statusOf(identityHash: string): IdentityStatus {
     const loans = this.identities.get(identityHash) ?? new Map<string, LoanExposure>();
-    return { identityHash, loans: Object.fromEntries([...loans].map(([id, e]) => [id, stored(e)])) };
+    const histories = this.histories.get(identityHash) ?? new Map<string, LoanHistory>();
+    return {
+      identityHash,
+      loans: Object.fromEntries([...loans].map(([id, e]) => [id, stored(e)])),
+      histories: Object.fromEntries([...histories].map(([id, h]) => [id, stored(h)])),
+      brokenPromises: [...(this.brokenPromises.get(identityHash)?.values() ?? [])].sort(),
+      ...(this.incomes.has(identityHash) ? { monthlyIncome: this.incomes.get(identityHash) as Fen } : {}),
+      ...(this.limits.has(identityHash)
+        ? { creditLimit: stored(this.limits.get(identityHash) as CreditLimitRecord) }
+        : {}),
+    };
   }
 }

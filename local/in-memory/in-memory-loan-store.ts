@@ -1,3 +1,4 @@
+import type { EarlyWarning } from '#shared/collection/early-warning.ts';
 import {
   ApplicationAlreadyBooked,
   LoanAlreadyExists,
@@ -15,6 +16,7 @@ import type {
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
+import { loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { stored } from './copy.ts';
 import { checkTransaction } from './dynamodb-errors.ts';
 import type { InMemoryApplicationStore } from './in-memory-application-store.ts';
@@ -35,7 +37,8 @@ const item = {
 const effectItems = (loan: LoanRecord, effects?: LoanWriteEffects) =>
   effects
     ? [
-        ...(effects.exposure === undefined ? [] : [item.identity(loan)]),
+        ...(effects.exposure === undefined && effects.history === undefined ? [] : [item.identity(loan)]),
+        ...(effects.warnings?.length ? [`watch|${loan.loanId}`] : []),
         ...item.outbox(effects),
         ...(effects.portfolio ? InMemoryPortfolioStore.itemIds(effects.portfolio) : []),
       ]
@@ -50,6 +53,8 @@ const NO_EFFECTS: LoanWriteEffects = { events: [] };
 
 export class InMemoryLoanStore implements LoanStore {
   private readonly loans = new Map<string, LoanRecord>();
+  /** Early-warning signals by loan, code and occurrence (the watch items of the table). */
+  private readonly warnings = new Map<string, EarlyWarning>();
   /** By loan id, then installment number (installments are keyed by their own `loanId`). */
   private readonly installments = new Map<string, Map<number, InstallmentRecord>>();
   private readonly payments = new Map<string, Map<string, PaymentRecord>>();
@@ -93,6 +98,7 @@ export class InMemoryLoanStore implements LoanStore {
       const schedule = this.installmentsOf(loan.loanId);
       this.borrowers.applyExposure(loan.identityHash, loan.loanId, exposureOf(loan, schedule));
       this.portfolio.add(loanDelta(undefined, { loan, installments: schedule }));
+      this.borrowers.applyHistory(loan.identityHash, loan.loanId, loanHistoryOf(loan, schedule));
     }
   }
 
@@ -163,7 +169,15 @@ export class InMemoryLoanStore implements LoanStore {
     if (effects.exposure !== undefined)
       this.borrowers.applyExposure(loan.identityHash, loan.loanId, effects.exposure);
     if (effects.portfolio) this.portfolio.add(effects.portfolio);
+    if (effects.history) this.borrowers.applyHistory(loan.identityHash, loan.loanId, effects.history);
+    for (const w of effects.warnings ?? [])
+      this.warnings.set(`${w.loanId}#${w.code}#${w.occurrence}`, stored(w));
     if (effects.events.length > 0) void this.outbox?.publish(structuredClone(effects.events));
+  }
+
+  /** The signals loan writes raised on a loan, once each per code and occurrence, as its watch item keeps them. */
+  warningsOf(loanId: string): EarlyWarning[] {
+    return [...this.warnings.values()].filter((w) => w.loanId === loanId).map(stored);
   }
 
   /** Every stored loan, for the in-memory ageing index (never handed out as is). */

@@ -35,7 +35,7 @@ export function createInMemoryStores(
   /** Receives the events loan writes commit, as the outbox's stream publisher would. */
   outbox?: EventBus,
 ): InMemoryStores {
-  const borrowers = new InMemoryBorrowerStore();
+  const borrowers = new InMemoryBorrowerStore(outbox);
   const applications = new InMemoryApplicationStore(borrowers);
   const portfolio = new InMemoryPortfolioStore();
   const loans = new InMemoryLoanStore(applications, borrowers, outbox, portfolio);

@@ -345,6 +345,11 @@ function escalation(
     'DecisionReviewed',
   ].map((t) => [t, count(t)] as const);
   const anyDeskAction = deskActions.some(([, n]) => n > 0);
+  // Early warnings by code (each raised once per occurrence, so the count is of occurrences).
+  const warningsByCode = new Map<string, number>();
+  for (const e of events.filter((e) => e.type === 'EarlyWarningRaised'))
+    warningsByCode.set(String(e.code), (warningsByCode.get(String(e.code)) ?? 0) + 1);
+  const warningRows = [...warningsByCode].sort(([a], [b]) => a.localeCompare(b));
   const charts: Chart[] = [
     {
       id: 'escalation-funnel',
@@ -399,6 +404,15 @@ function escalation(
       },
       ...(anyPromise
         ? [{ title: 'Promises to pay', head: ['event', 'count'], rows: promises.map(([t, n]) => [t, n]) }]
+        : []),
+      ...(warningRows.length > 0
+        ? [
+            {
+              title: 'Early warnings (loans current or in grace)',
+              head: ['signal', 'raised'],
+              rows: warningRows,
+            },
+          ]
         : []),
       ...(anyDeskAction
         ? [

@@ -36,7 +36,7 @@ export function simulatedEscalation(
   workflow = new LocalEscalationWorkflow(deps.rules, (event) => step(event, plainContext), time);
   const ageing = asFunction(
     'ageing',
-    createAgeingHandler({ ...escalationDeps, complaints: deps.complaints }),
+    createAgeingHandler({ ...escalationDeps, complaints: deps.complaints, watchlist: deps.watchlist }),
   );
   return {
     time,

@@ -39,6 +39,8 @@ export interface SimulationSummary {
   requests: RequestAnswers;
   /** Promises to pay: made (recorded), and judged kept or broken the day after their date. */
   promises: { recorded: number; kept: number; broken: number };
+  /** Early-warning signals raised (`EarlyWarningRaised`), by code. */
+  earlyWarnings: Record<string, number>;
   /** The tables the run left at the given endpoint (absent when it ran on its own DynamoDB Local). */
   tables?: string[];
   /** The ladder: workflows started (one per episode), failed, still waiting at the end; tasks for people. */
@@ -106,5 +108,8 @@ export async function summarize(input: {
       kept: input.events.filter((e) => e.type === 'PromiseToPayKept').length,
       broken: input.events.filter((e) => e.type === 'PromiseToPayBroken').length,
     },
+    earlyWarnings: count(
+      input.events.filter((e) => e.type === 'EarlyWarningRaised').map((e) => String(e.detail.code)),
+    ),
   };
 }

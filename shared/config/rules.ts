@@ -307,6 +307,65 @@ export const rulesSchema = z.object({
         .default({ employed: 10, self_employed: 0, unemployed: -30, student: -20, retired: -5 }),
     })
     .prefault({}),
+  earlyWarning: z
+    .object({
+      /**
+       * A loan leaves the watchlist once it has been current (nothing past due) this many days in a row:
+       * three monthly cycles, as the observation period of a cured exposure runs at least 3 months (EBA
+       * GL/2016/07 ¶71 on the definition of default; lender policy).
+       */
+      clearAfterCurrentDays: z.number().int().positive().default(90),
+    })
+    .prefault({}),
+  behaviour: z
+    .object({
+      /**
+       * The behaviour score per person, across partners, on the application scale (600 at 50:1, PDO 20, graded
+       * by `scoring.grades`): post-loan monitoring updates the score and adjusts or suspends credit (CBIRC 2020
+       * No. 9; seed: 定期更新其信用评分，并根据评分结果调整授信额度或暂停新增融资). Points are lender policy.
+       */
+      basePoints: z.number().default(600),
+      /** Worst days late in the last `lookbackMonths` (paid late, or still unpaid), across the person's loans. */
+      lookbackMonths: z.number().int().positive().default(6),
+      points: z
+        .object({
+          worstDpd: z.array(binSchema).min(1),
+          onTimeStreak: z.array(binSchema).min(1),
+          partialPayments: z.array(binSchema).min(1),
+          brokenPromises: z.array(binSchema).min(1),
+          monthsOnBook: z.array(binSchema).min(1),
+        })
+        .default({
+          worstDpd: [
+            { upTo: 0, points: 40 },
+            { upTo: 7, points: 10 },
+            { upTo: 30, points: -30 },
+            { points: -80 },
+          ],
+          onTimeStreak: [
+            { upTo: 0, points: -10 },
+            { upTo: 2, points: 0 },
+            { upTo: 5, points: 15 },
+            { points: 30 },
+          ],
+          partialPayments: [{ upTo: 0, points: 10 }, { upTo: 1, points: -10 }, { points: -25 }],
+          brokenPromises: [{ upTo: 0, points: 10 }, { upTo: 1, points: -30 }, { points: -60 }],
+          monthsOnBook: [
+            { upTo: 2, points: -10 },
+            { upTo: 11, points: 0 },
+            { upTo: 23, points: 10 },
+            { points: 20 },
+          ],
+        }),
+      /** Credit limit across partners = 6 × monthly income × the grade's factor (domain rules, lender policy). */
+      limitIncomeMultiple: z.number().int().positive().default(6),
+      gradeFactorBps: z
+        .record(z.enum(['A', 'B', 'C', 'D', 'E']), bps)
+        .default({ A: 10_000, B: 8_000, C: 6_000, D: 3_000, E: 0 }),
+      /** A broken promise suspends new credit for 90 days (domain rules). */
+      suspendDaysAfterBrokenPromise: z.number().int().positive().default(90),
+    })
+    .prefault({}),
   hardship: z
     .object({
       /** Reasons granted without review: disasters, epidemics, illness (relief practice; others go to ops). */

@@ -1,7 +1,9 @@
+import { earlyWarningRaised } from '#shared/collection/early-warning.ts';
 import { afterJudgment, isDueForJudgment, judgePromise } from '#shared/collection/promises.ts';
 import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { PromiseDue } from '#shared/ports/promises.ts';
+import { refreshCreditLimit } from '#shared/servicing/credit-limit.ts';
 import type { EscalationDeps } from './escalation-deps.ts';
 
 export interface Judgments {
@@ -33,9 +35,25 @@ async function judgeOne(deps: EscalationDeps, due: PromiseDue, businessDate: Loc
       return undefined;
     const verdict = judgePromise(promise, await deps.promises.paymentsOf(loan.loanId), deps.rules);
     const judged = afterJudgment(loan, verdict.verdict);
+    const at = deps.clock.now().toISOString();
+    // A promise exists only for something past due, so a broken one is raised whatever the loan's DPD:
+    // gating it on grace would silence it. The promise is the occurrence.
+    const warning =
+      verdict.verdict === 'broken'
+        ? {
+            code: 'PROMISE_BROKEN' as const,
+            loanId: loan.loanId,
+            occurrence: promise.promiseId,
+            raisedOn: businessDate,
+          }
+        : undefined;
     try {
       await deps.promises.recordJudgment({
         loanId: loan.loanId,
+        identityHash: loan.identityHash,
+        partnerId: loan.partnerId,
+        borrowerId: loan.borrowerId,
+        ...(warning ? { warning } : {}),
         promise,
         verdict,
         judgedOn: businessDate,
@@ -44,7 +62,7 @@ async function judgeOne(deps: EscalationDeps, due: PromiseDue, businessDate: Loc
         events: [
           {
             type: verdict.verdict === 'kept' ? 'PromiseToPayKept' : 'PromiseToPayBroken',
-            at: deps.clock.now().toISOString(),
+            at,
             detail: {
               loanId: loan.loanId,
               partnerId: loan.partnerId,
@@ -57,8 +75,10 @@ async function judgeOne(deps: EscalationDeps, due: PromiseDue, businessDate: Loc
               brokenInEpisode: judged.escalation?.brokenPromises ?? 0,
             },
           },
+          ...(warning ? [earlyWarningRaised(warning, loan, at)] : []),
         ],
       });
+      if (verdict.verdict === 'broken') await refreshCreditLimit(deps, loan);
       return verdict.verdict;
     } catch (err) {
       if (err instanceof LoanVersionConflict) continue; // another writer: read again and judge again

@@ -37,6 +37,7 @@ export const opsRouteTable = {
     'GET /v1/ops/reviews',
     'GET /v1/ops/reviews/{applicationId}',
     'POST /v1/ops/reviews/{applicationId}/answer',
+    'GET /v1/ops/watchlist',
     'GET /v1/ops/borrowers/{borrowerId}/export',
     'POST /v1/ops/borrowers/{borrowerId}/erase',
     'GET /v1/ops/portfolio',

@@ -8,6 +8,7 @@ import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts
 import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import { type CreditInput, decideCredit } from '#shared/scoring/decide.ts';
+import type { BehaviourStanding } from '#shared/scoring/gates.ts';
 import { reason } from '#shared/scoring/reasons.ts';
 
 /** What scoring knows once it has read the person's records. */
@@ -22,6 +23,8 @@ export interface ApplicationFacts {
   /** Overdue on any loan at any partner. */
   overdueExisting: boolean;
   hardshipActive: boolean;
+  /** The person's behaviour standing across partners, absent for a first-time borrower. */
+  behaviour?: BehaviourStanding;
   now: Date;
 }
 
@@ -59,6 +62,7 @@ export function decideApplication(facts: ApplicationFacts, rules: Rules): Applic
     request: body.request,
     overdueExisting: facts.overdueExisting,
     hardshipActive: facts.hardshipActive,
+    ...(facts.behaviour ? { behaviour: facts.behaviour } : {}),
     today,
   };
   const decided = decideCredit(input, rules);
@@ -78,6 +82,7 @@ export function decideApplication(facts: ApplicationFacts, rules: Rules): Applic
     offer: decided.offer,
     modelVersion: rules.scoring.modelVersion,
     inputHash,
+    monthlyIncome: applicant.employment.monthlyIncome,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + rules.scoring.offerValidityHours * 3_600_000).toISOString(),
   };

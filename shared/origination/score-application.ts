@@ -10,6 +10,7 @@ import type { KeyService } from '#shared/ports/key-service.ts';
 import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
+import { behaviourStanding } from '#shared/scoring/behaviour.ts';
 import { applicationIdFor, applicationScored, decideApplication, toDecision } from './decide-application.ts';
 import { newBorrowerRecord } from './new-borrower.ts';
 
@@ -55,6 +56,8 @@ export async function scoreApplication(
       // The identity item alone, judged today: right from 00:00 on D+1, whatever has or has not run.
       overdueExisting: standing.overdueLoanIds.length > 0,
       hardshipActive: standing.hardshipLoanIds.length > 0,
+      // The same item: the behaviour score, the credit limit and any suspension need no further read.
+      behaviour: behaviourStanding(status, body.applicant.employment.monthlyIncome, today, deps.rules),
       now,
       applicationId: requestKey ? applicationIdFor(partnerId, requestKey) : deps.ids.next('app'),
     },

@@ -1,3 +1,4 @@
+import type { EarlyWarning } from '#shared/collection/early-warning.ts';
 import type { EscalationState } from '#shared/collection/ladder.ts';
 import type { OpenPromise, PaymentMade, PromiseVerdict } from '#shared/collection/promises.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
@@ -22,12 +23,19 @@ export interface PartnerPromiseWrite {
 /** A judgment: the promise closed, the loan's state after it (under the version check), the event. */
 export interface PromiseJudgmentWrite {
   loanId: string;
+  /** The borrower's identity: a broken promise is kept on it for the behaviour score and its suspension. */
+  identityHash: string;
   promise: OpenPromise;
   verdict: PromiseVerdict;
   judgedOn: LocalDate;
   expectedVersion: number;
   /** The loan's escalation after the judgment (a broken promise is counted in it). */
   escalation?: EscalationState;
+  /** A broken promise on a loan still current or in grace raises `PROMISE_BROKEN` (its event is in `events`). */
+  warning?: EarlyWarning;
+  /** Who the loan's watch entry names. */
+  partnerId: string;
+  borrowerId: string;
   events: DomainEvent[];
 }
 

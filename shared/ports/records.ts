@@ -1,4 +1,5 @@
 import type { AgentOutcome } from '#shared/collection/desk-task.ts';
+import type { EarlyWarning } from '#shared/collection/early-warning.ts';
 import type { Dispute, EscalationState } from '#shared/collection/ladder.ts';
 import type { OpenPromise } from '#shared/collection/promises.ts';
 import type { Language } from '#shared/config/languages.ts';
@@ -8,6 +9,7 @@ import type { PortfolioDelta } from '#shared/lending/portfolio-tally.ts';
 import type { Restructuring } from '#shared/lending/restructure.ts';
 import type { Fen, InstallmentState, LocalDate, RepaymentMethod } from '#shared/lending/types.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { CreditLimitRecord, LoanHistory } from '#shared/scoring/behaviour.ts';
 
 /** The shapes repositories read and write; keys and index attributes stay inside the repositories. */
 
@@ -128,6 +130,14 @@ export interface BorrowerRecord {
 export interface IdentityStatus {
   identityHash: string;
   loans: Record<string, LoanExposure>;
+  /** Each loan's repayment history, kept after it is repaid (`history#<loanId>`): the behaviour score reads it. */
+  histories: Record<string, LoanHistory>;
+  /** The day each of the person's broken promises was judged (`brokenPromise#<promiseId>`). */
+  brokenPromises: LocalDate[];
+  /** The monthly income of the person's latest application, at any partner. */
+  monthlyIncome?: Fen;
+  /** The credit limit last announced (`CreditLimitChanged`). */
+  creditLimit?: CreditLimitRecord;
 }
 
 /**
@@ -136,6 +146,10 @@ export interface IdentityStatus {
  */
 export interface LoanWriteEffects {
   exposure?: LoanExposure | null;
+  /** The loan's repayment history after the write (undefined leaves it as it was). */
+  history?: LoanHistory;
+  /** Early-warning signals the write raises: the loan goes on the watchlist with them (their events are in `events`). */
+  warnings?: EarlyWarning[];
   events: DomainEvent[];
   /** What the write adds to the portfolio's running totals, committed with it. */
   portfolio?: PortfolioDelta;
@@ -164,6 +178,8 @@ export interface ApplicationRecord {
   modelVersion: string;
   /** SHA-256 of the canonical scoring inputs (personal data hashed first). */
   inputHash: string;
+  /** The monthly income the application states: the person's latest word on it (their credit limit uses it). */
+  monthlyIncome?: Fen;
   createdAt: string;
   expiresAt: string;
   /** Set once a loan is booked from this application. */

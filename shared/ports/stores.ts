@@ -1,4 +1,6 @@
-import type { LocalDate } from '#shared/lending/types.ts';
+import type { Fen, LocalDate } from '#shared/lending/types.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { CreditLimitRecord } from '#shared/scoring/behaviour.ts';
 import type { PortfolioStore } from './portfolio.ts';
 import type {
   ApplicationRecord,
@@ -77,6 +79,16 @@ export interface BorrowerStore {
   ): Promise<boolean>;
   /** The person's exposures, written only by the loan store's transactions. */
   identityStatus(identityHash: string): Promise<IdentityStatus>;
+  /**
+   * Stores the person's new credit limit with its `CreditLimitChanged` in one write, only if the stored one
+   * is still `expected` (null: none); false when it moved meanwhile.
+   */
+  saveCreditLimit(
+    identityHash: string,
+    expected: Fen | null,
+    next: CreditLimitRecord,
+    events: DomainEvent[],
+  ): Promise<boolean>;
 }
 
 export interface LoanStore {

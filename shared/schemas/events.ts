@@ -27,7 +27,10 @@ export type DomainEventType =
   | 'LoanRestructured'
   | 'ChargesWaived'
   | 'PromiseToPayKept'
-  | 'PromiseToPayBroken';
+  | 'PromiseToPayBroken'
+  // Portfolio risk: signals on loans still current or in grace, and the person's limit across partners.
+  | 'EarlyWarningRaised'
+  | 'CreditLimitChanged';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -72,6 +72,7 @@ import {
   promiseResultSchema,
   storedContactPreferencesSchema,
 } from './servicing.ts';
+import { listWatchlistQuerySchema, watchlistPageSchema } from './watchlist.ts';
 
 /** The document a partner's generated client is built from: `GET /v1/openapi.json` answers with it. */
 export const openApiDocumentSchema = z
@@ -460,6 +461,16 @@ const portfolioOperation: ZodOpenApiOperationObject = {
   responses: { '200': success('The snapshots, oldest first', portfolioPageSchema), ...opsErrorsOf([400]) },
 };
 
+const listWatchlistOperation: ZodOpenApiOperationObject = {
+  operationId: 'opsListWatchlist',
+  tags: ['ops'],
+  summary:
+    'Loans with an early-warning signal (each raised once per occurrence, also as EarlyWarningRaised), oldest first; a loan leaves the list once current for the configured days',
+  security: opsSecurity,
+  requestParams: { query: listWatchlistQuerySchema },
+  responses: { '200': success('A page of watched loans', watchlistPageSchema), ...opsErrorsOf([400]) },
+};
+
 const getReviewOperation: ZodOpenApiOperationObject = {
   operationId: 'opsGetReview',
   tags: ['ops'],
@@ -611,6 +622,7 @@ export function openApiDocument() {
         ),
       },
       '/v1/ops/reviews': { get: listReviewsOperation },
+      '/v1/ops/watchlist': { get: listWatchlistOperation },
       '/v1/ops/reviews/{applicationId}': { get: getReviewOperation },
       '/v1/ops/reviews/{applicationId}/answer': {
         post: supervisorAction(

@@ -2,7 +2,7 @@ import type { Rules } from '#shared/config/rules.ts';
 import { allInAprAtMost, aprCapBps } from '#shared/lending/apr.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { LocalDate, RepaymentMethod, ScheduledInstallment } from '#shared/lending/types.ts';
-import { checkGates, dtiBps } from './gates.ts';
+import { type BehaviourStanding, checkGates, dtiBps } from './gates.ts';
 import type { ReasonCode } from './reasons.ts';
 import { adverseReasons, type EmploymentStatus, type Grade, gradeOf, scorecard } from './scorecard.ts';
 
@@ -20,6 +20,8 @@ export interface CreditInput {
   request: { amount: number; termMonths: number; repaymentMethod: RepaymentMethod };
   overdueExisting: boolean;
   hardshipActive: boolean;
+  /** The person's behaviour standing across partners; absent for a first-time borrower. */
+  behaviour?: BehaviourStanding;
   /** Contract date (lender time zone): schedules start here and the rate cap is the one in force. */
   today: LocalDate;
 }
@@ -73,6 +75,7 @@ export function decideCredit(input: CreditInput, rules: Rules): CreditDecision {
   const features = {
     ...input,
     dtiBps: dtiBps(input.monthlyDebtPayments, newInstallment, input.monthlyIncome),
+    offerAmount: offerCeiling,
   };
 
   const card = scorecard(features, rules);

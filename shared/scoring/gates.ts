@@ -6,6 +6,19 @@ export interface GateInput extends ScorecardInput {
   /** Overdue on any loan in the system under the same national ID, across partners. */
   overdueExisting: boolean;
   hardshipActive: boolean;
+  /** The person's behaviour across partners, when they have borrowed here before (`behaviour.ts`). */
+  behaviour?: BehaviourStanding;
+  /** The amount an offer would lend (the request, bounded by income and the product's maximum). */
+  offerAmount?: number;
+}
+
+export interface BehaviourStanding {
+  /** A promise broken in the suspension window. */
+  suspended: boolean;
+  /** Credit limit across partners. */
+  limit: number;
+  /** What the person still owes on their loans at every partner. */
+  outstanding: number;
 }
 
 export interface GateResult {
@@ -20,6 +33,9 @@ export function checkGates(input: GateInput, rules: Rules): GateResult {
   const s = rules.scoring;
   const declines: ReasonCode[] = [];
   if (input.overdueExisting) declines.push('OVERDUE_EXISTING');
+  if (input.behaviour?.suspended) declines.push('BEHAVIOUR_SUSPENDED');
+  const b = input.behaviour;
+  if (b && b.outstanding + (input.offerAmount ?? 0) > b.limit) declines.push('EXPOSURE_LIMIT');
   if (input.ageYears < s.minAge || input.ageYears > s.maxAge) declines.push('AGE');
   if (input.activeLoansOtherLenders >= s.multiLendingDeclineAt) declines.push('MULTI_LENDING');
   if (input.inquiriesLast90Days >= s.inquiryDeclineAt) declines.push('INQUIRY_VELOCITY');

@@ -7,6 +7,14 @@ export const reasonTexts = {
     en: 'You have an overdue loan that must be repaid first.',
     'zh-CN': '您有逾期未还的借款，请先还清。',
   },
+  BEHAVIOUR_SUSPENDED: {
+    en: 'A promise to pay was broken recently; new credit is paused.',
+    'zh-CN': '近期有未履行的还款承诺，暂停新增借款。',
+  },
+  EXPOSURE_LIMIT: {
+    en: 'The loan would take your total borrowing over your credit limit.',
+    'zh-CN': '本笔借款将使您的借款总额超过授信额度。',
+  },
   AGE: { en: 'Applicant age is outside the range we lend to.', 'zh-CN': '申请人年龄不在可借款范围内。' },
   MULTI_LENDING: { en: 'Too many active loans with other lenders.', 'zh-CN': '在其他机构的在贷笔数过多。' },
   INQUIRY_VELOCITY: {
@@ -39,6 +47,14 @@ export const reasonTexts = {
   CREDIT_HISTORY: { en: 'Length of credit history.', 'zh-CN': '信用记录时长较短。' },
   AGE_BAND: { en: 'Applicant age band.', 'zh-CN': '申请人年龄段。' },
   INCOME: { en: 'Level of monthly income.', 'zh-CN': '月收入水平。' },
+  BEHAVIOUR_DAYS_LATE: { en: 'Recent payments were late.', 'zh-CN': '近期还款有逾期。' },
+  BEHAVIOUR_ON_TIME_STREAK: {
+    en: 'Few payments in a row made on time.',
+    'zh-CN': '连续按时还款期数较少。',
+  },
+  BEHAVIOUR_PARTIAL_PAYMENTS: { en: 'Installments paid only in part.', 'zh-CN': '有仅部分还款的期次。' },
+  BEHAVIOUR_BROKEN_PROMISES: { en: 'Promises to pay were not kept.', 'zh-CN': '有未履行的还款承诺。' },
+  BEHAVIOUR_MONTHS_ON_BOOK: { en: 'Short repayment history with us.', 'zh-CN': '在本平台的还款记录较短。' },
   AMOUNT_REDUCED: { en: 'Offer reduced to the amount income supports.', 'zh-CN': '根据收入调整了可借额度。' },
 } as const satisfies Record<string, Record<Language, string>>;
 

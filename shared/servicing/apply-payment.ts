@@ -8,12 +8,13 @@ import {
 import type { Clock } from '#shared/ports/clock.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { PaymentRequest } from '#shared/schemas/servicing.ts';
+import { refreshCreditLimit } from './credit-limit.ts';
 import { decidePayment, type PaymentOutcome } from './decide-payment.ts';
 
 export type { PaymentOutcome };
 
 export interface PaymentDeps {
-  repos: Pick<Stores, 'loans'>;
+  repos: Pick<Stores, 'loans' | 'borrowers'>;
   clock: Clock;
   rules: Rules;
 }
@@ -34,20 +35,31 @@ export async function applyPayment(
     if (!current || current.loan.partnerId !== partnerId) throw new LoanNotFound();
     const existing = await deps.repos.loans.getPayment(loanId, request.paymentId);
     const decision = decidePayment(current, existing, request, deps.clock.now(), deps.rules);
-    if (decision.kind === 'replay') return decision.outcome;
+    if (decision.kind === 'replay') {
+      // A retry after a crash between the payment and the limit's refresh finishes the refresh.
+      await refreshCreditLimit(deps, current.loan);
+      return decision.outcome;
+    }
     try {
       await deps.repos.loans.applyPayment(
         decision.payment,
         decision.loan,
         decision.expectedVersion,
         decision.changed,
-        { exposure: decision.exposure, events: decision.events, portfolio: decision.portfolio },
+        {
+          exposure: decision.exposure,
+          history: decision.history,
+          warnings: decision.warnings,
+          events: decision.events,
+          portfolio: decision.portfolio,
+        },
       );
     } catch (err) {
       if (!(err instanceof PaymentAlreadyApplied || err instanceof LoanVersionConflict)) throw err;
       if (attempt < deps.rules.servicing.maxWriteAttempts) continue;
       throw new LoanBusy({ cause: err });
     }
+    await refreshCreditLimit(deps, decision.loan);
     return decision.outcome;
   }
 }

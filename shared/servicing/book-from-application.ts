@@ -9,7 +9,7 @@ import { saveBooking } from './book-loan.ts';
 import { decideBooking } from './decide-booking.ts';
 
 export interface BookingDeps {
-  repos: Pick<Stores, 'applications' | 'loans'>;
+  repos: Pick<Stores, 'applications' | 'loans' | 'borrowers'>;
   clock: Clock;
   ids: IdGenerator;
   rules: Rules;

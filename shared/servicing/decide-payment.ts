@@ -1,3 +1,4 @@
+import { type EarlyWarning, earlyWarningRaised, paymentWarnings } from '#shared/collection/early-warning.ts';
 import { oldestUnpaidDueDate, openEpisode } from '#shared/collection/ladder.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { PaymentIdConflict } from '#shared/errors/domain-errors.ts';
@@ -15,6 +16,7 @@ import type {
 } from '#shared/ports/records.ts';
 import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { PaymentRequest } from '#shared/schemas/servicing.ts';
+import { type LoanHistory, loanHistoryOf } from '#shared/scoring/behaviour.ts';
 
 export interface PaymentOutcome {
   payment: PaymentRecord;
@@ -39,6 +41,10 @@ export type PaymentDecision =
       exposure: LoanExposure | null;
       /** What the payment adds to the portfolio totals (principal repaid, a payoff, a recovery). */
       portfolio: PortfolioDelta;
+      /** The loan's repayment history after it, for the person's behaviour score. */
+      history: LoanHistory;
+      /** Early-warning signals the payment raises (their events are in `events`). */
+      warnings: EarlyWarning[];
       outcome: PaymentOutcome;
     };
 
@@ -122,6 +128,9 @@ export function decidePayment(
       detail: { ...who, daysPastDueBefore: dpdBefore },
     });
   }
+  // Signals of a loan still current or in grace, raised in the payment's own write.
+  const warnings = paymentWarnings(loan.loanId, accrued, after, paidOn, rules);
+  events.push(...warnings.map((w) => earlyWarningRaised(w, who, payment.appliedAt)));
   return {
     kind: 'apply',
     payment,
@@ -137,6 +146,8 @@ export function decidePayment(
       dpdBefore,
       rules,
     ),
+    history: loanHistoryOf(updatedLoan, after),
+    warnings,
     outcome: { payment, loanStatus: updatedLoan.status, daysPastDue: dpdAfter, cured, applied: true },
   };
 }

@@ -1,5 +1,7 @@
+import { earlyWarningRaised, hardshipWarning } from '#shared/collection/early-warning.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { LoanBusy, LoanNotFound, LoanVersionConflict } from '#shared/errors/domain-errors.ts';
+import { localDateOf } from '#shared/lending/calendar.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -30,7 +32,17 @@ export async function requestHardship(
   for (let attempt = 1; ; attempt++) {
     const current = await deps.repos.loans.getLoanWithInstallments(loanId);
     if (!current || current.loan.partnerId !== partnerId) throw new LoanNotFound();
-    const decision = decideHardship(current, request, deps.ids.next('hs'), deps.clock.now(), deps.rules);
+    const now = deps.clock.now();
+    const decision = decideHardship(current, request, deps.ids.next('hs'), now, deps.rules);
+    // Asking for relief on a loan still current or in grace is itself a signal, raised in the request's write.
+    const warnings = hardshipWarning(
+      loanId,
+      decision.plan.planId,
+      current.installments,
+      localDateOf(now, deps.rules.timezone),
+      deps.rules,
+    );
+    const who = { partnerId: current.loan.partnerId, borrowerId: current.loan.borrowerId };
     try {
       const granted = decision.plan.status === 'granted';
       await deps.repos.loans.saveInstallments(
@@ -40,7 +52,8 @@ export async function requestHardship(
         {
           // A grant re-dates the schedule: the person's exposure follows in the same write.
           ...(granted ? { exposure: exposureOf(decision.loan, decision.installments) } : {}),
-          events: decision.events,
+          warnings,
+          events: [...decision.events, ...warnings.map((w) => earlyWarningRaised(w, who, now.toISOString()))],
         },
       );
     } catch (err) {

@@ -24,7 +24,22 @@ export class ApplicationRepository implements ApplicationStore {
     borrower: BorrowerRecord,
     previous?: BorrowerRecord,
   ): Promise<void> {
-    await this.put(app, this.borrowers.upsertItems(borrower, previous));
+    await this.put(app, [...this.borrowers.upsertItems(borrower, previous), ...this.incomeOnIdentity(app)]);
+  }
+
+  /** The person's latest stated income, on their identity item: a later change of history's limit uses it. */
+  private incomeOnIdentity(app: ApplicationRecord): TransactItem[] {
+    if (app.monthlyIncome === undefined) return [];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.identity(app.identityHash),
+          UpdateExpression: 'SET monthlyIncome = :income, kind = :kind',
+          ExpressionAttributeValues: { ':income': app.monthlyIncome, ':kind': 'identity' },
+        },
+      },
+    ];
   }
 
   /**

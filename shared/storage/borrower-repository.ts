@@ -7,18 +7,34 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LoanExposure } from '#shared/lending/exposure.ts';
+import type { LocalDate } from '#shared/lending/types.ts';
 import type { BorrowerRecord, ContactPreferences, IdentityStatus } from '#shared/ports/records.ts';
 import type { BorrowerStore } from '#shared/ports/stores.ts';
-import { batchGetAll } from './document-client.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
+import type { CreditLimitRecord, LoanHistory } from '#shared/scoring/behaviour.ts';
+import { batchGetAll, isConditionalFailure } from './document-client.ts';
 import { type ItemKey, keys, recordOf } from './keys.ts';
+import { outboxPut } from './outbox.ts';
 
 function identityStatusOf(identityHash: string, item?: Record<string, unknown>): IdentityStatus {
   const loans: Record<string, LoanExposure> = {};
+  const histories: Record<string, LoanHistory> = {};
+  const brokenPromises: LocalDate[] = [];
   for (const [name, value] of Object.entries(item ?? {})) {
     if (name.startsWith(keys.identityLoanPrefix))
       loans[name.slice(keys.identityLoanPrefix.length)] = value as LoanExposure;
+    else if (name.startsWith(keys.identityHistoryPrefix))
+      histories[name.slice(keys.identityHistoryPrefix.length)] = value as LoanHistory;
+    else if (name.startsWith(keys.identityBrokenPromisePrefix)) brokenPromises.push(value as LocalDate);
   }
-  return { identityHash, loans };
+  return {
+    identityHash,
+    loans,
+    histories,
+    brokenPromises: brokenPromises.sort(),
+    ...(typeof item?.monthlyIncome === 'number' ? { monthlyIncome: item.monthlyIncome } : {}),
+    ...(item?.creditLimit ? { creditLimit: item.creditLimit as CreditLimitRecord } : {}),
+  };
 }
 
 /** One item of a TransactWriteItems call. */
@@ -194,6 +210,41 @@ export class BorrowerRepository implements BorrowerStore {
       return true;
     } catch (err) {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  async saveCreditLimit(
+    identityHash: string,
+    expected: number | null,
+    next: CreditLimitRecord,
+    events: DomainEvent[],
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.identity(identityHash),
+                UpdateExpression: 'SET creditLimit = :next',
+                ConditionExpression:
+                  expected === null ? 'attribute_not_exists(creditLimit)' : 'creditLimit.#limit = :expected',
+                ...(expected === null ? {} : { ExpressionAttributeNames: { '#limit': 'limit' } }),
+                ExpressionAttributeValues: {
+                  ':next': next,
+                  ...(expected === null ? {} : { ':expected': expected }),
+                },
+              },
+            },
+            ...events.map((e) => outboxPut(this.tableName, e)),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
       throw err;
     }
   }

@@ -31,6 +31,12 @@ export const keys = {
   /** On the identity item, the attribute holding one loan's exposure. */
   identityLoanAttribute: (loanId: string) => `loan#${loanId}`,
   identityLoanPrefix: 'loan#',
+  /** On the identity item, one loan's repayment history (kept once the loan is repaid). */
+  identityHistoryAttribute: (loanId: string) => `history#${loanId}`,
+  identityHistoryPrefix: 'history#',
+  /** On the identity item, the day one broken promise was judged: one attribute per promise, set once. */
+  identityBrokenPromiseAttribute: (promiseId: string) => `brokenPromise#${promiseId}`,
+  identityBrokenPromisePrefix: 'brokenPromise#',
   /** A domain event waiting in the outbox; the table's stream publishes it (INSERT only). */
   outboxEvent: (eventId: string): ItemKey => ({ pk: `OUTBOX#${eventId}`, sk: 'EVENT' }),
   application: (applicationId: string): ItemKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
@@ -239,6 +245,17 @@ export function reviewIndexKey(review: { status: string; requestedAt: string }, 
 export function reviewStatusKey(status: 'open' | 'closed'): string {
   return `REVIEWS#${status}`;
 }
+
+/**
+ * A loan on the early-warning watchlist: one item per loan, in its own partition of the desk index
+ * (`WATCHLIST`), oldest first. The list is as long as the loans watched, so the daily clearing pass
+ * and the desk read it whole or by page, never the book.
+ */
+export const watchKey = (loanId: string): ItemKey => ({ pk: `WATCH#${loanId}`, sk: 'WATCHLIST' });
+export const WATCHLIST_PARTITION = 'WATCHLIST';
+/** On a watch item, one signal: `signal#<code>#<occurrence>`, set to the day it was raised (once). */
+export const watchSignalAttribute = (code: string, occurrence: string) => `signal#${code}#${occurrence}`;
+export const WATCH_SIGNAL_PREFIX = 'signal#';
 
 /** The borrower-index attributes of a person's application or loan (see `BORROWER_INDEX`). */
 export function borrowerIndexKey(

@@ -23,10 +23,12 @@ import type {
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
+import { type LoanHistory, loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
 import { portfolioCounterUpdates } from './portfolio-repository.ts';
+import { watchUpdate } from './watchlist-repository.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
 const NO_EFFECTS: LoanWriteEffects = { events: [] };
@@ -135,7 +137,7 @@ export class LoanRepository implements LoanStore {
     const updates = loans.flatMap((loan) => {
       const schedule = byLoan.get(loan.loanId) ?? [];
       return [
-        this.exposureUpdate(loan, exposureOf(loan, schedule)),
+        this.exposureUpdate(loan, exposureOf(loan, schedule), loanHistoryOf(loan, schedule)),
         ...portfolioCounterUpdates(
           this.tableName,
           loanDelta(undefined, { loan, installments: schedule }),
@@ -315,7 +317,10 @@ export class LoanRepository implements LoanStore {
   /** The identity item's exposure for this loan and the outbox events, written in the loan's transaction. */
   private effectWrites(loan: LoanRecord, effects: LoanWriteEffects) {
     return [
-      ...(effects.exposure === undefined ? [] : [this.exposureUpdate(loan, effects.exposure)]),
+      ...(effects.exposure === undefined && effects.history === undefined
+        ? []
+        : [this.exposureUpdate(loan, effects.exposure, effects.history)]),
+      ...(effects.warnings?.length ? [watchUpdate(this.tableName, loan, effects.warnings)] : []),
       ...effects.events.map((e) => outboxPut(this.tableName, e)),
       ...(effects.portfolio
         ? portfolioCounterUpdates(this.tableName, effects.portfolio, this.portfolioShards)
@@ -323,14 +328,36 @@ export class LoanRepository implements LoanStore {
     ];
   }
 
-  private exposureUpdate(loan: LoanRecord, exposure: LoanExposure | null) {
+  /** One update of the identity item (a transaction may touch an item once): the exposure and the history. */
+  private exposureUpdate(loan: LoanRecord, exposure: LoanExposure | null | undefined, history?: LoanHistory) {
+    const sets: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    if (exposure !== undefined) names['#loan'] = keys.identityLoanAttribute(loan.loanId);
+    if (exposure) {
+      sets.push('#loan = :exposure');
+      values[':exposure'] = exposure;
+    }
+    if (history) {
+      names['#history'] = keys.identityHistoryAttribute(loan.loanId);
+      sets.push('#history = :history');
+      values[':history'] = history;
+    }
+    if (sets.length > 0) {
+      sets.push('kind = :kind');
+      values[':kind'] = 'identity';
+    }
+    const expression = [
+      ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+      ...(exposure === null ? ['REMOVE #loan'] : []),
+    ].join(' ');
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.identity(loan.identityHash),
-        UpdateExpression: exposure ? 'SET #loan = :exposure, kind = :kind' : 'REMOVE #loan',
-        ExpressionAttributeNames: { '#loan': keys.identityLoanAttribute(loan.loanId) },
-        ...(exposure ? { ExpressionAttributeValues: { ':exposure': exposure, ':kind': 'identity' } } : {}),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       },
     };
   }

@@ -18,6 +18,7 @@ import { isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
 import { loanFieldsUpdate } from './loan-fields-update.ts';
 import { outboxPut } from './outbox.ts';
+import { watchUpdate } from './watchlist-repository.ts';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -130,8 +131,23 @@ export class PromiseRepository implements PromiseStore {
       {
         Delete: { TableName: this.tableName, Key: keys.promiseDue(promise.date, loanId, promise.promiseId) },
       },
+      ...(verdict.verdict === 'broken' ? [this.brokenPromiseOnIdentity(write)] : []),
+      ...(write.warning ? [watchUpdate(this.tableName, write, [write.warning])] : []),
       ...write.events.map((e) => outboxPut(this.tableName, e)),
     ]);
+  }
+
+  /** The person's record of a broken promise: one attribute per promise, so a rerun cannot count it twice. */
+  private brokenPromiseOnIdentity(write: PromiseJudgmentWrite) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.identity(write.identityHash),
+        UpdateExpression: 'SET #broken = :on, kind = :kind',
+        ExpressionAttributeNames: { '#broken': keys.identityBrokenPromiseAttribute(write.promise.promiseId) },
+        ExpressionAttributeValues: { ':on': write.judgedOn, ':kind': 'identity' },
+      },
+    };
   }
 
   /** The loan's version check is the only condition: its failure means the loan moved on. */

@@ -17,6 +17,7 @@ import type { PromiseStore } from '#shared/ports/promises.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
 import type { SupervisionStore } from '#shared/ports/supervision.ts';
+import type { WatchlistStore } from '#shared/ports/watchlist.ts';
 import { BorrowerRightsRepository } from '#shared/storage/borrower-rights-repository.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { DeskRepository } from '#shared/storage/desk-repository.ts';
@@ -27,6 +28,7 @@ import { PromiseRepository } from '#shared/storage/promise-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
 import { ReviewRepository } from '#shared/storage/review-repository.ts';
 import { SupervisionRepository } from '#shared/storage/supervision-repository.ts';
+import { WatchlistRepository } from '#shared/storage/watchlist-repository.ts';
 
 /** What every handler needs, built once per container (AWS) or once per process (local). */
 export interface AppDeps {
@@ -44,6 +46,8 @@ export interface AppDeps {
   loanFiles: LoanFiles;
   /** Promises to pay from the partner, and their judgment. */
   promises: PromiseStore;
+  /** The early-warning watchlist: the desk's list and the daily clearing pass. */
+  watchlist: WatchlistStore;
   /** For the `Idempotency-Key` middleware of the partner routes. */
   idempotency: { repository: IdempotencyRecords; clock: Clock; ttlSeconds: number };
   keys: KeyService;
@@ -83,6 +87,7 @@ export function buildAppDeps(input: AppDepsInput): AppDeps {
     borrowerRights: new BorrowerRightsRepository(documentClient(input.dynamodb), input.tableName),
     loanFiles: new LoanFileRepository(documentClient(input.dynamodb), input.tableName),
     promises: new PromiseRepository(documentClient(input.dynamodb), input.tableName),
+    watchlist: new WatchlistRepository(documentClient(input.dynamodb), input.tableName),
     idempotency: {
       repository: new IdempotencyRepository(
         documentClient(input.dynamodb),

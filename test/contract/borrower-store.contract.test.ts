@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
 import type { ContactPreferences } from '#shared/ports/records.ts';
+import { loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { loanFixture } from '../fixtures/loans.ts';
 import { borrowerFixture } from './fixtures.ts';
 import { type Target, targets, unique, useStores } from './targets.ts';
@@ -122,7 +123,12 @@ function borrowerStoreContract(target: Target): void {
   describe('identity status', () => {
     it('is empty for a person with no loan', async () => {
       const who = unique('person');
-      expect(await borrowers().identityStatus(who)).toEqual({ identityHash: who, loans: {} });
+      expect(await borrowers().identityStatus(who)).toEqual({
+        identityHash: who,
+        loans: {},
+        histories: {},
+        brokenPromises: [],
+      });
     });
 
     it('holds each loan’s exposure as the loan writes left it, and none once repaid', async () => {
@@ -146,6 +152,41 @@ function borrowerStoreContract(target: Target): void {
 
       await stores().loans.saveInstallments(a.loan, a.loan.version, [], { exposure: null, events: [] });
       expect(Object.keys((await borrowers().identityStatus(who)).loans)).toEqual([b.loan.loanId]);
+    });
+
+    it('keeps each loan’s repayment history once the loan is repaid, beside the exposures', async () => {
+      const who = unique('person');
+      const a = loanFixture({ loanId: unique('loan-h'), identityHash: who });
+      const history = loanHistoryOf(a.loan, a.installments);
+      await stores().loans.book(a.loan, a.installments, {
+        exposure: exposureOf(a.loan, a.installments),
+        history,
+        events: [],
+      });
+      const paid = {
+        ...history,
+        installments: history.installments.map((i) => ({ ...i, paidOn: i.dueDate })),
+      };
+      await stores().loans.saveInstallments(a.loan, a.loan.version, [], {
+        exposure: null,
+        history: paid,
+        events: [],
+      });
+      const status = await borrowers().identityStatus(who);
+      expect(status.loans).toEqual({});
+      expect(status.histories).toEqual({ [a.loan.loanId]: paid });
+    });
+
+    it('stores a credit limit only over the one expected, and shows it with the status', async () => {
+      const who = unique('person');
+      const b = { limit: 4_800_000, grade: 'B' as const, score: 645 };
+      const c = { limit: 3_600_000, grade: 'C' as const, score: 610 };
+      expect(await borrowers().saveCreditLimit(who, null, b, [])).toBe(true);
+      expect(await borrowers().saveCreditLimit(who, null, c, [])).toBe(false);
+      expect(await borrowers().saveCreditLimit(who, 1, c, [])).toBe(false);
+      expect((await borrowers().identityStatus(who)).creditLimit).toEqual(b);
+      expect(await borrowers().saveCreditLimit(who, b.limit, c, [])).toBe(true);
+      expect((await borrowers().identityStatus(who)).creditLimit).toEqual(c);
     });
 
     it('is left as it was by a loan write that fails its version check', async () => {
@@ -172,7 +213,12 @@ function borrowerStoreContract(target: Target): void {
       });
       const exposure = exposureOf(elsewhere.loan, elsewhere.installments);
       await stores().loans.book(elsewhere.loan, elsewhere.installments, { exposure, events: [] });
-      const status = { identityHash: who, loans: { [elsewhere.loan.loanId]: exposure } };
+      const status = {
+        identityHash: who,
+        loans: { [elsewhere.loan.loanId]: exposure },
+        histories: {},
+        brokenPromises: [],
+      };
       expect(await borrowers().scoringView(who, b.partnerId, b.borrowerId)).toEqual({ borrower: b, status });
       expect(await borrowers().scoringView(who, 'p-other', b.borrowerId)).toEqual({
         borrower: undefined,

@@ -361,6 +361,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/watchlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loans with an early-warning signal (each raised once per occurrence, also as EarlyWarningRaised), oldest first; a loan leaves the list once current for the configured days */
+        get: operations["opsListWatchlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/reviews/{applicationId}": {
         parameters: {
             query?: never;
@@ -725,7 +742,7 @@ export interface components {
             /** @enum {string} */
             grade: "A" | "B" | "C" | "D" | "E";
             reasons: {
-                /** @description One of OVERDUE_EXISTING, AGE, MULTI_LENDING, INQUIRY_VELOCITY, DTI, SEVERE_DELINQUENCY, NO_INCOME, HARDSHIP_ACTIVE, RATE_CAP, AMOUNT_LIMIT, DELINQUENCY_HISTORY, INQUIRIES, OTHER_LENDER_LOANS, DEBT_TO_INCOME, EMPLOYMENT, CREDIT_HISTORY, AGE_BAND, INCOME, AMOUNT_REDUCED. */
+                /** @description One of OVERDUE_EXISTING, BEHAVIOUR_SUSPENDED, EXPOSURE_LIMIT, AGE, MULTI_LENDING, INQUIRY_VELOCITY, DTI, SEVERE_DELINQUENCY, NO_INCOME, HARDSHIP_ACTIVE, RATE_CAP, AMOUNT_LIMIT, DELINQUENCY_HISTORY, INQUIRIES, OTHER_LENDER_LOANS, DEBT_TO_INCOME, EMPLOYMENT, CREDIT_HISTORY, AGE_BAND, INCOME, BEHAVIOUR_DAYS_LATE, BEHAVIOUR_ON_TIME_STREAK, BEHAVIOUR_PARTIAL_PAYMENTS, BEHAVIOUR_BROKEN_PROMISES, BEHAVIOUR_MONTHS_ON_BOOK, AMOUNT_REDUCED. */
                 code: string;
                 /** @description In the language Accept-Language prefers (zh-CN or en). */
                 text: string;
@@ -1413,6 +1430,28 @@ export interface components {
             modelVersion: string;
             review: components["schemas"]["DecisionReview"];
             ageMinutes: number;
+        };
+        WatchlistPage: {
+            loans: components["schemas"]["WatchedLoan"][];
+            /** @description Present when there may be more: pass it back as `cursor`. */
+            cursor?: string;
+        };
+        WatchedLoan: {
+            loanId: string;
+            partnerId: string;
+            borrowerId: string;
+            /** @description Lender-time date of the first signal since it was last cleared. */
+            watchedSince: string;
+            lastRaisedOn: string;
+            /** @description First day of its run of current days; it leaves the list after the configured number. */
+            currentSince?: string;
+            signals: {
+                /** @enum {string} */
+                code: "OVERDUE_ELSEWHERE" | "PARTIAL_PAYMENT" | "LATE_IN_GRACE_TWICE" | "PROMISE_BROKEN" | "HARDSHIP_REQUESTED" | "UNDELIVERABLE" | "ALL_CHANNELS_OPTED_OUT";
+                /** @description What raised it (installment, promise, plan): each is raised once. */
+                occurrence: string;
+                raisedOn: string;
+            }[];
         };
         ReviewWithAudit: {
             applicationId: string;
@@ -2551,6 +2590,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OpsUnauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    opsListWatchlist: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of watched loans */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchlistPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

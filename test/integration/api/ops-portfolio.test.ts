@@ -11,10 +11,10 @@ import { opsClient, unseenStatuses } from '../../support/ops.ts';
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi('2027-07-01T02:00:00.000Z');
-  const { repos, rules } = api.stack.deps;
+  const { repos, rules, clock } = api.stack.deps;
   const book = (loanId: string, partnerId: string, principal: number) =>
     bookLoan(
-      { repos, rules },
+      { repos, rules, clock },
       {
         loanId,
         partnerId,

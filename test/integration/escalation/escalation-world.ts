@@ -150,7 +150,7 @@ export async function escalationWorld(options: WorldOptions) {
   );
   const ageingHandler = asFunction(
     'ageing',
-    createAgeingHandler({ ...escalationDeps, complaints: deps.complaints }),
+    createAgeingHandler({ ...escalationDeps, complaints: deps.complaints, watchlist: deps.watchlist }),
   );
   const age = (date: LocalDate) => ageingHandler({ businessDate: date }, plainContext);
   const sweep = (date: LocalDate) =>

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,25 @@ describe('duebell report from a fixture run', () => {
     );
     const episodes = table('Episodes');
     expect(episodes?.rows[0]?.[0]).toBe(summary.escalation.episodesStarted);
+  });
+
+  it('counts early warnings by code when the run raised some', () => {
+    const run = mkdtempSync(join(tmpdir(), 'report-warnings-'));
+    cpSync(RUN, run, { recursive: true });
+    const raised = (code: string, loanId: string) =>
+      `${JSON.stringify({ at: '2027-06-02T02:00:00.000Z', type: 'EarlyWarningRaised', loanId, code })}\n`;
+    appendFileSync(
+      join(run, 'events.jsonl'),
+      raised('PARTIAL_PAYMENT', 'L1') + raised('PARTIAL_PAYMENT', 'L2'),
+    );
+    appendFileSync(join(run, 'events.jsonl'), raised('HARDSHIP_REQUESTED', 'L3'));
+    const table = buildRunReport(run)
+      .sections.flatMap((s) => s.tables)
+      .find((t) => t.title === 'Early warnings (loans current or in grace)');
+    expect(table?.rows).toEqual([
+      ['HARDSHIP_REQUESTED', 1],
+      ['PARTIAL_PAYMENT', 2],
+    ]);
   });
 
   it('shows no phone number, email, ID number or borrower', () => {

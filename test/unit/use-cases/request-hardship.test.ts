@@ -78,7 +78,7 @@ describe('requestHardship', () => {
       expect((await standingToday(h, IDENTITY)).hardshipLoanIds).toEqual(['L1']);
     });
 
-    it('publishes HardshipGranted', async () => {
+    it('publishes HardshipGranted, and HARDSHIP_REQUESTED on a loan still current', async () => {
       const h = await withLoan('2027-06-05');
       const plan = await requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 });
       expect(h.events.events).toEqual([
@@ -94,7 +94,25 @@ describe('requestHardship', () => {
             endsOn: '2027-07-04',
           }),
         },
+        // Asked on a loan still current: an early warning, named by the plan, in the same write.
+        {
+          type: 'EarlyWarningRaised',
+          at: tenAm('2027-06-05').toISOString(),
+          detail: expect.objectContaining({
+            loanId: 'L1',
+            code: 'HARDSHIP_REQUESTED',
+            occurrence: plan.planId,
+          }),
+        },
       ]);
+      expect(h.repos.loans.warningsOf('L1').map((w) => w.code)).toEqual(['HARDSHIP_REQUESTED']);
+    });
+
+    it('raises no early warning on a loan already past its grace days', async () => {
+      const h = await withLoan('2027-06-15'); // installment 1 is 5 days past due
+      await requestHardship(h, 'p1', 'L1', { reason: 'illness', deferralDays: 30 });
+      expect(h.events.events.map((e) => e.type)).not.toContain('EarlyWarningRaised');
+      expect(h.repos.loans.warningsOf('L1')).toEqual([]);
     });
 
     it('clears the overdue mark when the new dates leave nothing past due', async () => {
@@ -138,8 +156,9 @@ describe('requestHardship', () => {
       const h = await withLoan('2027-06-05');
       const plan = await requestHardship(h, 'p1', 'L1', { reason: 'unemployment', deferralDays: 30 });
       expect((await standingToday(h, IDENTITY)).hardshipLoanIds).toEqual([]);
-      expect(h.events.events.map((e) => [e.type, e.detail.planId])).toEqual([
+      expect(h.events.events.map((e) => [e.type, e.detail.planId ?? e.detail.occurrence])).toEqual([
         ['HardshipReferred', plan.planId],
+        ['EarlyWarningRaised', plan.planId],
       ]);
     });
   });

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { hardshipWarning, paymentWarnings, watchAfterDay } from '#shared/collection/early-warning.ts';
+import { defaultRules } from '#shared/config/rules.ts';
+import type { InstallmentState } from '#shared/lending/types.ts';
+
+const rules = defaultRules;
+
+/** A 1,000-fen installment due on `dueDate`, with `paid` of it paid (fully paid on `paidOn`). */
+const inst = (installmentNo: number, dueDate: string, paid = 0, paidOn?: string) =>
+  ({
+    installmentNo,
+    dueDate,
+    principalDue: 1000,
+    interestDue: 0,
+    feeDue: 0,
+    amountDue: 1000,
+    principalPaid: paid,
+    interestPaid: 0,
+    feePaid: 0,
+    penaltyAccrued: 0,
+    penaltyPaid: 0,
+    penaltyAccruedThrough: null,
+    ...(paidOn ? { paidOn } : {}),
+  }) as InstallmentState & { paidOn?: string };
+
+describe('payment signals', () => {
+  it('raises PARTIAL_PAYMENT when a payment leaves an installment already due part paid', () => {
+    const before = [inst(1, '2027-08-01'), inst(2, '2027-09-01')];
+    const after = [inst(1, '2027-08-01', 400), inst(2, '2027-09-01')];
+    expect(paymentWarnings('L1', before, after, '2027-08-02', rules)).toEqual([
+      {
+        code: 'PARTIAL_PAYMENT',
+        loanId: 'L1',
+        occurrence: 'installment-1-2027-08-01',
+        raisedOn: '2027-08-02',
+      },
+    ]);
+  });
+
+  it('does not raise PARTIAL_PAYMENT for a part paid ahead of the due date', () => {
+    const before = [inst(1, '2027-08-01')];
+    expect(paymentWarnings('L1', before, [inst(1, '2027-08-01', 400)], '2027-07-20', rules)).toEqual([]);
+  });
+
+  it('raises nothing on a loan past its grace days: the ladder has it', () => {
+    const before = [inst(1, '2027-08-01')];
+    expect(paymentWarnings('L1', before, [inst(1, '2027-08-01', 400)], '2027-08-10', rules)).toEqual([]);
+  });
+
+  it('raises LATE_IN_GRACE_TWICE only when the installment before was paid in grace too', () => {
+    const firstInGrace = inst(1, '2027-08-01', 1000, '2027-08-03');
+    const firstOnTime = inst(1, '2027-08-01', 1000, '2027-08-01');
+    const second = [inst(2, '2027-09-01')];
+    const paidSecond = inst(2, '2027-09-01', 1000, '2027-09-02');
+    expect(
+      paymentWarnings('L1', [firstInGrace, ...second], [firstInGrace, paidSecond], '2027-09-02', rules),
+    ).toEqual([
+      {
+        code: 'LATE_IN_GRACE_TWICE',
+        loanId: 'L1',
+        occurrence: 'installment-2-2027-09-01',
+        raisedOn: '2027-09-02',
+      },
+    ]);
+    expect(
+      paymentWarnings('L1', [firstOnTime, ...second], [firstOnTime, paidSecond], '2027-09-02', rules),
+    ).toEqual([]);
+  });
+});
+
+describe('hardship signal', () => {
+  it('is raised on a loan current or in grace, named by the plan, and not on one past grace', () => {
+    expect(hardshipWarning('L1', 'hs-1', [inst(1, '2027-08-01')], '2027-08-03', rules)).toEqual([
+      { code: 'HARDSHIP_REQUESTED', loanId: 'L1', occurrence: 'hs-1', raisedOn: '2027-08-03' },
+    ]);
+    expect(hardshipWarning('L1', 'hs-1', [inst(1, '2027-08-01')], '2027-08-06', rules)).toEqual([]);
+  });
+});
+
+describe('watchlist clearing', () => {
+  const days = rules.earlyWarning.clearAfterCurrentDays;
+  it('starts the count on the first current day and clears after the configured days', () => {
+    expect(watchAfterDay({}, true, '2027-08-01', rules)).toEqual({
+      action: 'mark_current',
+      since: '2027-08-01',
+    });
+    expect(watchAfterDay({ currentSince: '2027-08-01' }, true, '2027-10-29', rules)).toEqual({
+      action: 'keep',
+    });
+    expect(days).toBe(90);
+    expect(watchAfterDay({ currentSince: '2027-08-01' }, true, '2027-10-30', rules)).toEqual({
+      action: 'clear',
+    });
+  });
+
+  it('starts the count again when the loan falls past due', () => {
+    expect(watchAfterDay({ currentSince: '2027-08-01' }, false, '2027-08-20', rules)).toEqual({
+      action: 'reset',
+    });
+    expect(watchAfterDay({}, false, '2027-08-20', rules)).toEqual({ action: 'keep' });
+  });
+});
