@@ -2,6 +2,7 @@ import type { Rules } from '#shared/config/rules.ts';
 import { isPaid } from '#shared/lending/allocation.ts';
 import { daysBetween } from '#shared/lending/calendar.ts';
 import { daysPastDue } from '#shared/lending/delinquency.ts';
+import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { InstallmentState, LocalDate } from '#shared/lending/types.ts';
 
 /** The early-warning signals of the domain rules ("Portfolio risk and early warning"). */
@@ -123,4 +124,40 @@ export function hardshipWarning(
 ): EarlyWarning[] {
   if (!isCurrentOrInGrace(installments, today, rules)) return [];
   return [{ code: 'HARDSHIP_REQUESTED', loanId, occurrence: planId, raisedOn: today }];
+}
+
+/** A loan that fell past due lately (its oldest unpaid installment due `since`), and whose it is. */
+export interface NewlyPastDue {
+  loanId: string;
+  partnerId: string;
+  identityHash: string;
+  since: LocalDate;
+}
+
+/** The person's other loans at other partners (from their identity item): where `OVERDUE_ELSEWHERE` may be raised. */
+export function loansAtOtherPartners(
+  pastDue: NewlyPastDue,
+  loans: Readonly<Record<string, LoanExposure>>,
+): string[] {
+  return Object.entries(loans)
+    .filter(([loanId, exposure]) => loanId !== pastDue.loanId && exposure.partnerId !== pastDue.partnerId)
+    .map(([loanId]) => loanId)
+    .sort();
+}
+
+/**
+ * `OVERDUE_ELSEWHERE` on a loan still current or in grace whose borrower fell past due at another
+ * partner: once per spell of that other loan (its id and the due date it fell past due on).
+ */
+export function overdueElsewhereWarning(
+  loanId: string,
+  pastDue: NewlyPastDue,
+  installments: readonly InstallmentState[],
+  today: LocalDate,
+  rules: Rules,
+): EarlyWarning[] {
+  if (!isCurrentOrInGrace(installments, today, rules)) return [];
+  return [
+    { code: 'OVERDUE_ELSEWHERE', loanId, occurrence: `${pastDue.loanId}-${pastDue.since}`, raisedOn: today },
+  ];
 }

@@ -315,6 +315,11 @@ export const rulesSchema = z.object({
        * GL/2016/07 ¶71 on the definition of default; lender policy).
        */
       clearAfterCurrentDays: z.number().int().positive().default(90),
+      /**
+       * `OVERDUE_ELSEWHERE` is looked for while a loan is at most this many days past due: its first day
+       * past due, with room for ageing runs a failure skipped (the signal is once per spell either way).
+       */
+      overdueElsewhereWithinDays: z.number().int().positive().default(7),
     })
     .prefault({}),
   behaviour: z

@@ -1,9 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { NewlyPastDue } from '#shared/collection/early-warning.ts';
 import { decideEpisodeStart } from '#shared/collection/episodes.ts';
 import { openEpisode } from '#shared/collection/ladder.ts';
 import { changeStanding } from '#shared/collection/standing.ts';
 import { LoanVersionConflict } from '#shared/errors/domain-errors.ts';
 import { outstanding } from '#shared/lending/allocation.ts';
+import { addDays } from '#shared/lending/calendar.ts';
 import { bucketOf, daysPastDue } from '#shared/lending/delinquency.ts';
 import { accrueLoanPenalty } from '#shared/lending/penalty.ts';
 import type { PastDueLoan, PortfolioSnapshot } from '#shared/lending/portfolio-snapshot.ts';
@@ -31,6 +33,8 @@ export interface AgeingResult {
   promisesBroken: number;
   /** The business date's portfolio snapshot (the one stored first, on a rerun). */
   portfolio: PortfolioSnapshot;
+  /** Loans past due at most `overdueElsewhereWithinDays`: their borrowers' loans elsewhere may be warned. */
+  newlyPastDue: NewlyPastDue[];
 }
 
 /**
@@ -45,6 +49,7 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
   const loans = await deps.repos.ageing.findLoansPastDue(businessDate);
   const pastDue: PastDueLoan[] = [];
   const result: Omit<AgeingResult, 'portfolio'> = {
+    newlyPastDue: [],
     loansRead: loans.length,
     byBucket: {},
     nonPerforming: 0,
@@ -67,6 +72,17 @@ export async function ageLoans(deps: EscalationDeps, businessDate: LocalDate): P
     // What the snapshot reads of the loans past due; the rest of the book comes from the running totals.
     if (aged.loan.status === 'active' && aged.dpd > 0)
       pastDue.push({ partnerId: aged.loan.partnerId, dpd: aged.dpd, outstanding: aged.principal });
+    if (
+      aged.loan.status === 'active' &&
+      aged.dpd > 0 &&
+      aged.dpd <= deps.rules.earlyWarning.overdueElsewhereWithinDays
+    )
+      result.newlyPastDue.push({
+        loanId: aged.loan.loanId,
+        partnerId: aged.loan.partnerId,
+        identityHash: aged.loan.identityHash,
+        since: addDays(businessDate, -aged.dpd),
+      });
     // Catch-up only: past the day the sweep starts an episode (grace end + 1), or an episode a crash left
     // unstarted. A loan the sweep will start today is left to it; only such a loan is read again.
     const sweepsDayPassed = aged.dpd > deps.rules.delinquency.graceDays + 1;

@@ -1,5 +1,6 @@
-import type { EarlyWarningCode } from '#shared/collection/early-warning.ts';
+import type { EarlyWarning, EarlyWarningCode } from '#shared/collection/early-warning.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
 
 /** A loan on the early-warning watchlist and every signal raised on it while it was watched. */
 export interface WatchedLoan {
@@ -19,6 +20,15 @@ export interface WatchedLoan {
  * entry as read, so a signal raised meanwhile is never cleared away.
  */
 export interface WatchlistStore {
+  /**
+   * Raises one signal not caused by a loan write (a person past due at another partner): the watch entry
+   * and its event in one transaction, unless the entry has that signal already. True when raised now.
+   */
+  raise(
+    who: { loanId: string; partnerId: string; borrowerId: string },
+    warning: EarlyWarning,
+    event: DomainEvent,
+  ): Promise<boolean>;
   page(page: { limit: number; cursor?: string }): Promise<{ loans: WatchedLoan[]; cursor?: string }>;
   /** Every watched loan: the daily pass, proportional to the watchlist. */
   all(): Promise<WatchedLoan[]>;

@@ -1,10 +1,17 @@
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EarlyWarning, EarlyWarningCode } from '#shared/collection/early-warning.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import type { WatchedLoan, WatchlistStore } from '#shared/ports/watchlist.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
 import { deskIndexPage } from './desk-index.ts';
 import { isConditionalFailure } from './document-client.ts';
 import { WATCH_SIGNAL_PREFIX, WATCHLIST_PARTITION, watchKey, watchSignalAttribute } from './keys.ts';
+import { outboxPut } from './outbox.ts';
 
 /**
  * The watch item's update for the signals a write raises, for the transaction of the write that causes
@@ -76,6 +83,29 @@ export class WatchlistRepository implements WatchlistStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  async raise(
+    who: { loanId: string; partnerId: string; borrowerId: string },
+    warning: EarlyWarning,
+    event: DomainEvent,
+  ): Promise<boolean> {
+    const update = watchUpdate(this.tableName, who, [warning]).Update;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            // The signal's attribute is `#s0`: present means raised before, and then nothing is written.
+            { Update: { ...update, ConditionExpression: 'attribute_not_exists(#s0)' } },
+            outboxPut(this.tableName, event),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
+      throw err;
+    }
+  }
 
   async page(page: { limit: number; cursor?: string }) {
     const out = await deskIndexPage(this.db, this.tableName, WATCHLIST_PARTITION, page);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearWatchlist } from '#shared/escalation/clear-watchlist.ts';
+import { raiseOverdueElsewhere } from '#shared/escalation/raise-overdue-elsewhere.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { addDays } from '#shared/lending/calendar.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
-import { startTestApi, type TestApi } from '../../support/api.ts';
+import { PARTNER_A, PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
 import { opsClient, unseenStatuses } from '../../support/ops.ts';
 
 /**
@@ -128,6 +129,55 @@ describe('early warnings on the desk', { shuffle: false }, () => {
         application.applicant.email,
       ])
         expect(JSON.stringify(event)).not.toContain(secret);
+    });
+
+    it('raises OVERDUE_ELSEWHERE once on the same person’s current loan at another partner, and on no one else', async () => {
+      people += 1;
+      api.clock.set(new Date('2027-07-01T02:00:00.000Z'));
+      const idNumber = withCheckChar(`31010419930712${String(600 + people).padStart(3, '0')}`);
+      const bookAt = async (apiKey: string, borrowerId: string, amount: number) => {
+        const decision = await api.request('POST', '/v1/applications', {
+          apiKey,
+          body: {
+            ...application,
+            borrowerId,
+            applicant: { ...application.applicant, idNumber },
+            request: { ...application.request, amount },
+          },
+        });
+        const booked = await api.request('POST', '/v1/loans', {
+          apiKey,
+          body: { applicationId: decision.body.applicationId },
+        });
+        expect(booked.status).toBe(201);
+        return booked.body.loanId as string;
+      };
+      const atA = await bookAt(PARTNER_A.apiKey, `twice-${people}`, 200_000);
+      const atB = await bookAt(PARTNER_B.apiKey, `twice-${people}`, 200_000);
+      const bystander = await bookedLoan();
+      const first = await installment(atA, 1);
+      await pay(atA, 'on-time-a', first.owed, first.dueDate);
+      // B's first installment is left unpaid: on the next day the person is past due at B.
+      const today = addDays(first.dueDate, 1);
+      const fellPastDue = await api.stack.deps.repos.loans.getLoanWithInstallments(atB);
+      const newlyPastDue = [
+        {
+          loanId: atB,
+          partnerId: PARTNER_B.partnerId,
+          identityHash: fellPastDue?.loan.identityHash as string,
+          since: first.dueDate,
+        },
+      ];
+      expect(await raiseOverdueElsewhere(api.stack.deps, today, newlyPastDue)).toBe(1);
+      // The ageing job of a rerun day, or of the next one, raises nothing more for the same spell.
+      expect(await raiseOverdueElsewhere(api.stack.deps, today, newlyPastDue)).toBe(0);
+      expect(await raiseOverdueElsewhere(api.stack.deps, addDays(today, 1), newlyPastDue)).toBe(0);
+      expect(await warnings(atA)).toEqual([`OVERDUE_ELSEWHERE ${atB}-${first.dueDate}`]);
+      expect(await warnings(atB)).toEqual([]);
+      expect(await warnings(bystander)).toEqual([]);
+      expect((await watched(atA))?.signals.map((s: { code: string }) => s.code)).toEqual([
+        'OVERDUE_ELSEWHERE',
+      ]);
     });
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hardshipWarning, paymentWarnings, watchAfterDay } from '#shared/collection/early-warning.ts';
+import {
+  hardshipWarning,
+  loansAtOtherPartners,
+  overdueElsewhereWarning,
+  paymentWarnings,
+  watchAfterDay,
+} from '#shared/collection/early-warning.ts';
 import { defaultRules } from '#shared/config/rules.ts';
+import { addDays } from '#shared/lending/calendar.ts';
 import type { InstallmentState } from '#shared/lending/types.ts';
 
 const rules = defaultRules;
@@ -98,5 +105,35 @@ describe('watchlist clearing', () => {
       action: 'reset',
     });
     expect(watchAfterDay({}, false, '2027-08-20', rules)).toEqual({ action: 'keep' });
+  });
+});
+
+describe('OVERDUE_ELSEWHERE', () => {
+  const pastDue = { loanId: 'L-b', partnerId: 'p-b', identityHash: 'h', since: '2027-08-01' };
+  const exposure = (partnerId: string) => ({ partnerId, unpaid: [] });
+
+  it('looks only at the person’s loans at other partners', () => {
+    const loans = {
+      'L-b': exposure('p-b'),
+      'L-b2': exposure('p-b'),
+      'L-a': exposure('p-a'),
+      'L-c': exposure('p-c'),
+    };
+    expect(loansAtOtherPartners(pastDue, loans)).toEqual(['L-a', 'L-c']);
+  });
+
+  it('raises on a loan current or in grace, named by the other loan’s spell', () => {
+    expect(overdueElsewhereWarning('L-a', pastDue, [inst(1, '2027-08-10')], '2027-08-02', rules)).toEqual([
+      { code: 'OVERDUE_ELSEWHERE', loanId: 'L-a', occurrence: 'L-b-2027-08-01', raisedOn: '2027-08-02' },
+    ]);
+    const lastGraceDay = addDays('2027-07-25', rules.delinquency.graceDays);
+    expect(
+      overdueElsewhereWarning('L-a', pastDue, [inst(1, '2027-07-25')], lastGraceDay, rules),
+    ).toHaveLength(1);
+  });
+
+  it('raises nothing on a loan already past its grace (the ladder has it)', () => {
+    const pastGrace = addDays('2027-07-25', rules.delinquency.graceDays + 1);
+    expect(overdueElsewhereWarning('L-a', pastDue, [inst(1, '2027-07-25')], pastGrace, rules)).toEqual([]);
   });
 });
