@@ -4,6 +4,7 @@ import type { RouteHandler } from '#shared/http/dispatch.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
 import type { ContactPreferences } from '#shared/ports/records.ts';
+import { warnIfUnreachable } from '#shared/reminders/warn-unreachable.ts';
 import { borrowerIdParamsSchema, contactPreferencesSchema } from '#shared/schemas/servicing.ts';
 import { type AppDeps, handlerDeps } from '#shared/wiring/app-deps.ts';
 
@@ -25,6 +26,7 @@ export function preferenceRoutes(deps: AppDeps): Record<RouteKey<'preferences'>,
           deps.clock.now().toISOString(),
         );
         if (!stored) throw new BorrowerNotFound();
+        await warnIfUnreachable(deps, event.partnerId, borrowerId);
         return json(200, { borrowerId, ...event.parsedBody });
       },
     }),

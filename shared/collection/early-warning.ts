@@ -161,3 +161,21 @@ export function overdueElsewhereWarning(
     { code: 'OVERDUE_ELSEWHERE', loanId, occurrence: `${pastDue.loanId}-${pastDue.since}`, raisedOn: today },
   ];
 }
+
+/**
+ * Every channel the person has is opted out: SMS, and email when they gave one. `ALL_CHANNELS_OPTED_OUT`
+ * then goes on each of their loans at that partner still current or in grace, once per day of the change.
+ */
+export function allChannelsOptedOut(borrower: { optOut: readonly string[]; hasEmail: boolean }): boolean {
+  return borrower.optOut.includes('sms') && (!borrower.hasEmail || borrower.optOut.includes('email'));
+}
+
+export function allChannelsOptedOutWarning(
+  loanId: string,
+  installments: readonly InstallmentState[],
+  today: LocalDate,
+  rules: Rules,
+): EarlyWarning[] {
+  if (!isCurrentOrInGrace(installments, today, rules)) return [];
+  return [{ code: 'ALL_CHANNELS_OPTED_OUT', loanId, occurrence: `opted-out-${today}`, raisedOn: today }];
+}

@@ -91,7 +91,8 @@ export const TABLE_ACCESS: Record<DeployedFunction, readonly TableGrant[]> = {
   loans: grants(PARTNER_DIRECTORY, IDEMPOTENCY, LOAN_WRITES),
   payments: grants(PARTNER_DIRECTORY, IDEMPOTENCY, LOAN_WRITES),
   hardship: grants(PARTNER_DIRECTORY, IDEMPOTENCY, LOAN_WRITES),
-  preferences: grants(PARTNER_DIRECTORY, ['dynamodb:UpdateItem']),
+  // An opt-out that leaves no channel reads the person's loans and warns on them (the watch entry and its event).
+  preferences: grants(PARTNER_DIRECTORY, LOAN_WRITES),
   openapi: grants(PARTNER_DIRECTORY),
   ops: grants(IDEMPOTENCY, LOAN_WRITES, [
     'dynamodb:BatchGetItem',

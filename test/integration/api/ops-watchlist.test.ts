@@ -179,6 +179,30 @@ describe('early warnings on the desk', { shuffle: false }, () => {
         'OVERDUE_ELSEWHERE',
       ]);
     });
+
+    it('raises ALL_CHANNELS_OPTED_OUT once a borrower opts out of every channel they have, once that day', async () => {
+      const loanId = await bookedLoan();
+      const borrowerId = `watched-${people}`;
+      const prefs = (optOut: string[]) => ({
+        language: 'zh-CN',
+        timezone: 'Asia/Shanghai',
+        optOut,
+        consents: {
+          contactBySms: true,
+          contactByEmail: true,
+          shareWithCollectionAgencies: false,
+          sensitiveData: true,
+        },
+      });
+      const put = (optOut: string[]) =>
+        api.request('PUT', `/v1/borrowers/${borrowerId}/contact-preferences`, { body: prefs(optOut) });
+      // The fixture's borrower gave an email: opting out of SMS alone leaves a channel.
+      expect((await put(['sms'])).status).toBe(200);
+      expect(await warnings(loanId)).toEqual([]);
+      expect((await put(['sms', 'email'])).status).toBe(200);
+      expect((await put(['email', 'sms'])).status).toBe(200);
+      expect(await warnings(loanId)).toEqual(['ALL_CHANNELS_OPTED_OUT opted-out-2027-07-01']);
+    });
   });
 
   describe('the watchlist', () => {

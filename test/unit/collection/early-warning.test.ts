@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allChannelsOptedOut,
+  allChannelsOptedOutWarning,
   hardshipWarning,
   loansAtOtherPartners,
   overdueElsewhereWarning,
@@ -135,5 +137,28 @@ describe('OVERDUE_ELSEWHERE', () => {
   it('raises nothing on a loan already past its grace (the ladder has it)', () => {
     const pastGrace = addDays('2027-07-25', rules.delinquency.graceDays + 1);
     expect(overdueElsewhereWarning('L-a', pastDue, [inst(1, '2027-07-25')], pastGrace, rules)).toEqual([]);
+  });
+});
+
+describe('ALL_CHANNELS_OPTED_OUT', () => {
+  it('holds when SMS is opted out and email is too, or was never given', () => {
+    expect(allChannelsOptedOut({ optOut: ['sms'], hasEmail: false })).toBe(true);
+    expect(allChannelsOptedOut({ optOut: ['sms', 'email'], hasEmail: true })).toBe(true);
+    expect(allChannelsOptedOut({ optOut: ['sms'], hasEmail: true })).toBe(false);
+    expect(allChannelsOptedOut({ optOut: ['email'], hasEmail: true })).toBe(false);
+    expect(allChannelsOptedOut({ optOut: [], hasEmail: false })).toBe(false);
+  });
+
+  it('warns a loan current or in grace, once per day of the change, and not one past grace', () => {
+    expect(allChannelsOptedOutWarning('L1', [inst(1, '2027-08-10')], '2027-08-02', rules)).toEqual([
+      {
+        code: 'ALL_CHANNELS_OPTED_OUT',
+        loanId: 'L1',
+        occurrence: 'opted-out-2027-08-02',
+        raisedOn: '2027-08-02',
+      },
+    ]);
+    const pastGrace = addDays('2027-07-25', rules.delinquency.graceDays + 1);
+    expect(allChannelsOptedOutWarning('L1', [inst(1, '2027-07-25')], pastGrace, rules)).toEqual([]);
   });
 });
