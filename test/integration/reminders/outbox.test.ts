@@ -128,12 +128,13 @@ describe('the event outbox', () => {
     expect(w.bus.events).toHaveLength(1);
     await w.stream.drain();
     expect(w.bus.events).toEqual([published(booked), ...decided.events.map(published)]);
-    expect(w.bus.events.map((e) => e.type)).toEqual(['LoanBooked', 'PaymentReceived']);
-    expect(new Set(ids(w.bus.events)).size).toBe(2);
+    // A part payment of an installment already due also raises its early warning, in the same write.
+    expect(w.bus.events.map((e) => e.type)).toEqual(['LoanBooked', 'PaymentReceived', 'EarlyWarningRaised']);
+    expect(new Set(ids(w.bus.events)).size).toBe(3);
 
     // Drained again: nothing goes out twice.
     await w.stream.drain();
-    expect(w.bus.events).toHaveLength(2);
+    expect(w.bus.events).toHaveLength(3);
   });
 
   it('publishes once an event written twice, in one call or two, or again later by a retry', async () => {
@@ -222,6 +223,8 @@ describe('the event outbox', () => {
     expect(w.bus.events.map((e) => [e.type, e.detail.paymentId ?? null])).toEqual([
       ['LoanBooked', null],
       ['PaymentReceived', 'pay-first'],
+      // The first payment's part-payment signal; the stale write's would have been a second one.
+      ['EarlyWarningRaised', null],
     ]);
   });
 });
