@@ -67,7 +67,10 @@ export async function demoCommand(argv: string[]): Promise<void> {
     const printKeys = () => {
       console.log('demo partner API keys (send as x-api-key):');
       for (const p of partners) console.log(`  ${p.partnerId.padEnd(10)} ${p.apiKey}`);
-      console.log('  (no ops keys yet: the ops API under /v1/ops/ comes with the collection desk)');
+      // Valid for this run only (the local server signs them with a secret it holds in memory).
+      console.log('ops tokens for /v1/ops/ (send as Authorization: Bearer <token>):');
+      console.log(`  agent      ${stack.opsTokens.agent}`);
+      console.log(`  supervisor ${stack.opsTokens.supervisor}`);
     };
     printKeys();
     console.log(`listening on ${stack.url}  (OpenAPI: ${stack.url}/v1/openapi.json)`);

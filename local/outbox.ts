@@ -10,6 +10,17 @@ export class CarrierThrottled extends Error {
   override name = 'CarrierThrottled';
 }
 
+/** The carrier refuses the number itself, for good (as SNS's invalid PhoneNumber): the sender marks it wrong. */
+export class NumberRefused extends Error {
+  override name = 'NumberRefused';
+}
+
+/**
+ * The numbers the local carrier refuses: mainland +86 140, a range for data-only IoT cards that no SMS
+ * reaches. The demo book gives a few borrowers one, so `UNDELIVERABLE` has something to show.
+ */
+export const UNREACHABLE_NUMBER = /^\+86140\d{8}$/;
+
 export interface OutboxMessage {
   messageId: string;
   channel: 'sms' | 'email';
@@ -20,8 +31,8 @@ export interface OutboxMessage {
 }
 
 /**
- * The local carrier: accepts messages into memory. `refuse` injects what a carrier does under load: a
- * transient failure, or throttling.
+ * The local carrier: accepts messages into memory, but for a number in the unreachable range. `refuse`
+ * injects what a carrier does under load: a transient failure, or throttling.
  */
 export class Outbox implements ContactSender {
   readonly accepted: OutboxMessage[] = [];
@@ -50,6 +61,8 @@ export class Outbox implements ContactSender {
   }
 
   private accept(channel: 'sms' | 'email', to: string, body: string): string {
+    if (channel === 'sms' && UNREACHABLE_NUMBER.test(to))
+      throw new NumberRefused('number not reachable by SMS');
     const refusal = this.refuse();
     if (refusal === 'fail') throw new TransientSendError('carrier failed the request');
     if (refusal === 'throttle') throw new CarrierThrottled('carrier throttled the request');

@@ -60,8 +60,12 @@ export class InMemoryBorrowerStore implements BorrowerStore {
     const current = this.borrowers.get(id);
     const { preferences, createdAt, ...rest } = stored(borrower);
     const kept = current && previous ? { ...current.preferences, consents: preferences.consents } : undefined;
+    // A new number is not the one found wrong: its mark goes, as in the table.
+    const { wrongNumber, ...unmarked } = current ?? {};
+    const newNumber = previous?.wrongNumber && previous.phoneHash !== borrower.phoneHash;
     this.borrowers.set(id, {
-      ...current,
+      ...unmarked,
+      ...(wrongNumber && !newNumber ? { wrongNumber } : {}),
       ...rest,
       preferences: kept ?? current?.preferences ?? preferences,
       createdAt: current?.createdAt ?? createdAt,
@@ -118,6 +122,17 @@ export class InMemoryBorrowerStore implements BorrowerStore {
     if (current.preferences.optOut.includes(channel)) return true;
     const preferences = { ...current.preferences, optOut: [...current.preferences.optOut, channel] };
     return this.setPreferences(partnerId, id, preferences, at);
+  }
+
+  async markWrongNumber(
+    partnerId: string,
+    id: string,
+    mark: { since: string; phoneHash: string },
+  ): Promise<boolean> {
+    const current = this.borrowers.get(borrowerId(partnerId, id));
+    if (current?.phoneHash !== mark.phoneHash) return false;
+    current.wrongNumber = { ...mark };
+    return true;
   }
 
   async setPreferences(

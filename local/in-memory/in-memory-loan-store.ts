@@ -16,6 +16,7 @@ import type {
   PaymentRecord,
 } from '#shared/ports/records.ts';
 import type { LoanStore } from '#shared/ports/stores.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
 import { loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { stored } from './copy.ts';
 import { checkTransaction } from './dynamodb-errors.ts';
@@ -173,6 +174,18 @@ export class InMemoryLoanStore implements LoanStore {
     for (const w of effects.warnings ?? [])
       this.warnings.set(`${w.loanId}#${w.code}#${w.occurrence}`, stored(w));
     if (effects.events.length > 0) void this.outbox?.publish(structuredClone(effects.events));
+  }
+
+  /**
+   * One signal raised outside a loan write (the watchlist's `raise`): kept and its event published unless
+   * the loan has that code and occurrence already. True when raised now.
+   */
+  raiseWarning(warning: EarlyWarning, event: DomainEvent): boolean {
+    const id = `${warning.loanId}#${warning.code}#${warning.occurrence}`;
+    if (this.warnings.has(id)) return false;
+    this.warnings.set(id, stored(warning));
+    void this.outbox?.publish([structuredClone(event)]);
+    return true;
   }
 
   /** The signals loan writes raised on a loan, once each per code and occurrence, as its watch item keeps them. */

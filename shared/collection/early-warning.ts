@@ -164,7 +164,8 @@ export function overdueElsewhereWarning(
 
 /**
  * Every channel the person has is opted out: SMS, and email when they gave one. `ALL_CHANNELS_OPTED_OUT`
- * then goes on each of their loans at that partner still current or in grace, once per day of the change.
+ * then goes on each of their loans at that partner still current or in grace, once per opt-out: the
+ * occurrence is the day the preferences last changed, so a redelivered or repeated STOP raises nothing more.
  */
 export function allChannelsOptedOut(borrower: { optOut: readonly string[]; hasEmail: boolean }): boolean {
   return borrower.optOut.includes('sms') && (!borrower.hasEmail || borrower.optOut.includes('email'));
@@ -174,8 +175,24 @@ export function allChannelsOptedOutWarning(
   loanId: string,
   installments: readonly InstallmentState[],
   today: LocalDate,
+  optedOutOn: LocalDate,
   rules: Rules,
 ): EarlyWarning[] {
   if (!isCurrentOrInGrace(installments, today, rules)) return [];
-  return [{ code: 'ALL_CHANNELS_OPTED_OUT', loanId, occurrence: `opted-out-${today}`, raisedOn: today }];
+  return [{ code: 'ALL_CHANNELS_OPTED_OUT', loanId, occurrence: `opted-out-${optedOutOn}`, raisedOn: today }];
+}
+
+/**
+ * The carrier refused the borrower's phone number for good (not a transient failure): `UNDELIVERABLE` on
+ * the loan the message was for, while current or in grace. The number is marked wrong at the same time, so
+ * no SMS goes to it again and the occurrence (the day of the refusal) is not repeated for that number.
+ */
+export function undeliverableWarning(
+  loanId: string,
+  installments: readonly InstallmentState[],
+  today: LocalDate,
+  rules: Rules,
+): EarlyWarning[] {
+  if (!isCurrentOrInGrace(installments, today, rules)) return [];
+  return [{ code: 'UNDELIVERABLE', loanId, occurrence: `sms-refused-${today}`, raisedOn: today }];
 }

@@ -70,6 +70,15 @@ export interface BorrowerStore {
     at: string,
     fromPhoneHash?: string,
   ): Promise<boolean>;
+  /**
+   * Marks the borrower's phone number wrong (the carrier refused it, or an agent found it so) while it is
+   * still theirs: no SMS goes to it until they give another. False when it is not (or no such borrower).
+   */
+  markWrongNumber(
+    partnerId: string,
+    borrowerId: string,
+    mark: { since: string; phoneHash: string },
+  ): Promise<boolean>;
   /** False when there is no such borrower. */
   setPreferences(
     partnerId: string,

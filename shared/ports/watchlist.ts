@@ -36,3 +36,6 @@ export interface WatchlistStore {
   resetCurrent(loanId: string, since: LocalDate): Promise<void>;
   clear(loanId: string, currentSince: LocalDate): Promise<void>;
 }
+
+/** What a write path outside the loan store needs of the watchlist: raising one signal (the sender, inbound SMS). */
+export type WatchSignals = Pick<WatchlistStore, 'raise'>;

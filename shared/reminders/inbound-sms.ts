@@ -5,9 +5,13 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { ComplaintStore } from '#shared/ports/complaints.ts';
 import { complaintTextField, type KeyService } from '#shared/ports/key-service.ts';
 import type { Stores } from '#shared/ports/stores.ts';
+import type { WatchSignals } from '#shared/ports/watchlist.ts';
+import { warnIfUnreachable } from './warn-unreachable.ts';
 
 export interface InboundSmsDeps {
-  repos: Pick<Stores, 'borrowers'>;
+  repos: Pick<Stores, 'borrowers' | 'loans'>;
+  /** `ALL_CHANNELS_OPTED_OUT` when the STOP leaves a borrower no channel. */
+  watchlist: WatchSignals;
   complaints: ComplaintStore;
   keys: KeyService;
   clock: Clock;
@@ -31,7 +35,8 @@ export function complaintIdFor(inboundMessageId: string): string {
 
 /**
  * An inbound SMS with an opt-out keyword (STOP, TD, 退订 …) opts every borrower using that number out
- * of SMS at once, at every partner (a borrower who has since moved to another number is left alone).
+ * of SMS at once, at every partner (a borrower who has since moved to another number is left alone); one
+ * left with no channel gets `ALL_CHANNELS_OPTED_OUT` on their loans still current or in grace.
  * Anything else is a complaint for the desk (domain rules, "Collection desk"): recorded once per message,
  * its text encrypted, naming the borrowers who use the number.
  */
@@ -56,6 +61,10 @@ export async function handleInboundSms(
   }
   let optedOut = 0;
   for (const b of borrowers)
-    if (await deps.repos.borrowers.optOut(b.partnerId, b.borrowerId, 'sms', at, phoneHash)) optedOut++;
+    if (await deps.repos.borrowers.optOut(b.partnerId, b.borrowerId, 'sms', at, phoneHash)) {
+      optedOut++;
+      // Also when SMS was opted out already: a delivery that died before warning left it to this one.
+      await warnIfUnreachable(deps, b.partnerId, b.borrowerId);
+    }
   return { optedOut, complaints: 0 };
 }

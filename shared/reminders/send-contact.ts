@@ -1,8 +1,9 @@
+import { earlyWarningRaised, undeliverableWarning } from '#shared/collection/early-warning.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { renderMessage, templateIdOf } from '#shared/contact/templates.ts';
 import { maskEmail, maskPhone } from '#shared/identity/mask.ts';
-import { formatInstantInZone } from '#shared/lending/calendar.ts';
+import { formatInstantInZone, localDateOf } from '#shared/lending/calendar.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ContactLog, ContactSender } from '#shared/ports/contact.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
@@ -11,11 +12,14 @@ import { borrowerField } from '#shared/ports/key-service.ts';
 import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { BorrowerRecord, JobContext, SlotReservation } from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
+import type { WatchSignals } from '#shared/ports/watchlist.ts';
 import type { ContactJob, ContactLine } from '#shared/schemas/contact-job.ts';
 import { contextKeysOf, type JobPlan, type LiveItem, planContactJob } from './plan-contact-job.ts';
 
 export interface SenderDeps {
-  repos: Pick<Stores, 'loans' | 'contacts' | 'jobContext'>;
+  repos: Pick<Stores, 'loans' | 'contacts' | 'jobContext' | 'borrowers'>;
+  /** `UNDELIVERABLE` when the carrier refuses a number. */
+  watchlist: WatchSignals;
   sender: ContactSender;
   log: ContactLog;
   events: EventBus;
@@ -46,6 +50,17 @@ const THROTTLE_ERRORS = new Set([
 
 export function isCarrierThrottle(err: unknown): boolean {
   return THROTTLE_ERRORS.has((err as Error)?.name);
+}
+
+/**
+ * The carrier refused the phone number itself, for good: SNS's invalid-parameter error naming the phone
+ * number (any other invalid parameter is our configuration, not the borrower's number), or the local
+ * carrier's refusal. Retrying cannot help; the number is marked wrong instead.
+ */
+export function isNumberRefused(err: unknown): boolean {
+  const { name, message } = (err ?? {}) as Error;
+  if (name === 'NumberRefused') return true;
+  return (name === 'InvalidParameterException' || name === 'InvalidParameter') && /PhoneNumber/.test(message);
 }
 
 /**
@@ -241,6 +256,10 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
             rules.contact.emailFrom,
           );
   } catch (err) {
+    if (job.channel === 'sms' && isNumberRefused(err)) {
+      await refuseNumber(deps, plan, claimed);
+      return { kind: 'done', sent: 0 };
+    }
     // The claim is freed either way (leaseUntil now): the job's next delivery claims it again.
     for (const it of claimed)
       await deps.repos.contacts.markFailed(it.key, now, (err as Error).name || 'SendFailed');
@@ -252,6 +271,34 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
   await deps.log.record(claimed.map((it) => ({ ...line(it, 'sent'), messageId })));
   deps.atStep?.('after-ledger', job);
   return { kind: 'done', sent: claimed.length };
+}
+
+/**
+ * A number the carrier refused: `UNDELIVERABLE` on each of the message's loans still current or in grace,
+ * the number marked wrong (no SMS goes to it again until the borrower gives another), and the claimed
+ * items suppressed as `undeliverable`, in that order: a crash before the last leaves the claims to lapse,
+ * and the redelivery, refused again or suppressed as a wrong number, finds the signal raised.
+ */
+async function refuseNumber(deps: SenderDeps, plan: Sendable, claimed: LiveItem[]): Promise<void> {
+  const { job, borrower } = plan;
+  const now = deps.clock.now();
+  const today = localDateOf(now, deps.rules.timezone);
+  for (const loanId of [...new Set(claimed.map((it) => it.key.loanId))]) {
+    const found = await deps.repos.loans.getLoanWithInstallments(loanId);
+    if (found?.loan.status !== 'active') continue;
+    for (const warning of undeliverableWarning(loanId, found.installments, today, deps.rules))
+      await deps.watchlist.raise(
+        found.loan,
+        warning,
+        earlyWarningRaised(warning, found.loan, now.toISOString()),
+      );
+  }
+  if (borrower.phoneHash)
+    await deps.repos.borrowers.markWrongNumber(job.partnerId, job.borrowerId, {
+      since: now.toISOString(),
+      phoneHash: borrower.phoneHash,
+    });
+  await suppress(deps, job, claimed, borrower, plan.line, 'undeliverable', true);
 }
 
 async function render(deps: SenderDeps, job: ContactJob, language: Language, items: LiveItem[]) {

@@ -7,11 +7,11 @@ import type { Rules } from '#shared/config/rules.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { Stores } from '#shared/ports/stores.ts';
-import type { WatchlistStore } from '#shared/ports/watchlist.ts';
+import type { WatchSignals } from '#shared/ports/watchlist.ts';
 
 export interface WarnUnreachableDeps {
   repos: Pick<Stores, 'borrowers' | 'loans'>;
-  watchlist: WatchlistStore;
+  watchlist: WatchSignals;
   rules: Rules;
   clock: Clock;
 }
@@ -31,6 +31,8 @@ export async function warnIfUnreachable(
   const { optOut } = borrower.preferences;
   if (!allChannelsOptedOut({ optOut, hasEmail: borrower.emailEncrypted !== undefined })) return 0;
   const today = localDateOf(deps.clock.now(), deps.rules.timezone);
+  // The opt-out's day names the occurrence: a retry after a crash, or a STOP repeated later, finds it raised.
+  const optedOutOn = localDateOf(new Date(borrower.updatedAt), deps.rules.timezone);
   const status = await deps.repos.borrowers.identityStatus(borrower.identityHash);
   let raised = 0;
   for (const [loanId, exposure] of Object.entries(status.loans).sort()) {
@@ -38,7 +40,13 @@ export async function warnIfUnreachable(
     const found = await deps.repos.loans.getLoanWithInstallments(loanId);
     if (found?.loan.status !== 'active' || found.loan.borrowerId !== borrowerId) continue;
     const at = deps.clock.now().toISOString();
-    for (const warning of allChannelsOptedOutWarning(loanId, found.installments, today, deps.rules))
+    for (const warning of allChannelsOptedOutWarning(
+      loanId,
+      found.installments,
+      today,
+      optedOutOn,
+      deps.rules,
+    ))
       if (await deps.watchlist.raise(found.loan, warning, earlyWarningRaised(warning, found.loan, at)))
         raised += 1;
   }

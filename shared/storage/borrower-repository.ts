@@ -179,6 +179,28 @@ export class BorrowerRepository implements BorrowerStore {
     return this.setPreferences(partnerId, borrowerId, preferences, at);
   }
 
+  async markWrongNumber(
+    partnerId: string,
+    borrowerId: string,
+    mark: { since: string; phoneHash: string },
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.borrower(partnerId, borrowerId),
+          UpdateExpression: 'SET wrongNumber = :mark',
+          ConditionExpression: 'phoneHash = :hash',
+          ExpressionAttributeValues: { ':mark': mark, ':hash': mark.phoneHash },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async get(partnerId: string, borrowerId: string): Promise<BorrowerRecord | undefined> {
     const out = await this.db.send(
       new GetCommand({

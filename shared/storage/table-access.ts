@@ -110,7 +110,8 @@ export const TABLE_ACCESS: Record<DeployedFunction, readonly TableGrant[]> = {
     'dynamodb:TransactWriteItems',
     'dynamodb:UpdateItem',
   ]),
-  'inbound-sms': grants(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+  // A STOP that leaves no channel reads the person's loans and warns on them (the watch entry and its event).
+  'inbound-sms': grants(LOAN_WRITES),
   'escalation-step': grants(LOAN_WRITES, ['dynamodb:BatchWriteItem']),
   ageing: grants(LOAN_WRITES, [
     'dynamodb:DeleteItem',

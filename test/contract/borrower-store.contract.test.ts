@@ -91,6 +91,21 @@ function borrowerStoreContract(target: Target): void {
       expect((await borrowers().get(b.partnerId, b.borrowerId))?.preferences.optOut).toEqual(['sms']);
     });
 
+    it('marks a number wrong only while it is the borrower’s', async () => {
+      const b = borrowerFixture({ borrowerId: unique('u') });
+      await borrowers().upsert(b);
+      const mark = { since: later, phoneHash: b.phoneHash as string };
+      expect(await borrowers().markWrongNumber(b.partnerId, b.borrowerId, mark)).toBe(true);
+      expect((await borrowers().get(b.partnerId, b.borrowerId))?.wrongNumber).toEqual(mark);
+      const other = borrowerFixture({ borrowerId: unique('u') });
+      await borrowers().upsert(other);
+      const stale = { since: later, phoneHash: 'another-number' };
+      expect(await borrowers().markWrongNumber(other.partnerId, other.borrowerId, stale)).toBe(false);
+      expect((await borrowers().get(other.partnerId, other.borrowerId))?.wrongNumber).toBeUndefined();
+      expect(await borrowers().markWrongNumber(b.partnerId, unique('nobody'), mark)).toBe(false);
+      expect(await borrowers().get(b.partnerId, unique('nobody'))).toBeUndefined();
+    });
+
     it('finds the borrowers of every partner who use a phone number, by partner then borrower', async () => {
       const phoneHash = unique('phone');
       const id = unique('u');

@@ -2,20 +2,24 @@ import { afterAll, beforeAll } from 'vitest';
 import { InMemoryComplaintStore } from '#local/in-memory/in-memory-complaint-store.ts';
 import { InMemoryPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { createInMemoryStores } from '#local/in-memory/in-memory-stores.ts';
+import { InMemoryWatchSignals } from '#local/in-memory/in-memory-watch-signals.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import type { ComplaintStore } from '#shared/ports/complaints.ts';
 import type { PartnerRecords, PartnerRegistry } from '#shared/ports/partner-directory.ts';
 import type { IdempotencyRecords, Stores } from '#shared/ports/stores.ts';
+import type { WatchSignals } from '#shared/ports/watchlist.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { IdempotencyRepository } from '#shared/storage/idempotency-repository.ts';
 import { PartnerDirectoryRepository } from '#shared/storage/partner-directory-repository.ts';
 import { createRepositories } from '#shared/storage/repositories.ts';
+import { WatchlistRepository } from '#shared/storage/watchlist-repository.ts';
 import { createTestTable } from '../support/dynamodb.ts';
 
 /** Every store a contract may arrange with, besides the one it is about. */
 export type ContractStores = Stores & {
   idempotency: IdempotencyRecords;
+  watchSignals: WatchSignals;
   complaints: ComplaintStore;
   partners: PartnerRecords & PartnerRegistry;
 };
@@ -28,14 +32,18 @@ export interface Target {
 
 export const inMemory: Target = {
   name: 'in memory',
-  open: async () => ({
-    stores: {
-      ...createInMemoryStores(defaultRules),
-      complaints: new InMemoryComplaintStore(),
-      partners: new InMemoryPartnerDirectory(),
-    },
-    close: async () => {},
-  }),
+  open: async () => {
+    const stores = createInMemoryStores(defaultRules);
+    return {
+      stores: {
+        ...stores,
+        complaints: new InMemoryComplaintStore(),
+        partners: new InMemoryPartnerDirectory(),
+        watchSignals: new InMemoryWatchSignals(stores.loans),
+      },
+      close: async () => {},
+    };
+  },
 };
 
 export const dynamoDbLocal: Target = {
@@ -50,7 +58,11 @@ export const dynamoDbLocal: Target = {
     );
     const complaints = new ComplaintRepository(documentClient(table.client), table.tableName);
     const partners = new PartnerDirectoryRepository(documentClient(table.client), table.tableName);
-    return { stores: { ...repos, idempotency, complaints, partners }, close: () => table.drop() };
+    const watchSignals = new WatchlistRepository(documentClient(table.client), table.tableName);
+    return {
+      stores: { ...repos, idempotency, complaints, partners, watchSignals },
+      close: () => table.drop(),
+    };
   },
 };
 

@@ -133,12 +133,13 @@ describe("borrowers' rights", { shuffle: false }, () => {
     expect(after.body.applications).toEqual(before.body.applications);
     expect(after.body.loans).toEqual(before.body.loans);
     // The number no longer finds the person: a reply from it names nobody.
-    const { repos, complaints, keys, clock, rules } = api.stack.deps;
+    const { repos, keys } = api.stack.deps;
     expect(await repos.borrowers.findByPhoneHash(keys.hashPhone('+8613900000055'))).toEqual([]);
-    await handleInboundSms(
-      { repos, complaints, keys, clock, rules },
-      { messageId: 'after-erase', from: '+8613900000055', body: 'hello' },
-    );
+    await handleInboundSms(api.stack.deps, {
+      messageId: 'after-erase',
+      from: '+8613900000055',
+      body: 'hello',
+    });
     const listed = await ops(agent(), 'GET', '/v1/ops/complaints');
     expect(listed.body.complaints.at(-1).borrowers).toEqual([]);
     // A second request finds it done, and writes no second audit record.

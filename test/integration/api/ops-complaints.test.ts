@@ -21,8 +21,7 @@ let messages = 0;
 async function inboundReply(body: string): Promise<string> {
   messages += 1;
   const messageId = `carrier-${messages}`;
-  const { repos, complaints, keys, clock, rules } = api.stack.deps;
-  await handleInboundSms({ repos, complaints, keys, clock, rules }, { messageId, from: PHONE, body });
+  await handleInboundSms(api.stack.deps, { messageId, from: PHONE, body });
   return complaintIdFor(messageId);
 }
 

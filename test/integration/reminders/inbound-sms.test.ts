@@ -8,12 +8,15 @@ import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { asFunction, TableAccessRecorder } from '#local/table-access-recorder.ts';
 import { defaultRules } from '#shared/config/rules.ts';
+import { withCheckChar } from '#shared/identity/prc-id.ts';
 import type { BorrowerRecord } from '#shared/ports/records.ts';
 import { complaintIdFor } from '#shared/reminders/inbound-sms.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { ComplaintRepository } from '#shared/storage/complaint-repository.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { WatchlistRepository } from '#shared/storage/watchlist-repository.ts';
+import { bulletLoan } from '../../fixtures/portfolio-builders.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 import { ungrantedCalls } from '../../support/table-access.ts';
 
@@ -26,8 +29,29 @@ const portfolio: Portfolio = {
     { borrowerId: 'x', partnerId: 'pa', name: '甲', phone: '+8613700000009', idNumber: '440305198802140176' },
     { borrowerId: 'y', partnerId: 'pb', name: '甲', phone: '+8613700000009', idNumber: '440305198802140176' },
     { borrowerId: 'z', partnerId: 'pa', name: '乙', phone: '+8613700000010', idNumber: '110101199003071233' },
+    // Borrowers with a loan: w and k have no email (a STOP leaves no channel), e has one.
+    {
+      borrowerId: 'k',
+      partnerId: 'pa',
+      name: '戊',
+      phone: '+8613700000016',
+      idNumber: withCheckChar('11010119900307723'),
+    },
+    { borrowerId: 'w', partnerId: 'pa', name: '丙', phone: '+8613700000014', idNumber: '110101198507160016' },
+    {
+      borrowerId: 'e',
+      partnerId: 'pb',
+      name: '丁',
+      phone: '+8613700000015',
+      email: 'e@example.com',
+      idNumber: '310104199307122358',
+    },
   ],
-  loans: [],
+  loans: [
+    { ...bulletLoan('LK', 'k'), partnerId: 'pa' },
+    { ...bulletLoan('LW', 'w'), partnerId: 'pa' },
+    { ...bulletLoan('LE', 'e'), partnerId: 'pb' },
+  ],
   payments: [],
   hardship: [],
   applications: [],
@@ -36,6 +60,7 @@ const portfolio: Portfolio = {
 let table: TestTable;
 let repos: Repositories;
 let handler: (event: SNSEvent, context: Context) => Promise<unknown>;
+let watchlist: WatchlistRepository;
 const tableAccess = new TableAccessRecorder();
 const keys = new LocalKeyService();
 
@@ -49,10 +74,12 @@ beforeAll(async () => {
     clock.now(),
   );
   tableAccess.attach(table.client);
+  watchlist = new WatchlistRepository(documentClient(table.client), table.tableName);
   handler = asFunction(
     'inbound-sms',
     createInboundSmsHandler({
       repos,
+      watchlist,
       complaints: new ComplaintRepository(documentClient(table.client), table.tableName),
       keys,
       clock,
@@ -174,5 +201,36 @@ describe('inbound SMS', () => {
     const event = sms('+8613700000009', 'please call after 6pm');
     expect(await handler(event, {} as Context)).toEqual({ optedOut: 0, complaints: 1 });
     expect(await handler(event, {} as Context)).toEqual({ optedOut: 0, complaints: 0 });
+  });
+
+  it('warns ALL_CHANNELS_OPTED_OUT on the loan of a borrower a STOP leaves no channel, once however often it comes', async () => {
+    const signalsOf = async (loanId: string) =>
+      (await watchlist.all()).find((w) => w.loanId === loanId)?.signals ?? [];
+    expect(await handler(sms('+8613700000014', 'STOP'), {} as Context)).toEqual({
+      optedOut: 1,
+      complaints: 0,
+    });
+    const raised = [
+      { code: 'ALL_CHANNELS_OPTED_OUT', occurrence: 'opted-out-2027-06-01', raisedOn: '2027-06-01' },
+    ];
+    expect(await signalsOf('LW')).toEqual(raised);
+    await handler(sms('+8613700000014', 'STOP'), {} as Context);
+    expect(await signalsOf('LW')).toEqual(raised);
+    // Email is still open to e: opted out of SMS alone, the loan is not warned.
+    expect(await handler(sms('+8613700000015', 'TD'), {} as Context)).toEqual({
+      optedOut: 1,
+      complaints: 0,
+    });
+    expect(await signalsOf('LE')).toEqual([]);
+  });
+
+  it('still warns when a delivery died between the opt-out and the warning: the redelivery raises it', async () => {
+    const phoneHash = keys.hashPhone('+8613700000016');
+    // The first delivery's opt-out, then nothing more: its process died there.
+    await repos.borrowers.optOut('pa', 'k', 'sms', '2027-06-01T00:00:00.000Z', phoneHash);
+    await handler(sms('+8613700000016', 'STOP', 'carrier-k'), {} as Context);
+    expect((await watchlist.all()).find((w) => w.loanId === 'LK')?.signals).toEqual([
+      { code: 'ALL_CHANNELS_OPTED_OUT', occurrence: 'opted-out-2027-06-01', raisedOn: '2027-06-01' },
+    ]);
   });
 });

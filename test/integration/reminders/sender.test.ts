@@ -17,7 +17,9 @@ import { defaultRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
 import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { WatchlistRepository } from '#shared/storage/watchlist-repository.ts';
 import { bulletLoan } from '../../fixtures/portfolio-builders.ts';
 import { createTestTable, type TestTable } from '../../support/dynamodb.ts';
 
@@ -72,6 +74,14 @@ const portfolio: Portfolio = {
       phone: '+8613700000003',
       idNumber: '310104199307122358',
     },
+    // The carrier refuses their numbers: each has a test of its own.
+    ...(['gone', 'cfg'] as const).map((borrowerId, i) => ({
+      borrowerId,
+      partnerId: 'p1',
+      name: '戊',
+      phone: `+861370000002${i}`,
+      idNumber: withCheckChar(`31010419900201${String(i).padStart(3, '0')}`),
+    })),
     {
       borrowerId: 'ny',
       partnerId: 'p1',
@@ -92,6 +102,9 @@ const portfolio: Portfolio = {
     bulletLoan('T2', 'c2'),
     bulletLoan('T3', 'c3'),
     bulletLoan('N1', 'ny'),
+    bulletLoan('U1', 'gone'),
+    bulletLoan('U2', 'gone'),
+    bulletLoan('U3', 'cfg'),
   ],
   payments: [],
   hardship: [],
@@ -104,10 +117,12 @@ const clock = new ManualClock(new Date('2027-06-10T01:00:00Z')); // 09:00 in Sha
 const keys = new LocalKeyService();
 const log = new JsonlContactLog();
 let handler: ReturnType<typeof createSendContactHandler>;
+let watchlist: WatchlistRepository;
 
 beforeAll(async () => {
   table = await createTestTable();
   repos = createRepositories(table.client, table.tableName, defaultRules);
+  watchlist = new WatchlistRepository(documentClient(table.client), table.tableName);
   await seedPortfolio(
     { repos, keys, events: new RecordingEventBus(), rules: defaultRules },
     portfolio,
@@ -115,6 +130,7 @@ beforeAll(async () => {
   );
   handler = createSendContactHandler({
     repos,
+    watchlist,
     sender: new SnsSesSender(sns, ses),
     log,
     events: new RecordingEventBus(),
@@ -293,5 +309,49 @@ describe('contact sender', () => {
         }),
       ).toMatchObject({ status: 'sent' });
     }
+  });
+
+  it('takes a number the carrier refuses as undeliverable: warned once, marked wrong, never retried', async () => {
+    const refused = Object.assign(
+      new Error('Invalid parameter: PhoneNumber Reason: +8613700000020 is not valid to publish'),
+      { name: 'InvalidParameterException' },
+    );
+    snsMock.on(PublishCommand).rejects(refused);
+    expect(await invoke(job('U1', 'sms', 'gone'))).toEqual({ batchItemFailures: [] });
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+    const key = {
+      loanId: 'U1',
+      installmentNo: 1,
+      occurrence: '2027-06-10',
+      stage: 'D0',
+      channel: 'sms',
+    } as const;
+    expect(await repos.contacts.get(key)).toMatchObject({ status: 'suppressed', failure: 'undeliverable' });
+    const watched = (await watchlist.all()).find((w) => w.loanId === 'U1');
+    expect(watched?.signals).toEqual([
+      { code: 'UNDELIVERABLE', occurrence: 'sms-refused-2027-06-10', raisedOn: '2027-06-10' },
+    ]);
+    expect((await repos.borrowers.get('p1', 'gone'))?.wrongNumber?.phoneHash).toBe(
+      keys.hashPhone('+8613700000020'),
+    );
+    // The next reminder to that number is suppressed before the carrier, and raises nothing more.
+    expect(await invoke(job('U2', 'sms', 'gone'))).toEqual({ batchItemFailures: [] });
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(await repos.contacts.get({ ...key, loanId: 'U2' })).toMatchObject({
+      status: 'suppressed',
+      failure: 'wrong_number',
+    });
+    expect((await watchlist.all()).find((w) => w.loanId === 'U2')).toBeUndefined();
+  });
+
+  it('retries an invalid parameter that is not the phone number: configuration, not the borrower', async () => {
+    snsMock
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('Invalid parameter: SenderID'), { name: 'InvalidParameterException' }),
+      );
+    expect((await invoke(job('U3', 'sms', 'cfg'))).batchItemFailures).toHaveLength(1);
+    expect((await repos.borrowers.get('p1', 'cfg'))?.wrongNumber).toBeUndefined();
+    expect((await watchlist.all()).find((w) => w.loanId === 'U3')).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import {
   loansAtOtherPartners,
   overdueElsewhereWarning,
   paymentWarnings,
+  undeliverableWarning,
   watchAfterDay,
 } from '#shared/collection/early-warning.ts';
 import { defaultRules } from '#shared/config/rules.ts';
@@ -149,16 +150,35 @@ describe('ALL_CHANNELS_OPTED_OUT', () => {
     expect(allChannelsOptedOut({ optOut: [], hasEmail: false })).toBe(false);
   });
 
-  it('warns a loan current or in grace, once per day of the change, and not one past grace', () => {
-    expect(allChannelsOptedOutWarning('L1', [inst(1, '2027-08-10')], '2027-08-02', rules)).toEqual([
+  it('warns a loan current or in grace, named by the day of the opt-out, and not one past grace', () => {
+    expect(
+      allChannelsOptedOutWarning('L1', [inst(1, '2027-08-10')], '2027-08-02', '2027-08-01', rules),
+    ).toEqual([
       {
         code: 'ALL_CHANNELS_OPTED_OUT',
         loanId: 'L1',
-        occurrence: 'opted-out-2027-08-02',
+        occurrence: 'opted-out-2027-08-01',
         raisedOn: '2027-08-02',
       },
     ]);
     const pastGrace = addDays('2027-07-25', rules.delinquency.graceDays + 1);
-    expect(allChannelsOptedOutWarning('L1', [inst(1, '2027-07-25')], pastGrace, rules)).toEqual([]);
+    expect(allChannelsOptedOutWarning('L1', [inst(1, '2027-07-25')], pastGrace, pastGrace, rules)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('UNDELIVERABLE', () => {
+  it('warns a loan current or in grace on the day the carrier refused the number', () => {
+    expect(undeliverableWarning('L1', [inst(1, '2027-08-10')], '2027-08-02', rules)).toEqual([
+      { code: 'UNDELIVERABLE', loanId: 'L1', occurrence: 'sms-refused-2027-08-02', raisedOn: '2027-08-02' },
+    ]);
+    const lastInGrace = addDays('2027-07-25', rules.delinquency.graceDays);
+    expect(undeliverableWarning('L1', [inst(1, '2027-07-25')], lastInGrace, rules)).toHaveLength(1);
+  });
+
+  it('leaves a loan past grace to the ladder', () => {
+    const pastGrace = addDays('2027-07-25', rules.delinquency.graceDays + 1);
+    expect(undeliverableWarning('L1', [inst(1, '2027-07-25')], pastGrace, rules)).toEqual([]);
   });
 });

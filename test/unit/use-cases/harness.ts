@@ -1,6 +1,7 @@
 import { InMemoryComplaintStore } from '#local/in-memory/in-memory-complaint-store.ts';
 import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { createInMemoryStores, type InMemoryStores } from '#local/in-memory/in-memory-stores.ts';
+import { InMemoryWatchSignals } from '#local/in-memory/in-memory-watch-signals.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
 import { ManualClock } from '#local/manual-clock.ts';
@@ -82,13 +83,15 @@ export interface Harness {
   log: JsonlContactLog;
   partners: PartnerDirectory;
   complaints: InMemoryComplaintStore;
+  watchlist: InMemoryWatchSignals;
 }
 
 export function harness(now: Date, rules: Rules = defaultRules): Harness {
   // Events committed with loan writes reach the same recording bus, as the outbox's stream would.
   const events = new RecordingEventBus();
+  const repos = createInMemoryStores(rules, events);
   return {
-    repos: createInMemoryStores(rules, events),
+    repos,
     clock: new ManualClock(now),
     ids: new SequentialIds(),
     events,
@@ -103,6 +106,7 @@ export function harness(now: Date, rules: Rules = defaultRules): Harness {
       { partnerId: 'p2', name: 'Other Loans', apiKeyId: 'key-p2' },
     ]),
     complaints: new InMemoryComplaintStore(),
+    watchlist: new InMemoryWatchSignals(repos.loans),
   };
 }
 

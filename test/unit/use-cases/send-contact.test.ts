@@ -292,6 +292,75 @@ describe('processContactJobs', () => {
     });
   });
 
+  describe('a number the carrier refuses', () => {
+    const refused = () => Object.assign(new Error('number refused'), { name: 'NumberRefused' });
+
+    it('warns UNDELIVERABLE once on each loan of the message, marks the number and suppresses the contacts', async () => {
+      const { h, jobs } = await swept(DUE, { loans: ['La', 'Lb'] });
+      h.sender.failNext(refused());
+      expect(await processContactJob(h, jobOf(jobs, 'sms'))).toEqual({ kind: 'done', sent: 0 });
+      const warned = eventsOf(h, 'EarlyWarningRaised').map((e) => [e.detail.loanId, e.detail.code]);
+      expect(warned).toEqual([
+        ['La', 'UNDELIVERABLE'],
+        ['Lb', 'UNDELIVERABLE'],
+      ]);
+      expect((await h.repos.borrowers.get('p1', 'u1'))?.wrongNumber).toEqual({
+        since: nineAm(DUE).toISOString(),
+        phoneHash: h.keys.hashPhone(PHONE),
+      });
+      for (const loanId of ['La', 'Lb'])
+        expect(await h.repos.contacts.get(key(loanId, 'D0', 'sms'))).toMatchObject({
+          status: 'suppressed',
+          failure: 'undeliverable',
+        });
+      expect(eventsOf(h, 'ContactSuppressed').map((e) => e.detail.reason)).toEqual([
+        'undeliverable',
+        'undeliverable',
+      ]);
+    });
+
+    it('raises nothing more when the job comes again, and lets email go on', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.sender.failNext(refused());
+      await processContactJobs(
+        h,
+        jobs.filter((j) => j.channel === 'sms'),
+      );
+      await processContactJobs(h, jobs);
+      expect(eventsOf(h, 'EarlyWarningRaised')).toHaveLength(1);
+      expect(h.sender.sent.map((m) => m.channel)).toEqual(['email']);
+    });
+
+    it('warns nothing on a loan past grace (the ladder has it), yet marks the number', async () => {
+      const pastGrace = '2027-06-20';
+      const h = harness(nineAm(pastGrace));
+      const u1 = await addBorrower(h, { borrowerId: 'u1', phone: PHONE });
+      await addLoan(h, 'L1', u1);
+      const job: ContactJob = {
+        jobId: `${pastGrace}|p1|u1|D+7|sms|L1`,
+        businessDate: pastGrace,
+        partnerId: 'p1',
+        borrowerId: 'u1',
+        stage: 'D+7',
+        offsetDays: 7,
+        channel: 'sms',
+        items: [{ loanId: 'L1', installmentNo: 1, dueDate: DUE }],
+      };
+      h.sender.failNext(refused());
+      expect(await processContactJob(h, job)).toEqual({ kind: 'done', sent: 0 });
+      expect(eventsOf(h, 'EarlyWarningRaised')).toEqual([]);
+      expect((await h.repos.borrowers.get('p1', 'u1'))?.wrongNumber).toBeDefined();
+    });
+
+    it('is an ordinary failure on email: retried, nothing marked', async () => {
+      const { h, jobs } = await swept(DUE);
+      h.sender.failNext(refused());
+      await expect(processContactJob(h, jobOf(jobs, 'email'))).rejects.toThrow('number refused');
+      expect((await h.repos.borrowers.get('p1', 'u1'))?.wrongNumber).toBeUndefined();
+      expect(eventsOf(h, 'EarlyWarningRaised')).toEqual([]);
+    });
+  });
+
   describe('a borrower with no address on the channel', () => {
     it('suppresses the job with no_address, and its contact line names no address', async () => {
       const { h, jobs } = await swept(DUE, { person: { email: undefined } });

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { Outbox } from '#local/outbox.ts';
+import { isNumberRefused } from '#shared/reminders/send-contact.ts';
+
+describe('the local carrier', () => {
+  it('refuses an SMS to the unreachable +86 140 range for good, and the sender reads it so', async () => {
+    const outbox = new Outbox();
+    const refusal = await outbox.sendSms('+8614000000017', 'hello', 'Duebell').catch((err) => err);
+    expect(isNumberRefused(refusal)).toBe(true);
+    expect(outbox.accepted).toEqual([]);
+  });
+
+  it('accepts the numbers around it, and email', async () => {
+    const outbox = new Outbox();
+    await outbox.sendSms('+8613800000017', 'hello', 'Duebell');
+    await outbox.sendSms('+86140000000170', 'hello', 'Duebell');
+    await outbox.sendEmail('demo17@example.com', 'subject', 'hello', 'no-reply@example.com');
+    expect(outbox.accepted.map((m) => m.channel)).toEqual(['sms', 'sms', 'email']);
+  });
+});
+
+describe('isNumberRefused', () => {
+  it("takes SNS's invalid PhoneNumber for a refused number, and no other invalid parameter", () => {
+    const sns = (message: string) => Object.assign(new Error(message), { name: 'InvalidParameterException' });
+    expect(isNumberRefused(sns('Invalid parameter: PhoneNumber Reason: not valid to publish'))).toBe(true);
+    expect(isNumberRefused(sns('Invalid parameter: MessageAttributes'))).toBe(false);
+    expect(isNumberRefused(Object.assign(new Error('PhoneNumber'), { name: 'Throttling' }))).toBe(false);
+    expect(isNumberRefused(undefined)).toBe(false);
+  });
+});
