@@ -5,16 +5,16 @@ import { isNumberRefused } from '#shared/reminders/send-contact.ts';
 describe('the local carrier', () => {
   it('refuses an SMS to the unreachable +86 140 range for good, and the sender reads it so', async () => {
     const outbox = new Outbox();
-    const refusal = await outbox.sendSms('+8614000000017', 'hello', 'Duebell').catch((err) => err);
+    const refusal = await outbox.sendSms('+8614000000017', 'hello').catch((err) => err);
     expect(isNumberRefused(refusal)).toBe(true);
     expect(outbox.accepted).toEqual([]);
   });
 
   it('accepts the numbers around it, and email', async () => {
     const outbox = new Outbox();
-    await outbox.sendSms('+8613800000017', 'hello', 'Duebell');
-    await outbox.sendSms('+86140000000170', 'hello', 'Duebell');
-    await outbox.sendEmail('demo17@example.com', 'subject', 'hello', 'no-reply@example.com');
+    await outbox.sendSms('+8613800000017', 'hello');
+    await outbox.sendSms('+86140000000170', 'hello');
+    await outbox.sendEmail('demo17@example.com', 'subject', 'hello');
     expect(outbox.accepted.map((m) => m.channel)).toEqual(['sms', 'sms', 'email']);
   });
 });
