@@ -16,6 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { EARLY_WARNING_CODES } from '#shared/collection/early-warning.ts';
 import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import { routeTable, splitRouteKey } from '#shared/http/route-table.ts';
 import { duebellMetric, duebellMetrics, smsMonthToDateSpend } from './ops-metrics.ts';
@@ -95,8 +96,8 @@ const note = (markdown: string) => new TextWidget({ markdown, width: 6, height: 
  * (reminders by stage and channel, suppressions, the carrier, SMS spend, the sweep), escalation and desk
  * (episodes, rungs, open episodes against the quota, tasks and their queues' age), API (requests, 4xx,
  * 5xx, p99 per route, throttles) and platform (Lambda errors, throttles and duration, DLQs, executions,
- * outbox lag). What the collection desk and portfolio risk will publish (promises, agent outcomes, roll
- * rates, NPL ratio, early warnings, complaints) has its place in its row, as a note until they land.
+ * outbox lag). What has no metric of its own (vintage curves, the watchlist's loans) is a note that says
+ * where to find it.
  * Hand-built widgets: each metric is named with the dimensions the functions publish it with.
  */
 export class OpsDashboard extends Construct {
@@ -178,8 +179,14 @@ export class OpsDashboard extends Construct {
           { statistic: 'Maximum', period: DAY, label: 'over limit' },
         ),
       ]),
+      graph(
+        'Early warnings by signal (per day)',
+        EARLY_WARNING_CODES.map((code) =>
+          duebellMetric(duebellMetrics.earlyWarnings, { code }, { period: DAY, label: code }),
+        ),
+      ),
       note(
-        '**Vintages and early warnings by signal**\n\nVintage curves are in the daily snapshot (`GET /v1/ops/portfolio`, `duebell report`); early warnings are not in the stack yet.',
+        '**Vintages and the watchlist**\n\nVintage curves are in the daily snapshot (`GET /v1/ops/portfolio`, `duebell report`); the loans behind the signals are on the watchlist (`GET /v1/ops/watchlist`).',
       ),
     ];
   }

@@ -43,6 +43,8 @@ export const duebellMetrics = {
   partnerOutstanding: 'PartnerOutstanding',
   /** Roll rate (bps) by `from` and `to` bucket. */
   rollRateBps: 'RollRateBps',
+  /** Early-warning signals raised, by `code` (from the events, as they are published). */
+  earlyWarnings: 'EarlyWarnings',
   /** Partners and provinces over their share of tier 1 capital. */
   concentrationBreaches: 'ConcentrationBreaches',
 } as const;

@@ -6,14 +6,16 @@ import type { LoanExposure } from '#shared/lending/exposure.ts';
 import type { InstallmentState, LocalDate } from '#shared/lending/types.ts';
 
 /** The early-warning signals of the domain rules ("Portfolio risk and early warning"). */
-export type EarlyWarningCode =
-  | 'OVERDUE_ELSEWHERE'
-  | 'PARTIAL_PAYMENT'
-  | 'LATE_IN_GRACE_TWICE'
-  | 'PROMISE_BROKEN'
-  | 'HARDSHIP_REQUESTED'
-  | 'UNDELIVERABLE'
-  | 'ALL_CHANNELS_OPTED_OUT';
+export const EARLY_WARNING_CODES = [
+  'OVERDUE_ELSEWHERE',
+  'PARTIAL_PAYMENT',
+  'LATE_IN_GRACE_TWICE',
+  'PROMISE_BROKEN',
+  'HARDSHIP_REQUESTED',
+  'UNDELIVERABLE',
+  'ALL_CHANNELS_OPTED_OUT',
+] as const;
+export type EarlyWarningCode = (typeof EARLY_WARNING_CODES)[number];
 
 /**
  * One signal on one loan. `occurrence` names what raised it (an installment, a promise, a hardship plan),

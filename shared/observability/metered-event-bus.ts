@@ -16,9 +16,10 @@ interface Point {
 /**
  * The business metrics that the domain events already say, counted where every function publishes them:
  * `DomainEvents` by `type` (applications scored, loans booked, escalations started, cures, non-performing,
- * charge-offs, hardship grants, suppressions …), `EscalationRungsTaken` by `rung`, and the amounts of
+ * charge-offs, hardship grants, suppressions …), `EscalationRungsTaken` by `rung`, `EarlyWarnings` by
+ * signal `code`, and the amounts of
  * payments (`PaymentAmount`) and recoveries (`RecoveredAmount`) in fen. Dimensions are event types, rung
- * ids and nothing else: never an id or personal data. One EMF line per metric and dimension per publish,
+ * ids, signal codes and nothing else: never an id or personal data. One EMF line per metric and dimension per publish,
  * written only after the events are out (events are at least once, so a retried step may count twice).
  */
 export class MeteredEventBus implements EventBus {
@@ -46,6 +47,8 @@ export class MeteredEventBus implements EventBus {
         if (Number(event.detail.daysPastDueBefore) >= RECOVERY_FROM_DAYS_PAST_DUE)
           add('RecoveredAmount', MetricUnit.NoUnit, {}, amount);
       }
+      if (event.type === 'EarlyWarningRaised')
+        add('EarlyWarnings', MetricUnit.Count, { code: String(event.detail.code) }, 1);
     }
     for (const p of points.values()) recordBy(this.metrics, p.name, p.unit, p.value, p.dimensions);
   }

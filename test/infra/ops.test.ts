@@ -6,6 +6,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EARLY_WARNING_CODES } from '#shared/collection/early-warning.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { routeTable } from '#shared/http/route-table.ts';
 import { OpsAlarms, type OpsAlarmsProps } from '../../infra/constructs/ops-alarms.ts';
@@ -271,7 +272,7 @@ describe('OpsDashboard', () => {
     expect(Object.keys(rows)).toEqual([...dashboardRows]);
   });
 
-  it('portfolio: ageing by bucket (count and outstanding), payments and recoveries, transitions, NPL ratio, roll rates, concentration', () => {
+  it('portfolio: ageing by bucket (count and outstanding), payments and recoveries, transitions, NPL ratio, roll rates, concentration, early warnings', () => {
     expect(titles('Portfolio')).toEqual([
       'Loans past due by bucket',
       'Outstanding past due by bucket (fen)',
@@ -280,8 +281,12 @@ describe('OpsDashboard', () => {
       'NPL ratio (bps, 90+ DPD over outstanding)',
       'Roll rates (bps, t−30 to t)',
       'Concentration: partners and provinces over their limit',
-      '**Vintages and early warnings by signal**',
+      'Early warnings by signal (per day)',
+      '**Vintages and the watchlist**',
     ]);
+    expect(metricsOf('Portfolio', 'Early warnings by signal (per day)')).toEqual(
+      EARLY_WARNING_CODES.map((code) => ['Duebell', 'EarlyWarnings', { service: 'duebell', code }]),
+    );
     expect(metricsOf('Portfolio', 'Roll rates (bps, t−30 to t)')).toEqual(
       [
         ['current', 'M1'],

@@ -92,6 +92,25 @@ describe('the domain events, counted as they are published (MeteredEventBus)', (
     expect(metric('RecoveredAmount')).toEqual([{ value: 7000, dimensions: { service: 'duebell' } }]);
   });
 
+  it('emits EarlyWarnings by signal code, and no id or person in its dimensions', async () => {
+    const bus = new MeteredEventBus(new RecordingEventBus(), newMetrics());
+    const at = '2027-06-20T01:00:00.000Z';
+    const raised = (loanId: string, code: string) => ({
+      type: 'EarlyWarningRaised' as const,
+      at,
+      detail: { loanId, partnerId: 'p1', borrowerId: 'u1', code, occurrence: 'x', raisedOn: '2027-06-20' },
+    });
+    await bus.publish([
+      raised('L1', 'PARTIAL_PAYMENT'),
+      raised('L2', 'PARTIAL_PAYMENT'),
+      raised('L3', 'UNDELIVERABLE'),
+    ]);
+    expect(metric('EarlyWarnings')).toEqual([
+      { value: 2, dimensions: { service: 'duebell', code: 'PARTIAL_PAYMENT' } },
+      { value: 1, dimensions: { service: 'duebell', code: 'UNDELIVERABLE' } },
+    ]);
+  });
+
   it('counts nothing when the events did not go out', async () => {
     const failing = { publish: vi.fn(async () => Promise.reject(new Error('PutEvents failed'))) };
     const bus = new MeteredEventBus(failing, newMetrics());
