@@ -345,15 +345,30 @@ function opsErrorsOf(statuses: ErrorStatus[], options: { post?: boolean; forbidd
   };
 }
 
-const listDeskTasks: ZodOpenApiOperationObject = {
-  operationId: 'opsListTasks',
+/** An ops read: agents and supervisors (`forbidden` where supervisors alone may), one 200 answer. */
+const opsRead = (
+  operationId: string,
+  summary: string,
+  params: { path?: z.ZodObject; query?: z.ZodObject },
+  answer: { description: string; schema: z.ZodType },
+  errors: ErrorStatus[],
+  options: { forbidden?: boolean } = {},
+): ZodOpenApiOperationObject => ({
+  operationId,
   tags: ['ops'],
-  summary:
-    'Agent tasks by status (open, claimed, done), rung, partner and due before an instant; a page at a time',
+  summary,
   security: opsSecurity,
-  requestParams: { query: listTasksQuerySchema },
-  responses: { '200': success('A page of tasks', deskTaskPageSchema), ...opsErrorsOf([400]) },
-};
+  requestParams: params,
+  responses: { '200': success(answer.description, answer.schema), ...opsErrorsOf(errors, options) },
+});
+
+const listDeskTasks = opsRead(
+  'opsListTasks',
+  'Agent tasks by status (open, claimed, done), rung, partner and due before an instant; a page at a time',
+  { query: listTasksQuerySchema },
+  { description: 'A page of tasks', schema: deskTaskPageSchema },
+  [400],
+);
 
 const taskAction = (
   operationId: string,
@@ -374,24 +389,21 @@ const taskAction = (
   },
 });
 
-const getDeskLoan: ZodOpenApiOperationObject = {
-  operationId: 'opsGetLoan',
-  tags: ['ops'],
-  summary:
-    'A loan of any partner as the desk works it: schedule and standing, episode and rung, hardship, restructuring, payments, tasks and the contacts timeline',
-  security: opsSecurity,
-  requestParams: { path: loanIdParamsSchema },
-  responses: { '200': success('The loan', deskLoanViewSchema), ...opsErrorsOf([400, 404]) },
-};
+const getDeskLoan = opsRead(
+  'opsGetLoan',
+  'A loan of any partner as the desk works it: schedule and standing, episode and rung, hardship, restructuring, payments, tasks and the contacts timeline',
+  { path: loanIdParamsSchema },
+  { description: 'The loan', schema: deskLoanViewSchema },
+  [400, 404],
+);
 
-const getAudit: ZodOpenApiOperationObject = {
-  operationId: 'opsLoanAudit',
-  tags: ['ops'],
-  summary: 'The desk actions on a loan, oldest first (who, when, what, inputs without personal data, why)',
-  security: opsSecurity,
-  requestParams: { path: loanIdParamsSchema },
-  responses: { '200': success('The audit trail', auditTrailSchema), ...opsErrorsOf([400, 404]) },
-};
+const getAudit = opsRead(
+  'opsLoanAudit',
+  'The desk actions on a loan, oldest first (who, when, what, inputs without personal data, why)',
+  { path: loanIdParamsSchema },
+  { description: 'The audit trail', schema: auditTrailSchema },
+  [400, 404],
+);
 
 const getSupervision: ZodOpenApiOperationObject = {
   operationId: 'opsSupervision',
@@ -424,73 +436,62 @@ const supervisorAction = (
   },
 });
 
-const listComplaints: ZodOpenApiOperationObject = {
-  operationId: 'opsListComplaints',
-  tags: ['ops'],
-  summary: 'Complaints (inbound messages that were not opt-outs) by status, oldest first, with their age',
-  security: opsSecurity,
-  requestParams: { query: listComplaintsQuerySchema },
-  responses: { '200': success('A page of complaints', complaintPageSchema), ...opsErrorsOf([400]) },
-};
+const listComplaints = opsRead(
+  'opsListComplaints',
+  'Complaints (inbound messages that were not opt-outs) by status, oldest first, with their age',
+  { query: listComplaintsQuerySchema },
+  { description: 'A page of complaints', schema: complaintPageSchema },
+  [400],
+);
 
-const getComplaint: ZodOpenApiOperationObject = {
-  operationId: 'opsGetComplaint',
-  tags: ['ops'],
-  summary: 'One complaint with its audit trail',
-  security: opsSecurity,
-  requestParams: { path: complaintIdParamsSchema },
-  responses: { '200': success('The complaint', complaintWithAuditSchema), ...opsErrorsOf([400, 404]) },
-};
+const getComplaint = opsRead(
+  'opsGetComplaint',
+  'One complaint with its audit trail',
+  { path: complaintIdParamsSchema },
+  { description: 'The complaint', schema: complaintWithAuditSchema },
+  [400, 404],
+);
 
-const listReviewsOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsListReviews',
-  tags: ['ops'],
-  summary: 'Reviews of automated declines the borrowers asked for, waiting (open) or answered (closed)',
-  security: opsSecurity,
-  requestParams: { query: listReviewsQuerySchema },
-  responses: { '200': success('A page of reviews', reviewPageSchema), ...opsErrorsOf([400]) },
-};
+const listReviewsOperation = opsRead(
+  'opsListReviews',
+  'Reviews of automated declines the borrowers asked for, waiting (open) or answered (closed)',
+  { query: listReviewsQuerySchema },
+  { description: 'A page of reviews', schema: reviewPageSchema },
+  [400],
+);
 
-const portfolioOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsPortfolio',
-  tags: ['ops'],
-  summary:
-    'The daily portfolio snapshots from one date to another (buckets, NPL ratio, roll rates, vintages, charge-offs, recoveries, concentration); with partnerId, that partner’s figures',
-  security: opsSecurity,
-  requestParams: { query: portfolioQuerySchema },
-  responses: { '200': success('The snapshots, oldest first', portfolioPageSchema), ...opsErrorsOf([400]) },
-};
+const portfolioOperation = opsRead(
+  'opsPortfolio',
+  'The daily portfolio snapshots from one date to another (buckets, NPL ratio, roll rates, vintages, charge-offs, recoveries, concentration); with partnerId, that partner’s figures',
+  { query: portfolioQuerySchema },
+  { description: 'The snapshots, oldest first', schema: portfolioPageSchema },
+  [400],
+);
 
-const listWatchlistOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsListWatchlist',
-  tags: ['ops'],
-  summary:
-    'Loans with an early-warning signal (each raised once per occurrence, also as EarlyWarningRaised), oldest first; a loan leaves the list once current for the configured days',
-  security: opsSecurity,
-  requestParams: { query: listWatchlistQuerySchema },
-  responses: { '200': success('A page of watched loans', watchlistPageSchema), ...opsErrorsOf([400]) },
-};
+const listWatchlistOperation = opsRead(
+  'opsListWatchlist',
+  'Loans with an early-warning signal (each raised once per occurrence, also as EarlyWarningRaised), oldest first; a loan leaves the list once current for the configured days',
+  { query: listWatchlistQuerySchema },
+  { description: 'A page of watched loans', schema: watchlistPageSchema },
+  [400],
+);
 
-const getReviewOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsGetReview',
-  tags: ['ops'],
-  summary: 'One review with its audit trail',
-  security: opsSecurity,
-  requestParams: { path: reviewParamsSchema },
-  responses: { '200': success('The review', reviewWithAuditSchema), ...opsErrorsOf([400, 404]) },
-};
+const getReviewOperation = opsRead(
+  'opsGetReview',
+  'One review with its audit trail',
+  { path: reviewParamsSchema },
+  { description: 'The review', schema: reviewWithAuditSchema },
+  [400, 404],
+);
 
-const exportBorrowerOperation: ZodOpenApiOperationObject = {
-  operationId: 'opsExportBorrower',
-  tags: ['ops'],
-  summary: 'Supervisors only: everything held about a person at a partner, decrypted (PIPL Art. 45); audited',
-  security: opsSecurity,
-  requestParams: { path: borrowerParamsSchema, query: exportBorrowerQuerySchema },
-  responses: {
-    '200': success('The export', borrowerExportSchema),
-    ...opsErrorsOf([400, 404, 422], { forbidden: true }),
-  },
-};
+const exportBorrowerOperation = opsRead(
+  'opsExportBorrower',
+  'Supervisors only: everything held about a person at a partner, decrypted (PIPL Art. 45); audited',
+  { path: borrowerParamsSchema, query: exportBorrowerQuerySchema },
+  { description: 'The export', schema: borrowerExportSchema },
+  [400, 404, 422],
+  { forbidden: true },
+);
 
 /** The OpenAPI document of the partner API, generated from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
