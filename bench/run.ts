@@ -4,7 +4,8 @@ import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.t
 import { createTable } from '#shared/storage/create-table.ts';
 import { measureColdStarts } from './cold-start-bench.ts';
 import { measureScoringApi } from './scoring-api-bench.ts';
-import { conditionalPutRate, measureReadCost, seedTable } from './sweep-bench.ts';
+import { measureSnapshotCost } from './snapshot-bench.ts';
+import { conditionalPutRate, DUE_DATE, measureReadCost, seedTable } from './sweep-bench.ts';
 import { pipelineRate } from './throughput-bench.ts';
 
 /**
@@ -31,9 +32,12 @@ try {
     log(`loading ${loans} loans (${DUE} due on the swept date) …`);
     const seeded = await seedTable(client, loans, DUE, 100 * factor);
     const cost = await measureReadCost(client, seeded.tableName, seeded.repos);
+    const snapshot = await measureSnapshotCost(client, seeded.repos, DUE_DATE);
     sizes.push({
       tableItems: seeded.items,
       ...cost,
+      ...snapshot,
+      scanOverSnapshot: cost.scanUnits / snapshot.snapshotReadUnits,
       sweepOverDueAlone: cost.sweepUnits / cost.dueAloneUnits,
       scanOverSweep: cost.scanUnits / cost.sweepUnits,
     });
@@ -76,6 +80,26 @@ try {
         s.scanUnits,
         s.sweepOverDueAlone,
         s.scanOverSweep,
+      ]
+        .map(f)
+        .join(' | '),
+    );
+  }
+  console.log(
+    "\nPortfolio snapshot (read units of one day's snapshot from the running totals; bar: the same at 10× the book)",
+  );
+  console.log(
+    'table items | loans in snapshot | requests | snapshot RU | snapshot WU | scan RU ÷ snapshot RU',
+  );
+  for (const s of sizes) {
+    console.log(
+      [
+        s.tableItems,
+        s.snapshotLoans,
+        s.snapshotRequests,
+        s.snapshotReadUnits,
+        s.snapshotWriteUnits,
+        s.scanOverSnapshot,
       ]
         .map(f)
         .join(' | '),

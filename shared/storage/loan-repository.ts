@@ -27,7 +27,7 @@ import { type LoanHistory, loanHistoryOf } from '#shared/scoring/behaviour.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
 import { ageingIndexKey, borrowerIndexKey, dueIndexKey, keys, provinceIndexKey, recordOf } from './keys.ts';
 import { outboxPut } from './outbox.ts';
-import { portfolioCounterUpdates } from './portfolio-repository.ts';
+import { portfolioCounterUpdates, summedCounterUpdates } from './portfolio-repository.ts';
 import { watchUpdate } from './watchlist-repository.ts';
 
 /** A write that changes nothing beyond the loan (loaders, tests). */
@@ -134,17 +134,17 @@ export class LoanRepository implements LoanStore {
     // portfolio's running totals, as a booking adds to them.
     const byLoan = new Map<string, InstallmentRecord[]>();
     for (const inst of installments) byLoan.set(inst.loanId, [...(byLoan.get(inst.loanId) ?? []), inst]);
-    const updates = loans.flatMap((loan) => {
-      const schedule = byLoan.get(loan.loanId) ?? [];
-      return [
-        this.exposureUpdate(loan, exposureOf(loan, schedule), loanHistoryOf(loan, schedule)),
-        ...portfolioCounterUpdates(
-          this.tableName,
-          loanDelta(undefined, { loan, installments: schedule }),
-          this.portfolioShards,
-        ),
-      ];
-    });
+    const updates = [
+      ...loans.map((loan) => {
+        const schedule = byLoan.get(loan.loanId) ?? [];
+        return this.exposureUpdate(loan, exposureOf(loan, schedule), loanHistoryOf(loan, schedule));
+      }),
+      ...summedCounterUpdates(
+        this.tableName,
+        loans.map((loan) => loanDelta(undefined, { loan, installments: byLoan.get(loan.loanId) ?? [] })),
+        this.portfolioShards,
+      ),
+    ];
     const worker = async () => {
       for (let u = updates.shift(); u; u = updates.shift()) await this.db.send(new UpdateCommand(u.Update));
     };

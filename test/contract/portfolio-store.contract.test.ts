@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRules } from '#shared/config/rules.ts';
 import { buildSnapshot } from '#shared/lending/portfolio-snapshot.ts';
-import type { PortfolioDelta } from '#shared/lending/portfolio-tally.ts';
+import { loanDelta, type PortfolioDelta } from '#shared/lending/portfolio-tally.ts';
+import type { InstallmentRecord, LoanRecord } from '#shared/ports/records.ts';
+import type { LoanStore } from '#shared/ports/stores.ts';
 import { loanFixture } from '../fixtures/loans.ts';
 import { type Target, targets, unique, useStores } from './targets.ts';
 
@@ -64,6 +66,28 @@ function portfolioStoreContract(target: Target): void {
     });
     expect(totals.provinces[province]).toEqual({ loans: 2, outstanding: 3_000 });
     expect(totals.vintages[month]).toEqual({ booked: 3, delinquentByMob: { 1: 1, 2: 1, 3: 1 } });
+  });
+
+  it('sums a bulk-loaded book as the bookings of its loans one by one would', async () => {
+    const partnerId = unique('partner');
+    const province = unique('prov');
+    const book = Array.from({ length: 40 }, (_, n) =>
+      loanFixture(
+        { loanId: unique('bulk'), partnerId, provinceCode: province, identityHash: unique('person') },
+        { principal: 100_000 + n * 1_000 },
+      ),
+    );
+    const loader = stores().loans as LoanStore & {
+      bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[]): Promise<void>;
+    };
+    await loader.bulkLoad(
+      book.map((b) => b.loan),
+      book.flatMap((b) => b.installments),
+    );
+    const outstanding = book.reduce((sum, b) => sum + loanDelta(undefined, b).outstanding, 0);
+    const totals = await stores().portfolio.readTotals();
+    expect(totals.partners[partnerId]).toMatchObject({ loans: 40, outstanding });
+    expect(totals.provinces[province]).toEqual({ loans: 40, outstanding });
   });
 
   it('adds nothing for a write that did not commit', async () => {
