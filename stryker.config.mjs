@@ -25,8 +25,14 @@ export default {
   vitest: { configFile: 'stryker/vitest.config.ts' },
   coverageAnalysis: 'perTest',
   checkers: ['typescript'],
+  // The mutated folders and what they import: a smaller program for each mutant's check.
   tsconfigFile: 'stryker/tsconfig.json',
-  // The checker plugin needs TypeScript 5's compiler API (see stryker/typescript-5.mjs).
+  // Each mutant type checked by TypeScript 7 (the project's compiler), one at a time over the whole
+  // program: about 0.2 s of CPU a mutant where TypeScript 5's incremental builder took 0.6 s and, after
+  // each change, waited 250 ms before rebuilding. `prioritizePerformanceOverAccuracy` (grouping mutants
+  // per check) applies to TypeScript 5 only. The plugin finds TypeScript 7's API, and the TypeScript 5
+  // it still parses tsconfig files with, through stryker/typescript-5.mjs.
+  typescriptChecker: { experimentalNativePreview: true },
   checkerNodeArgs: ['--import', fileURLToPath(new URL('./stryker/typescript-5.mjs', import.meta.url))],
   // Two processes: with the checker, Stryker starts one checker and one test runner, and the checker's
   // token passes to a second runner once every mutant is checked.
