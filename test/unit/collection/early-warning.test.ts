@@ -76,6 +76,62 @@ describe('payment signals', () => {
       paymentWarnings('L1', [firstOnTime, ...second], [firstOnTime, paidSecond], '2027-09-02', rules),
     ).toEqual([]);
   });
+
+  it('raises PARTIAL_PAYMENT for a part payment made on the due date itself', () => {
+    const before = [inst(1, '2027-08-01')];
+    expect(paymentWarnings('L1', before, [inst(1, '2027-08-01', 400)], '2027-08-01', rules)).toEqual([
+      {
+        code: 'PARTIAL_PAYMENT',
+        loanId: 'L1',
+        occurrence: 'installment-1-2027-08-01',
+        raisedOn: '2027-08-01',
+      },
+    ]);
+  });
+
+  it('raises nothing for an installment the payment left as it was, even one due and part paid', () => {
+    const partPaid = inst(1, '2027-08-01', 400);
+    const before = [partPaid, inst(2, '2027-09-01')];
+    const after = [partPaid, inst(2, '2027-09-01', 300)];
+    expect(paymentWarnings('L1', before, after, '2027-08-02', rules)).toEqual([]);
+  });
+
+  it('does not count an installment paid past its grace days as the first of two late in grace', () => {
+    const graceDays = rules.delinquency.graceDays;
+    const firstPastGrace = inst(1, '2027-08-01', 1000, addDays('2027-08-01', graceDays + 1));
+    const firstOnLastGraceDay = inst(1, '2027-08-01', 1000, addDays('2027-08-01', graceDays));
+    const second = inst(2, '2027-09-01');
+    const paidSecond = inst(2, '2027-09-01', 1000, '2027-09-02');
+    expect(
+      paymentWarnings('L1', [firstPastGrace, second], [firstPastGrace, paidSecond], '2027-09-02', rules),
+    ).toEqual([]);
+    expect(
+      paymentWarnings(
+        'L1',
+        [firstOnLastGraceDay, second],
+        [firstOnLastGraceDay, paidSecond],
+        '2027-09-02',
+        rules,
+      ).map((w) => w.code),
+    ).toEqual(['LATE_IN_GRACE_TWICE']);
+  });
+
+  it('raises LATE_IN_GRACE_TWICE only for a payment that settles the installment, in its grace days', () => {
+    const firstInGrace = inst(1, '2027-08-01', 1000, '2027-08-03');
+    const second = inst(2, '2027-09-01');
+    // Paid in full ahead of its due date: on time, whatever the installment before did.
+    const paidEarly = inst(2, '2027-09-01', 1000, '2027-08-25');
+    expect(
+      paymentWarnings('L1', [firstInGrace, second], [firstInGrace, paidEarly], '2027-08-25', rules),
+    ).toEqual([]);
+    // Part paid in its grace days: a partial payment, not yet late in grace.
+    const partPaid = inst(2, '2027-09-01', 400);
+    expect(
+      paymentWarnings('L1', [firstInGrace, second], [firstInGrace, partPaid], '2027-09-02', rules).map(
+        (w) => w.code,
+      ),
+    ).toEqual(['PARTIAL_PAYMENT']);
+  });
 });
 
 describe('hardship signal', () => {
@@ -122,6 +178,11 @@ describe('OVERDUE_ELSEWHERE', () => {
       'L-a': exposure('p-a'),
       'L-c': exposure('p-c'),
     };
+    expect(loansAtOtherPartners(pastDue, loans)).toEqual(['L-a', 'L-c']);
+  });
+
+  it('names the other loans in id order, whatever order the identity item keeps them in', () => {
+    const loans = { 'L-c': exposure('p-c'), 'L-b': exposure('p-b'), 'L-a': exposure('p-a') };
     expect(loansAtOtherPartners(pastDue, loans)).toEqual(['L-a', 'L-c']);
   });
 

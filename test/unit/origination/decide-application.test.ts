@@ -466,6 +466,22 @@ describe('toDecision', () => {
   });
 });
 
+describe('the behaviour standing of a person who borrowed before', () => {
+  it('declines while a broken promise suspends the person', () => {
+    const behaviour = { suspended: true, limit: 10_000_000, outstanding: 0 };
+    expect(codes(facts({ behaviour }))).toContain('BEHAVIOUR_SUSPENDED');
+    expect(codes(facts())).not.toContain('BEHAVIOUR_SUSPENDED');
+  });
+});
+
+describe('toDecision of a reviewed decline', () => {
+  it('shows the partner the review requested', () => {
+    const review = { status: 'requested' as const, requestedAt: '2027-06-02T02:00:00.000Z' };
+    const record = { ...decideApplication(facts({ hardshipActive: true }), rules), review };
+    expect(toDecision(record, 'en').review).toEqual(review);
+  });
+});
+
 describe('applicationIdFor', () => {
   it('is the same for the same partner and key', () => {
     expect(applicationIdFor('p1', 'key-1')).toBe(applicationIdFor('p1', 'key-1'));

@@ -365,6 +365,16 @@ describe('planContactJob: contact rules', () => {
     expect(p.kind === 'suppress' && p.reason).toBe('no_address');
   });
 
+  it('suppresses SMS to a number marked wrong, and still sends the email', () => {
+    const b = borrower({
+      phoneHash: 'hash-of-phone',
+      wrongNumber: { since: '2027-06-01T02:00:00.000Z', phoneHash: 'hash-of-phone' },
+    });
+    const sms = plan(job(), context({ borrower: b }), D_MINUS_1);
+    expect(sms.kind === 'suppress' && sms.reason).toBe('wrong_number');
+    expect(plan(job({ channel: 'email' }), context({ borrower: b }), D_MINUS_1).kind).toBe('send');
+  });
+
   it('suppresses an opted-out channel and sends on the other', () => {
     const b = borrower({}, { optOut: ['sms'] });
     const sms = plan(job(), context({ borrower: b }), D_MINUS_1);

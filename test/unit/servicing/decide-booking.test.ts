@@ -222,6 +222,14 @@ describe('decideBooking: the plan', () => {
     });
   });
 
+  it('carries the province the application found on the loan, for the portfolio’s concentration', () => {
+    const plan = decideBooking(approved({ provinceCode: '44' }), request(), 'loan-1', NOW, rules);
+    expect(plan.loan.provinceCode).toBe('44');
+    expect(decideBooking(approved(), request(), 'loan-1', NOW, rules).loan).not.toHaveProperty(
+      'provinceCode',
+    );
+  });
+
   it('schedules one installment a month from the disbursement, nothing paid or accrued', () => {
     const plan = decideBooking(approved(), request(), 'loan-1', NOW, rules);
     expect(plan.installments.map((i) => i.dueDate)).toEqual([
@@ -327,6 +335,13 @@ describe('planBooking and newInstallmentRecords', () => {
     });
     expect(plan.event.detail.firstDueDate).toBe('2027-06-10');
     expect(plan.installments.map((i) => i.installmentNo)).toEqual([1, 2, 3]);
+  });
+
+  it('books the province given, and none when none is given', () => {
+    const input = { loanId: 'L1', partnerId: 'p1', borrowerId: 'b1', identityHash: 'h', terms };
+    const at = new Date('2027-05-10T02:00:00.000Z');
+    expect(planBooking({ ...input, provinceCode: '31' }, at, rules).loan.provinceCode).toBe('31');
+    expect(planBooking(input, at, rules).loan).not.toHaveProperty('provinceCode');
   });
 
   it("copies the loan's ids onto every installment and keeps the schedule's amounts", () => {

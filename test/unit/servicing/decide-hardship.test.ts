@@ -6,7 +6,12 @@ import { exposureOf, isOverdue, isUnderHardship, type LoanExposure } from '#shar
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import type { LoanWithInstallments } from '#shared/ports/records.ts';
 import type { HardshipRequest } from '#shared/schemas/servicing.ts';
-import { checkHardshipRequest, decideHardship, referralReasons } from '#shared/servicing/decide-hardship.ts';
+import {
+  checkHardshipRequest,
+  decideHardship,
+  grantDeferral,
+  referralReasons,
+} from '#shared/servicing/decide-hardship.ts';
 import { loanFixture } from '../../fixtures/loans.ts';
 
 const rules = defaultRules;
@@ -222,6 +227,19 @@ describe('decideHardship: auto-grant', () => {
       rules,
     );
     expect(d.plan.status).toBe('granted');
+  });
+});
+
+describe('grantDeferral of a plan the desk decides', () => {
+  it('replaces the referred plan of the same id in its place, leaving the other plans as they were', () => {
+    const earlier = plan('granted', 10, '2026-01-05');
+    const referred = plan('referred', 20, null);
+    const later = plan('referred', 5, null);
+    const current = loan([earlier, referred, { ...later, planId: 'other-referred' }]);
+    const decided = { ...referred, decidedAt: '2027-06-12T02:00:00.000Z', decidedBy: 'sup-1' };
+    const { loan: granted, plan: grant } = grantDeferral(current, decided, at('2027-06-12'), rules);
+    expect(grant).toMatchObject({ planId: referred.planId, status: 'granted', startsOn: '2027-06-12' });
+    expect(granted.hardshipPlans).toEqual([earlier, grant, { ...later, planId: 'other-referred' }]);
   });
 });
 

@@ -121,6 +121,34 @@ describe('loanView', () => {
     expect(loanView(np, installments, '2027-10-10', rules).delinquency).toBe('charged_off');
   });
 
+  it('shows a restructuring’s terms and its observation period, and none for a loan never restructured', async () => {
+    const { loan, installments } = await booked();
+    expect(loanView(loan, installments, '2027-05-20', rules).restructured).toBeNull();
+    const restructuring = {
+      on: '2027-05-15',
+      at: '2027-05-15T02:00:00Z',
+      termMonths: 3,
+      aprBps: 1200,
+      previousAprBps: 1800,
+      previousTermMonths: 3,
+      principal: 300_000,
+      carriedInterest: 0,
+      carriedFee: 0,
+      carriedPenalty: 150,
+      firstInstallmentNo: 1,
+      firstDueDate: '2027-06-10',
+    };
+    expect(loanView({ ...loan, restructuring }, installments, '2027-05-20', rules).restructured).toEqual({
+      on: '2027-05-15',
+      termMonths: 3,
+      aprBps: 1200,
+      previousAprBps: 1800,
+      firstDueDate: '2027-06-10',
+      carriedPenalty: 150,
+      observation: expect.objectContaining({ since: '2027-06-10', repaymentsInARow: 0, status: 'observing' }),
+    });
+  });
+
   it('shows the escalation episode, and the hardship plan in force or else the last one', async () => {
     const { loan, installments } = await booked();
     const escalation = { episode: 2, rung: 'D+7', since: '2027-06-14T01:00:00Z', pausedUntil: null };
