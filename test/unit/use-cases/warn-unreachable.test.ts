@@ -38,9 +38,11 @@ async function borrowerWithLoans(h: Harness, person: Person, loanIds: string[]) 
 }
 
 describe('ALL_CHANNELS_OPTED_OUT after an opt-out', () => {
-  it('warns each of the borrower’s loans at the partner, in id order, once no channel is left', async () => {
+  it('warns each of the borrower’s loans at the partner, in id order, once no channel is left, on the day the preferences changed', async () => {
     const { h, watchlist, deps } = setUp();
-    await borrowerWithLoans(h, { borrowerId: 'u1', optOut: ['sms'] }, ['L2', 'L1']);
+    const borrower = await borrowerWithLoans(h, { borrowerId: 'u1', optOut: ['sms'] }, ['L2', 'L1']);
+    // The fixture's borrower last changed a month before the warning is raised.
+    expect(borrower.updatedAt).toBe('2027-05-01T00:00:00.000Z');
     expect(await warnIfUnreachable(deps, 'p1', 'u1')).toBe(2);
     expect(watchlist.raised.map((r) => r.loanId)).toEqual(['L1', 'L2']);
     expect(watchlist.raised[0]).toEqual({
@@ -48,7 +50,7 @@ describe('ALL_CHANNELS_OPTED_OUT after an opt-out', () => {
       warning: {
         code: 'ALL_CHANNELS_OPTED_OUT',
         loanId: 'L1',
-        occurrence: 'opted-out-2027-06-01',
+        occurrence: 'opted-out-2027-05-01',
         raisedOn: '2027-06-01',
       },
       event: {
@@ -59,7 +61,7 @@ describe('ALL_CHANNELS_OPTED_OUT after an opt-out', () => {
           partnerId: 'p1',
           borrowerId: 'u1',
           code: 'ALL_CHANNELS_OPTED_OUT',
-          occurrence: 'opted-out-2027-06-01',
+          occurrence: 'opted-out-2027-05-01',
           raisedOn: '2027-06-01',
         },
       },
