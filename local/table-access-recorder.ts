@@ -47,13 +47,17 @@ const TRANSACTION_PARTS = {
  */
 export class TableAccessRecorder {
   readonly observed = new Map<DeployedFunction, Set<TableGrant>>();
+  /** Every call in order, by function and command name: how many round trips a request takes. */
+  readonly calls: { function: DeployedFunction; command: string }[] = [];
 
   attach(client: DynamoDBClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const fn = runningFunction.getStore();
-        if (fn)
+        if (fn) {
+          this.calls.push({ function: fn, command: context.commandName ?? '' });
           for (const grant of grantsOf(context.commandName ?? '', args.input as never)) this.add(fn, grant);
+        }
         return next(args);
       },
       { step: 'initialize', name: 'tableAccessRecorder' },

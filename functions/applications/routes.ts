@@ -1,6 +1,7 @@
 import { ApplicationNotFound } from '#shared/errors/domain-errors.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import type { RouteHandler } from '#shared/http/dispatch.ts';
+import { replayed } from '#shared/http/idempotency.ts';
 import { languageOf } from '#shared/http/language.ts';
 import { json } from '#shared/http/responses.ts';
 import type { RouteKey } from '#shared/http/route-table.ts';
@@ -12,6 +13,7 @@ import {
   type ApplicationRequest,
   applicationIdParamsSchema,
   applicationRequestSchema,
+  type Decision,
   type ReviewRequest,
   reviewRequestSchema,
 } from '#shared/schemas/applications.ts';
@@ -23,17 +25,19 @@ export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'
   return {
     'POST /v1/applications': apiHandler<ApplicationRequest, Record<string, never>>(common, {
       body: applicationRequestSchema,
-      idempotent: true,
+      idempotent: 'in-transaction',
       handler: async (event) => {
-        const decision = await scoreApplication(
+        const outcome = await scoreApplication(
           deps,
           event.partnerId,
           event.parsedBody,
           languageOf(event.headers),
-          event.headers['idempotency-key'],
+          event.keyed && { ...event.keyed, answer: decisionAnswer },
         );
+        if (outcome.kind === 'replayed') return replayed(outcome.response);
+        const { decision } = outcome;
         countBy(deps.metrics, 'ApplicationsScored', { decision: decision.decision, grade: decision.grade });
-        return json(201, decision, { location: `/v1/applications/${decision.applicationId}` });
+        return decisionAnswer(decision);
       },
     }),
     'GET /v1/applications/{applicationId}': apiHandler<undefined, { applicationId: string }>(common, {
@@ -59,4 +63,16 @@ export function applicationRoutes(deps: AppDeps): Record<RouteKey<'applications'
       },
     }),
   };
+}
+
+/** A new decision's answer: 201 with where to read it back (stored as it is for a keyed retry). */
+function decisionAnswer(decision: Decision) {
+  const {
+    statusCode,
+    headers = {},
+    body,
+  } = json(201, decision, {
+    location: `/v1/applications/${decision.applicationId}`,
+  });
+  return { statusCode, headers: headers as Record<string, string>, body };
 }

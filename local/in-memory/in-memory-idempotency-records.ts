@@ -1,4 +1,4 @@
-import type { BeginResult, IdempotencyRecord, StoredResponse } from '#shared/ports/records.ts';
+import type { BeginResult, IdempotencyRecord, KeyedAnswer, StoredResponse } from '#shared/ports/records.ts';
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import { stored } from './copy.ts';
 
@@ -35,14 +35,7 @@ export class InMemoryIdempotencyRecords implements IdempotencyRecords {
   ): Promise<BeginResult> {
     const id = recordId(partnerId, key);
     const nowSeconds = Math.floor(now.getTime() / 1000);
-    const existing = this.records.get(id);
-    if (
-      !existing ||
-      (existing.expiresAt !== undefined && existing.expiresAt < nowSeconds) ||
-      (existing.status === 'in_progress' &&
-        existing.inProgressUntil !== undefined &&
-        existing.inProgressUntil < nowSeconds)
-    ) {
+    if (this.isFree(id, nowSeconds)) {
       this.records.set(id, {
         requestHash,
         status: 'in_progress',
@@ -51,6 +44,7 @@ export class InMemoryIdempotencyRecords implements IdempotencyRecords {
       });
       return { kind: 'started' };
     }
+    const existing = this.records.get(id) as StoredRecord;
     if (existing.requestHash !== requestHash) return { kind: 'mismatch' };
     if (existing.status === 'completed' && existing.response)
       return { kind: 'replay', response: stored(existing.response) };
@@ -62,6 +56,39 @@ export class InMemoryIdempotencyRecords implements IdempotencyRecords {
     const id = recordId(partnerId, key);
     const existing = this.records.get(id);
     if (existing) this.records.set(id, { ...existing, status: 'completed', response: stored(response) });
+  }
+
+  async saveAnswer(answer: KeyedAnswer): Promise<boolean> {
+    if (!this.canAnswer(answer)) return false;
+    this.answer(answer);
+    return true;
+  }
+
+  /** Whether `answer` may be stored now: its key is free (for a store committing it with its own write). */
+  canAnswer(answer: KeyedAnswer): boolean {
+    return this.isFree(recordId(answer.partnerId, answer.key), Math.floor(answer.now.getTime() / 1000));
+  }
+
+  /** Stores `answer` completed (after `canAnswer`, in the same step). */
+  answer(answer: KeyedAnswer): void {
+    this.records.set(recordId(answer.partnerId, answer.key), {
+      requestHash: answer.requestHash,
+      status: 'completed',
+      response: stored(answer.response),
+      expiresAt: Math.floor(answer.now.getTime() / 1000) + answer.ttlSeconds,
+    });
+  }
+
+  /** No record, an expired one, or a request that died in progress: a new request may take the key. */
+  private isFree(id: string, nowSeconds: number): boolean {
+    const existing = this.records.get(id);
+    return (
+      !existing ||
+      (existing.expiresAt !== undefined && existing.expiresAt < nowSeconds) ||
+      (existing.status === 'in_progress' &&
+        existing.inProgressUntil !== undefined &&
+        existing.inProgressUntil < nowSeconds)
+    );
   }
 
   /** Drops a record still in progress; a completed one (or none) is left as it is. */

@@ -32,11 +32,12 @@ export interface InMemoryStores extends Stores {
 /** Fresh, empty in-memory stores: each call shares nothing with another. */
 export function createInMemoryStores(
   rules: Rules = defaultRules,
-  /** Receives the events loan writes commit, as the outbox's stream publisher would. */
+  /** Receives the events loan writes and decisions commit, as the outbox's stream publisher would. */
   outbox?: EventBus,
 ): InMemoryStores {
   const borrowers = new InMemoryBorrowerStore(outbox);
-  const applications = new InMemoryApplicationStore(borrowers);
+  const idempotency = new InMemoryIdempotencyRecords(rules.api.idempotencyInProgressSeconds);
+  const applications = new InMemoryApplicationStore(borrowers, idempotency, outbox);
   const portfolio = new InMemoryPortfolioStore();
   const loans = new InMemoryLoanStore(applications, borrowers, outbox, portfolio);
   const contacts = new InMemoryContactLedger();
@@ -51,6 +52,6 @@ export function createInMemoryStores(
     ageing: new InMemoryAgeingIndex(loans),
     tasks: new InMemoryTaskStore(),
     portfolio,
-    idempotency: new InMemoryIdempotencyRecords(rules.api.idempotencyInProgressSeconds),
+    idempotency,
   };
 }

@@ -180,6 +180,20 @@ export class PaymentAlreadyApplied extends DomainError {
 export class ApplicationExists extends DomainError {
   readonly code = 'application_exists';
 }
+/** The request's Idempotency-Key answered another request (another body) before. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = 'idempotency_key_reused';
+  constructor() {
+    super('this Idempotency-Key was used with a different request');
+  }
+}
+/** A request with this Idempotency-Key is still being processed. */
+export class IdempotencyKeyInProgress extends DomainError {
+  readonly code = 'idempotency_in_progress';
+  constructor() {
+    super('a request with this Idempotency-Key is still being processed');
+  }
+}
 /** A loan with this id is booked already. */
 export class LoanAlreadyExists extends DomainError {
   readonly code = 'loan_exists';

@@ -12,7 +12,7 @@ import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import type { ApiEvent } from './api-event.ts';
 import { httpErrorOf } from './error-status.ts';
 import { badRequest, HttpError, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors.ts';
-import { type IdempotencyStore, idempotency } from './idempotency.ts';
+import { type IdempotencyStore, idempotency, keyedInTransaction } from './idempotency.ts';
 import { issuesOf } from './issues.ts';
 import { errorResponse } from './responses.ts';
 
@@ -32,8 +32,11 @@ export interface ApiRoute<TBody, TParams> {
   params?: z.ZodType<TParams>;
   /** Schema of the query string (its values are strings); validated like the body. */
   query?: z.ZodType<unknown>;
-  /** POST routes honour `Idempotency-Key`. */
-  idempotent?: boolean;
+  /**
+   * POST routes honour `Idempotency-Key`: around the handler (`true`), or, with `'in-transaction'`, in the
+   * use case's own read and write (`event.keyed`).
+   */
+  idempotent?: boolean | 'in-transaction';
   handler: (event: ApiEvent<TBody, TParams>) => Promise<APIGatewayProxyResult>;
 }
 
@@ -136,6 +139,8 @@ export function apiHandler<TBody = undefined, TParams = Record<string, never>>(
 ) {
   const chain = observedHttpChain(deps, (event) => route.handler(event as ApiEvent<TBody, TParams>));
   chain.use(partnerAuth(deps.partners)).use(parseInput(route, deps.maxBodyBytes));
-  if (route.idempotent && deps.idempotencyStore) chain.use(idempotency(deps.idempotencyStore));
+  if (route.idempotent === 'in-transaction' && deps.idempotencyStore) {
+    chain.use(keyedInTransaction(deps.idempotencyStore));
+  } else if (route.idempotent && deps.idempotencyStore) chain.use(idempotency(deps.idempotencyStore));
   return chain;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { StoredResponse } from '#shared/ports/records.ts';
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import type { ApiEvent } from './api-event.ts';
 import { httpErrorOf } from './error-status.ts';
@@ -16,6 +17,22 @@ export interface IdempotencyStore {
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
+/** The request's `Idempotency-Key`, when it sent one; a malformed key is a 400. */
+function validKeyOf(event: APIGatewayProxyEvent): string | undefined {
+  const key = event.headers?.['idempotency-key'];
+  if (key !== undefined && !KEY_RE.test(key)) {
+    throw badRequest('Idempotency-Key must be 1–255 printable ASCII characters');
+  }
+  return key;
+}
+
+/** What a key's request is: the same key with another method, path or body is refused. */
+function requestHashOf(event: ApiEvent<unknown, unknown>): string {
+  return createHash('sha256')
+    .update(`${event.httpMethod} ${event.path}\n${JSON.stringify(event.parsedBody ?? null)}`)
+    .digest('hex');
+}
+
 /**
  * `Idempotency-Key` on POST: the first request's answer is stored; a retry with the same key and
  * body gets it again; the same key with another body is 409. Runs after validation, so a rejected
@@ -26,16 +43,12 @@ export function idempotency(
   /** Whose keys these are: the partner's by default; the ops chain keys them by user. */
   scopeOf: (event: ApiEvent<unknown, unknown>) => string = (event) => event.partnerId,
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  const keyOf = (event: APIGatewayProxyEvent) => event.headers?.['idempotency-key'];
   return {
     before: async (request) => {
-      const key = keyOf(request.event);
+      const key = validKeyOf(request.event);
       if (key === undefined) return;
-      if (!KEY_RE.test(key)) throw badRequest('Idempotency-Key must be 1–255 printable ASCII characters');
       const event = request.event as ApiEvent<unknown, unknown>;
-      const requestHash = createHash('sha256')
-        .update(`${event.httpMethod} ${event.path}\n${JSON.stringify(event.parsedBody ?? null)}`)
-        .digest('hex');
+      const requestHash = requestHashOf(event);
       const begun = await store.repository.begin(
         scopeOf(event),
         key,
@@ -52,9 +65,7 @@ export function idempotency(
           'a request with this Idempotency-Key is still being processed',
         );
       }
-      if (begun.kind === 'replay') {
-        return { ...begun.response, headers: { ...begun.response.headers, 'idempotent-replayed': 'true' } };
-      }
+      if (begun.kind === 'replay') return replayed(begun.response);
       (request.internal as Record<string, unknown>).idempotencyKey = key;
     },
     after: async (request) => {
@@ -90,4 +101,46 @@ export function idempotency(
       await store.repository.release(partnerId, key);
     },
   };
+}
+
+/**
+ * `Idempotency-Key` for a route whose use case checks the key with its own write (`event.keyed`): it reads
+ * the answer with its other items and stores it in its transaction, so a request costs no round trip more.
+ * A refusal (409, 422) is stored here, as the other routes store theirs; a failure stores nothing.
+ */
+export function keyedInTransaction(
+  store: IdempotencyStore,
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: async (request) => {
+      const key = validKeyOf(request.event);
+      if (key === undefined) return;
+      const event = request.event as ApiEvent<unknown, unknown>;
+      event.keyed = { key, requestHash: requestHashOf(event), ttlSeconds: store.ttlSeconds };
+    },
+    onError: async (request) => {
+      const event = request.event as ApiEvent<unknown, unknown>;
+      const refusal = httpErrorOf(request.error);
+      // The key's own refusals (reused, in progress) belong to the other request: nothing to store.
+      if (!event.keyed || !refusal || refusal.statusCode >= 500 || refusal.code.startsWith('idempotency_')) {
+        return;
+      }
+      const answer = errorResponse(refusal);
+      await store.repository.saveAnswer({
+        ...event.keyed,
+        partnerId: event.partnerId,
+        now: store.clock.now(),
+        response: {
+          statusCode: answer.statusCode,
+          headers: (answer.headers ?? {}) as Record<string, string>,
+          body: answer.body,
+        },
+      });
+    },
+  };
+}
+
+/** A stored answer given again: what the first request got, marked as a replay. */
+export function replayed(response: StoredResponse): APIGatewayProxyResult {
+  return { ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } };
 }

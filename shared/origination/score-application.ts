@@ -1,13 +1,22 @@
 import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
-import { ApplicationExists } from '#shared/errors/domain-errors.ts';
+import {
+  ApplicationExists,
+  IdempotencyKeyInProgress,
+  IdempotencyKeyReused,
+} from '#shared/errors/domain-errors.ts';
 import { localDateOf } from '#shared/lending/calendar.ts';
 import { standingOf } from '#shared/lending/exposure.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { EventBus } from '#shared/ports/event-bus.ts';
 import type { IdGenerator } from '#shared/ports/ids.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
-import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
+import type {
+  ApplicationRecord,
+  BorrowerRecord,
+  IdempotencyRecord,
+  KeyedRequest,
+  StoredResponse,
+} from '#shared/ports/records.ts';
 import type { Stores } from '#shared/ports/stores.ts';
 import type { ApplicationRequest, Decision } from '#shared/schemas/applications.ts';
 import { behaviourStanding } from '#shared/scoring/behaviour.ts';
@@ -15,18 +24,28 @@ import { applicationIdFor, applicationScored, decideApplication, toDecision } fr
 import { newBorrowerRecord } from './new-borrower.ts';
 
 export interface ScoringDeps {
-  repos: Pick<Stores, 'applications' | 'borrowers' | 'loans'>;
+  repos: Pick<Stores, 'applications'>;
   keys: KeyService;
-  events: EventBus;
   clock: Clock;
   ids: IdGenerator;
   rules: Rules;
 }
 
+/** A keyed request, and how the edge answers a decision: that answer is stored with it, for retries. */
+export interface ScoringKey extends KeyedRequest {
+  answer(decision: Decision): StoredResponse;
+}
+
+export type ScoringOutcome =
+  | { kind: 'decided'; decision: Decision }
+  /** A retry of a keyed request already answered: the stored answer, as it was given. */
+  | { kind: 'replayed'; response: StoredResponse };
+
 /**
- * Scoring an application: read the person, decide, store the decision with the borrower (contact data
- * encrypted, the consents the application gives), and publish `ApplicationScored` — again when a retry
- * finds the decision stored: at least once, never lost.
+ * Scoring an application in two round trips: one read (the person, the partner's borrower and any answer
+ * under the request's key), then one transaction storing the decision with the borrower (contact data
+ * encrypted, the consents the application gives), `ApplicationScored` in the outbox and the keyed answer.
+ * A retry finds the answer; a concurrent one loses the transaction and then finds it.
  */
 export async function scoreApplication(
   deps: ScoringDeps,
@@ -34,32 +53,35 @@ export async function scoreApplication(
   body: ApplicationRequest,
   language: Language,
   /** The request's `Idempotency-Key`, when the partner sent one. */
-  requestKey?: string,
-): Promise<Decision> {
+  keyed?: ScoringKey,
+): Promise<ScoringOutcome> {
   const now = deps.clock.now();
   const identityHash = deps.keys.hashIdentity(body.applicant.idNumber);
   const borrowerId = body.borrowerId ?? deps.ids.next('b');
-  const { borrower: existing, status } = await deps.repos.borrowers.scoringView(
+  const view = await deps.repos.applications.scoringView(
     identityHash,
     partnerId,
     body.borrowerId,
+    keyed?.key,
   );
+  const replay = keyed && view.answered && replayOf(view.answered, keyed, now);
+  if (replay) return replay;
   const today = localDateOf(now, deps.rules.timezone);
-  const standing = standingOf(status.loans, today, deps.rules);
+  const standing = standingOf(view.status.loans, today, deps.rules);
   const record = decideApplication(
     {
       partnerId,
       body,
       identityHash,
       borrowerId,
-      existingBorrower: existing,
+      existingBorrower: view.borrower,
       // The identity item alone, judged today: right from 00:00 on D+1, whatever has or has not run.
       overdueExisting: standing.overdueLoanIds.length > 0,
       hardshipActive: standing.hardshipLoanIds.length > 0,
       // The same item: the behaviour score, the credit limit and any suspension need no further read.
-      behaviour: behaviourStanding(status, body.applicant.employment.monthlyIncome, today, deps.rules),
+      behaviour: behaviourStanding(view.status, body.applicant.employment.monthlyIncome, today, deps.rules),
       now,
-      applicationId: requestKey ? applicationIdFor(partnerId, requestKey) : deps.ids.next('app'),
+      applicationId: keyed ? applicationIdFor(partnerId, keyed.key) : deps.ids.next('app'),
     },
     deps.rules,
   );
@@ -71,31 +93,65 @@ export async function scoreApplication(
     { language, timezone: deps.rules.timezone, optOut: [], consents: body.consents },
     record.createdAt,
   );
-  const stored = await storeOnce(deps, record, borrower, existing, requestKey !== undefined, now);
-  await deps.events.publish([applicationScored(stored)]);
-  return toDecision(stored, language);
+  return storeOnce(deps, { record, borrower, existing: view.borrower, language, keyed, now });
 }
 
-/** A keyed retry whose first try stored its decision gets that decision back, not a second one. */
-async function storeOnce(
-  deps: ScoringDeps,
-  record: ApplicationRecord,
-  borrower: BorrowerRecord,
-  existing: BorrowerRecord | undefined,
-  keyed: boolean,
-  now: Date,
-): Promise<ApplicationRecord> {
+interface Decided {
+  record: ApplicationRecord;
+  borrower: BorrowerRecord;
+  existing?: BorrowerRecord;
+  language: Language;
+  keyed?: ScoringKey;
+  now: Date;
+  /** Given a new id after its key's decision was found expired: a second clash is not resolved again. */
+  renamed?: boolean;
+}
+
+async function storeOnce(deps: ScoringDeps, decided: Decided): Promise<ScoringOutcome> {
+  const { record, borrower, existing, language, keyed, now } = decided;
+  const decision = toDecision(record, language);
+  const answer = keyed && {
+    partnerId: record.partnerId,
+    key: keyed.key,
+    requestHash: keyed.requestHash,
+    ttlSeconds: keyed.ttlSeconds,
+    now,
+    response: keyed.answer(decision),
+  };
   try {
-    await deps.repos.applications.saveDecisionWithBorrower(record, borrower, existing);
-    return record;
+    await deps.repos.applications.saveDecisionWithBorrower(record, borrower, existing, {
+      events: [applicationScored(record)],
+      answer,
+    });
+    return { kind: 'decided', decision };
   } catch (err) {
-    if (!(err instanceof ApplicationExists) || !keyed) throw err;
+    if (!(err instanceof ApplicationExists) || !keyed || decided.renamed) throw err;
+    // A concurrent request with the key committed first: its answer is this one's.
+    const { answered } = await deps.repos.applications.scoringView(
+      record.identityHash,
+      record.partnerId,
+      undefined,
+      keyed.key,
+    );
+    const replay = answered && replayOf(answered, keyed, now);
+    if (replay) return replay;
+    if (answered && !expired(answered, now)) throw new IdempotencyKeyInProgress();
+    // The key is free and its decision stored: the partner reused a key whose answer has expired, and
+    // this is a new request. Never another partner's decision under a colliding id, though.
     const first = await deps.repos.applications.get(record.applicationId);
     if (!first || first.partnerId !== record.partnerId) throw err;
-    const keyLifetimeMs = deps.rules.api.idempotencyTtlHours * 3_600_000;
-    if (now.getTime() - Date.parse(first.createdAt) < keyLifetimeMs) return first;
-    // The partner reused a key whose record has long expired: this is a new request.
-    const fresh = { ...record, applicationId: deps.ids.next('app') };
-    return storeOnce(deps, fresh, borrower, existing, false, now);
+    const renamed = { ...record, applicationId: deps.ids.next('app') };
+    return storeOnce(deps, { ...decided, record: renamed, renamed: true });
   }
 }
+
+/** The stored answer a keyed retry gets, when the key still holds one; refused for another request. */
+function replayOf(answered: IdempotencyRecord, keyed: KeyedRequest, now: Date): ScoringOutcome | undefined {
+  if (expired(answered, now)) return undefined;
+  if (answered.requestHash !== keyed.requestHash) throw new IdempotencyKeyReused();
+  if (answered.status !== 'completed' || !answered.response) return undefined;
+  return { kind: 'replayed', response: answered.response };
+}
+
+/** Past its last second, as the store's condition judges it (the key is free from then on). */
+const expired = (record: IdempotencyRecord, now: Date) => record.expiresAt < Math.floor(now.getTime() / 1000);

@@ -284,6 +284,25 @@ export interface IdempotencyRecord {
   expiresAt: number;
 }
 
+/**
+ * A POST's `Idempotency-Key` for a use case that checks it with its own write (scoring): the record is
+ * read with the request's other items and written, completed, in the same transaction as the decision.
+ */
+export interface KeyedRequest {
+  key: string;
+  /** Hash of the method, path and validated body: the same key with another request is refused. */
+  requestHash: string;
+  /** How long the answer is kept for retries, in seconds. */
+  ttlSeconds: number;
+}
+
+/** The answer to store under a keyed request, beside the write it answers. */
+export interface KeyedAnswer extends KeyedRequest {
+  partnerId: string;
+  response: StoredResponse;
+  now: Date;
+}
+
 export type BeginResult =
   | { kind: 'started' }
   | { kind: 'replay'; response: StoredResponse }

@@ -18,6 +18,7 @@ import type {
   InstallmentRecord,
   JobContext,
   JobKeys,
+  KeyedAnswer,
   LoanRecord,
   LoanWithInstallments,
   LoanWriteEffects,
@@ -47,7 +48,23 @@ export interface ApplicationStore {
     app: ApplicationRecord,
     borrower: BorrowerRecord,
     previous?: BorrowerRecord,
+    /**
+     * Committed in the same transaction: the decision's events (to the outbox) and, for a keyed request,
+     * its answer, stored only while no live answer holds the key (else `ApplicationExists` as well).
+     */
+    together?: { events?: DomainEvent[]; answer?: KeyedAnswer },
   ): Promise<void>;
+  /**
+   * What scoring reads before deciding, in one request: the partner's borrower (when named), the
+   * person's cross-partner status and, for a keyed request, the answer stored under its key (expired
+   * or not: the caller judges).
+   */
+  scoringView(
+    identityHash: string,
+    partnerId: string,
+    borrowerId?: string,
+    idempotencyKey?: string,
+  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus; answered?: IdempotencyRecord }>;
 }
 
 export interface BorrowerStore {
@@ -227,6 +244,8 @@ export interface IdempotencyRecords {
   complete(partnerId: string, key: string, response: StoredResponse): Promise<void>;
   release(partnerId: string, key: string): Promise<void>;
   get(partnerId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Stores a completed answer unless a live record holds the key; false when one does. */
+  saveAnswer(answer: KeyedAnswer): Promise<boolean>;
 }
 
 /** Every store, as the wiring hands them to use cases. */

@@ -5,11 +5,20 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ApplicationExists } from '#shared/errors/domain-errors.ts';
-import type { ApplicationRecord, BorrowerRecord } from '#shared/ports/records.ts';
+import type {
+  ApplicationRecord,
+  BorrowerRecord,
+  IdempotencyRecord,
+  IdentityStatus,
+  KeyedAnswer,
+} from '#shared/ports/records.ts';
 import type { ApplicationStore } from '#shared/ports/stores.ts';
+import type { DomainEvent } from '#shared/schemas/events.ts';
 import type { BorrowerRepository, TransactItem } from './borrower-repository.ts';
 import { cancellationCodes, isConditionalFailure } from './document-client.ts';
+import { answerPut } from './idempotency-repository.ts';
 import { borrowerIndexKey, keys, recordOf } from './keys.ts';
+import { outboxPut } from './outbox.ts';
 
 export class ApplicationRepository implements ApplicationStore {
   constructor(
@@ -23,8 +32,26 @@ export class ApplicationRepository implements ApplicationStore {
     app: ApplicationRecord,
     borrower: BorrowerRecord,
     previous?: BorrowerRecord,
+    together: { events?: DomainEvent[]; answer?: KeyedAnswer } = {},
   ): Promise<void> {
-    await this.put(app, [...this.borrowers.upsertItems(borrower, previous), ...this.incomeOnIdentity(app)]);
+    await this.put(app, [
+      ...this.borrowers.upsertItems(borrower, previous),
+      ...this.incomeOnIdentity(app),
+      ...(together.events ?? []).map((e) => outboxPut(this.tableName, e)),
+      // Last, so a refused answer (another request holds the key) is the last cancellation reason.
+      ...(together.answer ? [{ Put: answerPut(this.tableName, together.answer) }] : []),
+    ]);
+  }
+
+  async scoringView(
+    identityHash: string,
+    partnerId: string,
+    borrowerId?: string,
+    idempotencyKey?: string,
+  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus; answered?: IdempotencyRecord }> {
+    const keyItem = idempotencyKey === undefined ? undefined : keys.idempotency(partnerId, idempotencyKey);
+    const { also, ...view } = await this.borrowers.scoringView(identityHash, partnerId, borrowerId, keyItem);
+    return also ? { ...view, answered: answerOf(also) } : view;
   }
 
   /** The person's latest stated income, on their identity item: a later change of history's limit uses it. */
@@ -64,7 +91,7 @@ export class ApplicationRepository implements ApplicationStore {
       const applicationExists =
         together.length === 0
           ? isConditionalFailure(err)
-          : cancellationCodes(err)[0] === 'ConditionalCheckFailed';
+          : cancellationCodes(err).some((code) => code === 'ConditionalCheckFailed');
       if (applicationExists) throw new ApplicationExists(`application ${app.applicationId} exists`);
       throw err;
     }
@@ -80,4 +107,10 @@ export class ApplicationRepository implements ApplicationStore {
     );
     return out.Item ? recordOf<ApplicationRecord>(out.Item) : undefined;
   }
+}
+
+/** An idempotency record as its repository reads it back. */
+function answerOf(item: Record<string, unknown>): IdempotencyRecord {
+  const { requestHash, status, response, expiresAt } = item as unknown as IdempotencyRecord;
+  return { requestHash, status, expiresAt, ...(response ? { response } : {}) };
 }

@@ -125,24 +125,28 @@ export class BorrowerRepository implements BorrowerStore {
 
   /**
    * What scoring reads before deciding, in one strongly consistent BatchGetItem: the partner's borrower
-   * (when the partner named one) and the person's cross-partner identity status.
+   * (when the partner named one) and the person's cross-partner identity status; with `alsoRead`, one
+   * more item in the same request (the application store's idempotency record), as found.
    */
   async scoringView(
     identityHash: string,
     partnerId: string,
     borrowerId?: string,
-  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus }> {
+    alsoRead?: ItemKey,
+  ): Promise<{ borrower?: BorrowerRecord; status: IdentityStatus; also?: Record<string, unknown> }> {
     const identityKey = keys.identity(identityHash);
     const borrowerKey = borrowerId ? keys.borrower(partnerId, borrowerId) : undefined;
-    const wanted = borrowerKey ? [identityKey, borrowerKey] : [identityKey];
+    const wanted = [identityKey, borrowerKey, alsoRead].filter((k): k is ItemKey => k !== undefined);
     const isKey = (item: Record<string, unknown>, key?: ItemKey) =>
       item.pk === key?.pk && item.sk === key?.sk;
     const found = await batchGetAll(this.db, this.tableName, wanted);
     const identity = found.find((i) => isKey(i, identityKey));
     const borrower = found.find((i) => isKey(i, borrowerKey));
+    const also = found.find((i) => isKey(i, alsoRead));
     return {
       borrower: borrower ? recordOf<BorrowerRecord>(borrower) : undefined,
       status: identityStatusOf(identityHash, identity),
+      ...(also ? { also } : {}),
     };
   }
 

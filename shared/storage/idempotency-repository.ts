@@ -5,10 +5,36 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { BeginResult, IdempotencyRecord, StoredResponse } from '#shared/ports/records.ts';
+import type { BeginResult, IdempotencyRecord, KeyedAnswer, StoredResponse } from '#shared/ports/records.ts';
 import type { IdempotencyRecords } from '#shared/ports/stores.ts';
 import { isConditionalFailure } from './document-client.ts';
 import { keys } from './keys.ts';
+
+/**
+ * A key is free when no record holds it, its record has expired (TTL removes it some time later), or
+ * its request died in progress (the lease ran out): a retry may run the request then.
+ */
+const KEY_IS_FREE =
+  'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND inProgressUntil < :now)';
+
+/** The Put of a completed answer, taken only while its key is free: alone, or in the transaction it answers. */
+export function answerPut(tableName: string, answer: KeyedAnswer) {
+  const nowSeconds = Math.floor(answer.now.getTime() / 1000);
+  return {
+    TableName: tableName,
+    Item: {
+      ...keys.idempotency(answer.partnerId, answer.key),
+      kind: 'idempotency',
+      requestHash: answer.requestHash,
+      status: 'completed',
+      response: answer.response,
+      expiresAt: nowSeconds + answer.ttlSeconds,
+    },
+    ConditionExpression: KEY_IS_FREE,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
+  };
+}
 
 /**
  * Idempotency records for partner POSTs, one partition per (partner, key): a conditional put starts a
@@ -42,10 +68,7 @@ export class IdempotencyRepository implements IdempotencyRecords {
             inProgressUntil: nowSeconds + this.inProgressSeconds,
             expiresAt: nowSeconds + ttlSeconds,
           },
-          // An expired record that TTL has not removed yet counts as absent, and so does a request
-          // whose handler died mid-way (its in-progress lease ran out): the retry may run it.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND inProgressUntil < :now)',
+          ConditionExpression: KEY_IS_FREE,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
         }),
@@ -78,6 +101,16 @@ export class IdempotencyRepository implements IdempotencyRecords {
       );
     } catch (err) {
       if (!isConditionalFailure(err)) throw err;
+    }
+  }
+
+  async saveAnswer(answer: KeyedAnswer): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand(answerPut(this.tableName, answer)));
+      return true;
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      return false;
     }
   }
 

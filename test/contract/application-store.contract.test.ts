@@ -121,6 +121,93 @@ function applicationStoreContract(target: Target): void {
     ]);
   });
 
+  describe('with a keyed answer', () => {
+    const answerFor = (key: string, at: Date, requestHash = 'request-1') => ({
+      partnerId: 'p-demo', // the fixtures' partner
+      key,
+      requestHash,
+      ttlSeconds: 3600,
+      now: at,
+      response: { statusCode: 201, headers: { location: '/v1/applications/x' }, body: '{"ok":true}' },
+    });
+    const AT = new Date('2027-05-01T00:00:00.000Z');
+
+    it('stores the answer with the decision, and scoringView reads it back under its key only', async () => {
+      const b = borrowerFixture({ borrowerId: unique('u') });
+      const key = unique('key');
+      const answer = answerFor(key, AT);
+      await stores().applications.saveDecisionWithBorrower(
+        applicationFixture({ applicationId: unique('app') }),
+        b,
+        undefined,
+        { answer },
+      );
+      const view = await stores().applications.scoringView(b.identityHash, b.partnerId, b.borrowerId, key);
+      expect(view.borrower).toEqual(b);
+      expect(view.answered).toEqual({
+        requestHash: 'request-1',
+        status: 'completed',
+        response: answer.response,
+        expiresAt: AT.getTime() / 1000 + 3600,
+      });
+      expect(
+        (await stores().applications.scoringView(b.identityHash, 'p-demo', undefined, unique('key'))).answered,
+      ).toBeUndefined();
+      expect(
+        (await stores().applications.scoringView(b.identityHash, 'p2', undefined, key)).answered,
+      ).toBeUndefined();
+    });
+
+    it('refuses a decision whose key a live answer holds, even under a new id, and writes none of it', async () => {
+      const b = borrowerFixture({ borrowerId: unique('u') });
+      const key = unique('key');
+      await stores().applications.saveDecisionWithBorrower(
+        applicationFixture({ applicationId: unique('app') }),
+        b,
+        undefined,
+        { answer: answerFor(key, AT) },
+      );
+      const second = applicationFixture({ applicationId: unique('app') });
+      const moved = { ...b, phoneHash: unique('phone'), phoneEncrypted: 'enc:moved' };
+      await expect(
+        stores().applications.saveDecisionWithBorrower(second, moved, b, {
+          answer: answerFor(key, new Date(AT.getTime() + 3_600_000), 'request-2'),
+        }),
+      ).rejects.toBeInstanceOf(ApplicationExists);
+      expect(await stores().applications.get(second.applicationId)).toBeUndefined();
+      expect((await stores().borrowers.get(b.partnerId, b.borrowerId))?.phoneHash).toBe(b.phoneHash);
+      expect((await stores().idempotency.get('p-demo', key))?.requestHash).toBe('request-1');
+    });
+
+    it('takes a key whose answer has expired', async () => {
+      const key = unique('key');
+      const b = borrowerFixture({ borrowerId: unique('u') });
+      await stores().applications.saveDecisionWithBorrower(
+        applicationFixture({ applicationId: unique('app') }),
+        b,
+        undefined,
+        { answer: answerFor(key, AT) },
+      );
+      const later = new Date(AT.getTime() + 3_601_000);
+      await stores().applications.saveDecisionWithBorrower(
+        applicationFixture({ applicationId: unique('app') }),
+        b,
+        b,
+        { answer: answerFor(key, later, 'request-2') },
+      );
+      expect((await stores().idempotency.get('p-demo', key))?.requestHash).toBe('request-2');
+    });
+
+    it('saves an answer alone only while the key is free', async () => {
+      const key = unique('key');
+      expect(await stores().idempotency.saveAnswer(answerFor(key, AT))).toBe(true);
+      expect(await stores().idempotency.saveAnswer(answerFor(key, AT, 'request-2'))).toBe(false);
+      expect((await stores().idempotency.get('p-demo', key))?.requestHash).toBe('request-1');
+      const started = await stores().idempotency.begin('p-demo', key, 'request-1', AT, 3600);
+      expect(started.kind).toBe('replay');
+    });
+  });
+
   it('hands out copies', async () => {
     const app = applicationFixture({ applicationId: unique('app') });
     await stores().applications.saveDecisionWithBorrower(app, borrowerFixture({ borrowerId: unique('u') }));

@@ -26,6 +26,8 @@ export interface TestApi {
   contract: OpenApiContract;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   itemCount(): Promise<number>;
+  /** The table calls the local functions have made so far, in order. */
+  tableCalls: TableAccessRecorder['calls'];
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
     stack,
     clock,
     contract,
+    tableCalls: tableAccess.calls,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       const key = options.apiKey === undefined ? PARTNER_A.apiKey : options.apiKey;

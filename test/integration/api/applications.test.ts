@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opsRouteTable, routeTable } from '#shared/http/route-table.ts';
-import { scoreApplication } from '#shared/origination/score-application.ts';
+import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { applicationRequestSchema, decisionSchema } from '#shared/schemas/applications.ts';
 import application from '../../fixtures/application.json' with { type: 'json' };
 import { PARTNER_B, startTestApi, type TestApi } from '../../support/api.ts';
+import { decisionOf, testKey } from '../../support/scoring.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -239,30 +240,61 @@ describe('idempotency', () => {
     expect(res.body.error).toBe('idempotency_key_reused');
   });
 
-  it('gives a retry whose first run stored its decision and died that decision, not a second one', async () => {
-    const body = applicationRequestSchema.parse(withId('110101199003074477', 'died-once'));
-    // The first run: decision stored, then the process died before the idempotency record completed.
-    const first = await scoreApplication(api.stack.deps, 'partner-a', body, 'en', 'died-1');
-    const count = await api.itemCount();
-    const retry = await api.request('POST', '/v1/applications', {
-      body,
-      headers: { 'idempotency-key': 'died-1' },
+  it('decides in two round trips to the table: one read and one transaction', async () => {
+    const from = api.tableCalls.length;
+    const res = await api.request('POST', '/v1/applications', {
+      body: withId('110101199003074477', 'two-trips'),
+      headers: { 'idempotency-key': 'two-trips-1' },
     });
-    expect(retry.status).toBe(201);
-    expect(retry.body).toEqual(first);
-    expect(await api.itemCount()).toBe(count + 1); // the idempotency record, and no second decision
+    expect(res.status).toBe(201);
+    const calls = api.tableCalls.slice(from).filter((c) => c.function === 'applications');
+    expect(calls.map((c) => c.command)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    // The answer, the decision and its event committed together: a retry is a replay.
+    const retry = await api.request('POST', '/v1/applications', {
+      body: withId('110101199003074477', 'two-trips'),
+      headers: { 'idempotency-key': 'two-trips-1' },
+    });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(res.body);
+  });
+
+  it('gives concurrent requests with one key one decision, one event, and each the same answer', async () => {
+    const body = withId('110101199003074477', 'at-once');
+    const headers = { 'idempotency-key': 'at-once-1' };
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => api.request('POST', '/v1/applications', { body, headers })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    const first = answers[0]?.body;
+    for (const a of answers) expect(a.body).toEqual(first);
     const scored = api.stack.events.events.filter((e) => e.detail.applicationId === first.applicationId);
-    // The retry writes the same event again under the same id: the outbox publishes it once.
     expect(scored.map((e) => e.type)).toEqual(['ApplicationScored']);
+  });
+
+  it('stores a refusal under its key: the retry gets it again, marked as a replay', async () => {
+    const mismatch = withId('110101199003074477', 'two-trips'); // 'two-trips' is this person; now another ID
+    const other = {
+      ...mismatch,
+      applicant: { ...mismatch.applicant, idNumber: withCheckChar('11010119900307651') },
+    };
+    other.applicant.birthDate = '1990-03-07';
+    const headers = { 'idempotency-key': 'refused-1' };
+    const refused = await api.request('POST', '/v1/applications', { body: other, headers });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe('borrower_identity_mismatch');
+    const again = await api.request('POST', '/v1/applications', { body: other, headers });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual(refused.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('treats a key reused after its record expired as a new request', async () => {
     const body = applicationRequestSchema.parse(withId('110101199003074477', 'reuses-keys'));
     const started = api.clock.now();
-    const first = await scoreApplication(api.stack.deps, 'partner-a', body, 'en', 'reused-1');
+    const first = await decisionOf(api.stack.deps, 'partner-a', body, 'en', testKey('reused-1'));
     api.clock.advance(25 * 3_600_000);
     try {
-      const later = await scoreApplication(api.stack.deps, 'partner-a', body, 'en', 'reused-1');
+      const later = await decisionOf(api.stack.deps, 'partner-a', body, 'en', testKey('reused-1'));
       expect(later.applicationId).not.toBe(first.applicationId);
       expect(later.createdAt).not.toBe(first.createdAt);
     } finally {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationAlreadyBooked, ApplicationNotFound } from '#shared/errors/domain-errors.ts';
-import { scoreApplication } from '#shared/origination/score-application.ts';
 import type { Decision } from '#shared/schemas/applications.ts';
 import { bookFromApplication } from '#shared/servicing/book-from-application.ts';
+import { decisionOf } from '../../support/scoring.ts';
 import { applicationBody, eventsOf, type Harness, harness } from './harness.ts';
 
 /** 10:00 in Shanghai on 2027-06-01. */
@@ -11,7 +11,7 @@ const NOW = new Date('2027-06-01T02:00:00.000Z');
 /** A harness holding partner p1's approved application. */
 async function withApprovedApplication(): Promise<{ h: Harness; app: Decision }> {
   const h = harness(NOW);
-  const app = await scoreApplication(h, 'p1', applicationBody(), 'en');
+  const app = await decisionOf(h, 'p1', applicationBody(), 'en');
   if (app.decision !== 'approve' || !app.offer) throw new Error('the fixture application should approve');
   h.clock.advance(3_600_000);
   return { h, app };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationAlreadyBooked, LoanAlreadyExists } from '#shared/errors/domain-errors.ts';
-import { scoreApplication } from '#shared/origination/score-application.ts';
 import { bookLoan, saveBooking } from '#shared/servicing/book-loan.ts';
 import type { BookLoanInput } from '#shared/servicing/decide-booking.ts';
 import { planBooking } from '#shared/servicing/decide-booking.ts';
+import { decisionOf } from '../../support/scoring.ts';
 import { applicationBody, eventsOf, harness } from './harness.ts';
 
 const NOW = new Date('2027-05-10T02:00:00.000Z');
@@ -107,7 +107,7 @@ describe('saveBooking', () => {
 
   it('publishes nothing when the write is refused (an application booked already)', async () => {
     const h = harness(new Date('2027-06-01T02:00:00.000Z'));
-    const app = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const app = await decisionOf(h, 'p1', applicationBody(), 'en');
     const booking = (loanId: string) =>
       planBooking({ ...input(loanId), applicationId: app.applicationId }, h.clock.now(), h.rules);
     await saveBooking(h, booking('L-first'));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { outstanding } from '#shared/lending/allocation.ts';
-import { scoreApplication } from '#shared/origination/score-application.ts';
 import { sweepReminders } from '#shared/reminders/sweep.ts';
 import { applyPayment } from '#shared/servicing/apply-payment.ts';
+import { decisionOf } from '../../support/scoring.ts';
 import {
   addBorrower,
   addLoan,
@@ -31,7 +31,7 @@ async function overdueAtP1(): Promise<{ h: Harness; identityHash: string }> {
 /** Partner p2 scores the fixture application (the same person) now. */
 const scoredAtP2 = async (h: Harness) =>
   (
-    await scoreApplication(
+    await decisionOf(
       h,
       'p2',
       applicationBody((b) => delete b.borrowerId),

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ApplicationExists, BorrowerIdentityMismatch } from '#shared/errors/domain-errors.ts';
+import {
+  ApplicationExists,
+  BorrowerIdentityMismatch,
+  IdempotencyKeyReused,
+} from '#shared/errors/domain-errors.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
 import type { HardshipPlan } from '#shared/lending/hardship-plan.ts';
 import { applicationIdFor } from '#shared/origination/decide-application.ts';
 import { scoreApplication } from '#shared/origination/score-application.ts';
 import { borrowerField } from '#shared/ports/key-service.ts';
+import { decisionOf, testKey } from '../../support/scoring.ts';
 import {
   addBorrower,
   addLoan,
@@ -54,7 +59,7 @@ async function overdueElsewhere(h: Harness): Promise<void> {
 describe('scoreApplication', () => {
   it('stores the decision it returns, under a fresh application id', async () => {
     const h = harness(NOW);
-    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const decision = await decisionOf(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('approve');
     expect(decision.applicationId).toMatch(/^app_/);
     const stored = await h.repos.applications.get(decision.applicationId);
@@ -74,7 +79,7 @@ describe('scoreApplication', () => {
 
   it('stores the borrower with the ID number hashed and contact data encrypted', async () => {
     const h = harness(NOW);
-    await scoreApplication(h, 'p1', applicationBody(), 'zh-CN');
+    await decisionOf(h, 'p1', applicationBody(), 'zh-CN');
     const borrower = await h.repos.borrowers.get('p1', 'alpha-user-42');
     if (!borrower) throw new Error('the borrower was not stored');
     expect(borrower.identityHash).toBe(h.keys.hashIdentity(ID_NUMBER));
@@ -102,7 +107,7 @@ describe('scoreApplication', () => {
       shareWithCollectionAgencies: true,
       sensitiveData: true,
     };
-    await scoreApplication(
+    await decisionOf(
       h,
       'p1',
       applicationBody((b) => Object.assign(b, { consents })),
@@ -113,7 +118,7 @@ describe('scoreApplication', () => {
 
   it("replaces a returning borrower's consents with the later application's, keeping the other preferences", async () => {
     const h = harness(NOW);
-    await scoreApplication(h, 'p1', applicationBody(), 'en');
+    await decisionOf(h, 'p1', applicationBody(), 'en');
     await h.repos.borrowers.optOut('p1', 'alpha-user-42', 'email', NOW.toISOString());
     const later = {
       contactBySms: false,
@@ -122,7 +127,7 @@ describe('scoreApplication', () => {
       sensitiveData: true,
     };
     h.clock.advance(60_000);
-    await scoreApplication(
+    await decisionOf(
       h,
       'p1',
       applicationBody((b) => Object.assign(b, { consents: later })),
@@ -138,7 +143,7 @@ describe('scoreApplication', () => {
 
   it('assigns a borrower id when the request names none', async () => {
     const h = harness(NOW);
-    const decision = await scoreApplication(
+    const decision = await decisionOf(
       h,
       'p1',
       applicationBody((b) => delete b.borrowerId),
@@ -150,7 +155,7 @@ describe('scoreApplication', () => {
 
   it('publishes ApplicationScored for the stored decision', async () => {
     const h = harness(NOW);
-    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const decision = await decisionOf(h, 'p1', applicationBody(), 'en');
     expect(h.events.events).toEqual([
       {
         type: 'ApplicationScored',
@@ -168,7 +173,7 @@ describe('scoreApplication', () => {
   it('declines a person the identity status marks overdue on a loan at another partner', async () => {
     const h = harness(NOW);
     await overdueElsewhere(h);
-    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const decision = await decisionOf(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('decline');
     expect(decision.reasons.map((r) => r.code)).toContain('OVERDUE_EXISTING');
     expect((await h.repos.applications.get(decision.applicationId))?.decision).toBe('decline');
@@ -177,7 +182,7 @@ describe('scoreApplication', () => {
   it('refers a person marked under hardship while the plan on the loan is active', async () => {
     const h = harness(NOW);
     const identityHash = await loanUnderPlan(h, { startsOn: '2027-05-20', endsOn: '2027-06-18' });
-    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const decision = await decisionOf(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('refer');
     expect(decision.reasons.map((r) => r.code)).toContain('HARDSHIP_ACTIVE');
     expect((await standingToday(h, identityHash)).hardshipLoanIds).toEqual(['L-p2']);
@@ -186,14 +191,14 @@ describe('scoreApplication', () => {
   it('decides as if there were no plan once the plan has ended', async () => {
     const h = harness(NOW);
     const identityHash = await loanUnderPlan(h, { startsOn: '2027-04-01', endsOn: '2027-04-30' });
-    const decision = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const decision = await decisionOf(h, 'p1', applicationBody(), 'en');
     expect(decision.decision).toBe('approve');
     expect((await standingToday(h, identityHash)).hardshipLoanIds).toEqual([]);
   });
 
   it('refuses a borrower id registered with another ID number, and stores nothing', async () => {
     const h = harness(NOW);
-    const first = await scoreApplication(h, 'p1', applicationBody(), 'en');
+    const first = await decisionOf(h, 'p1', applicationBody(), 'en');
     const other = applicationBody((b) => {
       b.applicant.idNumber = '110101199003071233';
       b.applicant.birthDate = '1990-03-07';
@@ -209,9 +214,9 @@ describe('scoreApplication', () => {
 
   it("drops the old phone number's lookup when a returning borrower applies with a new number", async () => {
     const h = harness(NOW);
-    await scoreApplication(h, 'p1', applicationBody(), 'en');
+    await decisionOf(h, 'p1', applicationBody(), 'en');
     const newPhone = '+8613900000000';
-    await scoreApplication(
+    await decisionOf(
       h,
       'p1',
       applicationBody((b) => {
@@ -228,51 +233,76 @@ describe('scoreApplication', () => {
   describe('with a request key', () => {
     it('derives the application id from the partner and the key', async () => {
       const h = harness(NOW);
-      const decision = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const decision = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       expect(decision.applicationId).toBe(applicationIdFor('p1', 'key-1'));
       expect(await h.repos.applications.get(applicationIdFor('p1', 'key-1'))).toBeDefined();
     });
 
     it('gives a retry with the same key the stored decision, not a second one', async () => {
       const h = harness(NOW);
-      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const first = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       h.clock.advance(60_000);
       // Even a body that would now decide otherwise: the key names the decision already made.
       await overdueElsewhere(h);
-      const retry = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const retry = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       expect(retry).toEqual(first);
       expect((await h.repos.applications.get(first.applicationId))?.createdAt).toBe(NOW.toISOString());
     });
 
-    it('publishes ApplicationScored again on the retry (at least once)', async () => {
+    it('publishes ApplicationScored once, with the decision; a retry gets the stored answer back', async () => {
       const h = harness(NOW);
-      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
-      await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const first = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
+      const retry = await scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1'));
+      expect(retry).toEqual({
+        kind: 'replayed',
+        response: { statusCode: 201, headers: {}, body: JSON.stringify(first) },
+      });
       expect(eventsOf(h, 'ApplicationScored').map((e) => e.detail.applicationId)).toEqual([
-        first.applicationId,
         first.applicationId,
       ]);
     });
 
+    it('refuses the key for another request while its answer lives', async () => {
+      const h = harness(NOW);
+      await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
+      await expect(
+        scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1', 'another-request')),
+      ).rejects.toBeInstanceOf(IdempotencyKeyReused);
+      expect(eventsOf(h, 'ApplicationScored')).toHaveLength(1);
+    });
+
+    it('gives two concurrent requests with one key one decision: the second gets the first one’s answer', async () => {
+      const h = harness(NOW);
+      const [a, b] = await Promise.all([
+        scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1')),
+        scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1')),
+      ]);
+      expect(a.kind).toBe('decided');
+      expect(b.kind).toBe('replayed');
+      if (a.kind !== 'decided' || b.kind !== 'replayed') return;
+      expect(JSON.parse(b.response.body)).toEqual(a.decision);
+      expect(eventsOf(h, 'ApplicationScored')).toHaveLength(1);
+    });
+
     it("keeps one partner's key apart from another's", async () => {
       const h = harness(NOW);
-      const a = await scoreApplication(h, 'p1', applicationBody(), 'en', 'same-key');
-      const b = await scoreApplication(h, 'p2', applicationBody(), 'en', 'same-key');
+      const a = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('same-key'));
+      const b = await decisionOf(h, 'p2', applicationBody(), 'en', testKey('same-key'));
       expect(b.applicationId).not.toBe(a.applicationId);
       expect((await h.repos.applications.get(a.applicationId))?.partnerId).toBe('p1');
       expect((await h.repos.applications.get(b.applicationId))?.partnerId).toBe('p2');
     });
 
-    it('answers the stored decision up to the last millisecond of the key lifetime, and a new one from then', async () => {
+    it('answers the stored decision through the last second of the key lifetime, and a new one from the next', async () => {
       const h = harness(NOW);
-      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const first = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       const lifetime = h.rules.api.idempotencyTtlHours * 3_600_000;
-      h.clock.advance(lifetime - 1);
-      expect((await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1')).applicationId).toBe(
+      h.clock.advance(lifetime + 999);
+      expect((await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'))).applicationId).toBe(
         first.applicationId,
       );
       h.clock.advance(1);
-      expect((await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1')).applicationId).not.toBe(
+      expect((await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'))).applicationId).not.toBe(
         first.applicationId,
       );
     });
@@ -280,29 +310,29 @@ describe('scoreApplication', () => {
     it("never answers with another partner's decision stored under the same id", async () => {
       const h = harness(NOW);
       const taken = applicationIdFor('p1', 'key-1');
-      await scoreApplication({ ...h, ids: { next: () => taken } }, 'p2', applicationBody(), 'en');
-      await expect(scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1')).rejects.toBeInstanceOf(
-        ApplicationExists,
-      );
+      await decisionOf({ ...h, ids: { next: () => taken } }, 'p2', applicationBody(), 'en');
+      await expect(
+        scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1')),
+      ).rejects.toBeInstanceOf(ApplicationExists);
       expect((await h.repos.applications.get(taken))?.partnerId).toBe('p2');
     });
 
     it("fails rather than answer with another request's decision when the new id for an expired key is taken", async () => {
       const h = harness(NOW);
       const ids = { next: (prefix: string) => `${prefix}_fixed` };
-      await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       h.clock.advance((h.rules.api.idempotencyTtlHours + 1) * 3_600_000);
-      await scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en'); // takes app_fixed
+      await decisionOf({ ...h, ids }, 'p1', applicationBody(), 'en'); // takes app_fixed
       await expect(
-        scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en', 'key-1'),
+        scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en', testKey('key-1')),
       ).rejects.toBeInstanceOf(ApplicationExists);
     });
 
     it('treats a key reused after its lifetime as a new request with a new id', async () => {
       const h = harness(NOW);
-      const first = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const first = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       h.clock.advance((h.rules.api.idempotencyTtlHours + 1) * 3_600_000);
-      const later = await scoreApplication(h, 'p1', applicationBody(), 'en', 'key-1');
+      const later = await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
       expect(later.applicationId).not.toBe(first.applicationId);
       expect(later.applicationId).toMatch(/^app_/);
       expect(await h.repos.applications.get(later.applicationId)).toMatchObject({
@@ -315,7 +345,7 @@ describe('scoreApplication', () => {
   it('lets an unkeyed request whose id is taken fail rather than answer with another decision', async () => {
     const h = harness(NOW);
     const ids = { next: (prefix: string) => `${prefix}_fixed` };
-    await scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en');
+    await decisionOf({ ...h, ids }, 'p1', applicationBody(), 'en');
     await expect(scoreApplication({ ...h, ids }, 'p1', applicationBody(), 'en')).rejects.toBeInstanceOf(
       ApplicationExists,
     );
