@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EARLY_WARNING_CODES } from '#shared/collection/early-warning.ts';
 
 /** The ops API's early-warning watchlist. */
 
@@ -7,16 +8,6 @@ export const listWatchlistQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(2048).optional(),
 });
 export type ListWatchlistQuery = z.infer<typeof listWatchlistQuerySchema>;
-
-const earlyWarningCodes = [
-  'OVERDUE_ELSEWHERE',
-  'PARTIAL_PAYMENT',
-  'LATE_IN_GRACE_TWICE',
-  'PROMISE_BROKEN',
-  'HARDSHIP_REQUESTED',
-  'UNDELIVERABLE',
-  'ALL_CHANNELS_OPTED_OUT',
-] as const;
 
 export const watchedLoanSchema = z
   .object({
@@ -32,7 +23,7 @@ export const watchedLoanSchema = z
     }),
     signals: z.array(
       z.object({
-        code: z.enum(earlyWarningCodes),
+        code: z.enum(EARLY_WARNING_CODES),
         occurrence: z
           .string()
           .meta({ description: 'What raised it (installment, promise, plan): each is raised once.' }),
