@@ -24,6 +24,9 @@ describe('isNumberRefused', () => {
     const sns = (message: string) => Object.assign(new Error(message), { name: 'InvalidParameterException' });
     expect(isNumberRefused(sns('Invalid parameter: PhoneNumber Reason: not valid to publish'))).toBe(true);
     expect(isNumberRefused(sns('Invalid parameter: MessageAttributes'))).toBe(false);
+    // The error name as the SNS query protocol reports it, without the `Exception` suffix.
+    const query = Object.assign(new Error('Invalid parameter: PhoneNumber'), { name: 'InvalidParameter' });
+    expect(isNumberRefused(query)).toBe(true);
     expect(isNumberRefused(Object.assign(new Error('PhoneNumber'), { name: 'Throttling' }))).toBe(false);
     expect(isNumberRefused(undefined)).toBe(false);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ApplicationExists,
   BorrowerIdentityMismatch,
+  IdempotencyKeyInProgress,
   IdempotencyKeyReused,
 } from '#shared/errors/domain-errors.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
@@ -260,6 +261,30 @@ describe('scoreApplication', () => {
       expect(eventsOf(h, 'ApplicationScored').map((e) => e.detail.applicationId)).toEqual([
         first.applicationId,
       ]);
+    });
+
+    it('finds a stored answer in its first read: a retry writes nothing', async () => {
+      const h = harness(NOW);
+      await decisionOf(h, 'p1', applicationBody(), 'en', testKey('key-1'));
+      let writes = 0;
+      const save = h.repos.applications.saveDecisionWithBorrower.bind(h.repos.applications);
+      h.repos.applications.saveDecisionWithBorrower = (...args) => {
+        writes += 1;
+        return save(...args);
+      };
+      const retry = await scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1'));
+      expect(retry.kind).toBe('replayed');
+      expect(writes).toBe(0);
+    });
+
+    it('answers in progress while another request holds the key and has not answered yet', async () => {
+      const h = harness(NOW);
+      const ttl = h.rules.api.idempotencyTtlHours * 3600;
+      await h.repos.idempotency.begin('p1', 'key-1', 'the-request', NOW, ttl);
+      await expect(
+        scoreApplication(h, 'p1', applicationBody(), 'en', testKey('key-1')),
+      ).rejects.toBeInstanceOf(IdempotencyKeyInProgress);
+      expect(eventsOf(h, 'ApplicationScored')).toEqual([]);
     });
 
     it('refuses the key for another request while its answer lives', async () => {
