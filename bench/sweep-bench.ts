@@ -1,126 +1,175 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ManualClock } from '#local/manual-clock.ts';
+import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { defaultRules } from '#shared/config/rules.ts';
-import { addDays } from '#shared/lending/calendar.ts';
+import { addDays, instantAt } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
+import type { LocalDate } from '#shared/lending/types.ts';
+import type { InstallmentRecord, LoanRecord } from '#shared/ports/records.ts';
+import { slicesOf } from '#shared/reminders/start-sweep.ts';
+import { runSweepSlice } from '#shared/reminders/sweep-slice.ts';
 import { newInstallmentRecords, planBooking } from '#shared/servicing/decide-booking.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { dueShardKey } from '#shared/storage/keys.ts';
-import { createRepositories } from '#shared/storage/repositories.ts';
+import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
 import { DUE_INDEX } from '#shared/storage/table-definition.ts';
 import { itemSizeBytes, readUnitsFor } from './item-size.ts';
+import { metered } from './snapshot-bench.ts';
 
-export const DUE_DATE = '2027-09-15';
+/** The business date whose whole sweep the read-cost bars measure, and one for the sparse case. */
+export const BUSINESS_DATE = '2027-09-15';
+export const SPARSE_BUSINESS_DATE = '2028-03-15';
+const rules = defaultRules;
 
-/** A table of `loans` bullet loans whose due dates spread over `spreadDays`, exactly `due` of them on DUE_DATE. */
-export async function seedTable(client: DynamoDBClient, loans: number, due: number, spreadDays: number) {
-  const tableName = `bench-${randomUUID()}`;
-  await createTable(client, tableName);
-  const repos = createRepositories(client, tableName, defaultRules);
-  const now = new Date('2027-06-01T00:00:00Z');
-  const batchLoans = [];
-  const batchInstallments = [];
-  for (let i = 0; i < loans; i++) {
-    // The first `due` loans fall due on DUE_DATE; the rest on the other days of the spread.
-    const dueDate = i < due ? DUE_DATE : addDays(DUE_DATE, 1 + (i % (spreadDays - 1)));
-    const terms = {
-      principal: 100_000 + (i % 97) * 100,
-      aprBps: 1800,
-      termMonths: 1,
-      repaymentMethod: 'bullet' as const,
-      disbursedOn: '2027-06-01',
-    };
-    const loan = planBooking(
-      {
-        loanId: `L${String(i).padStart(7, '0')}`,
-        partnerId: 'p1',
-        borrowerId: `b${i}`,
-        identityHash: `h${i}`,
-        terms,
-      },
-      now,
-      defaultRules,
-    ).loan;
-    const schedule = buildSchedule(terms, defaultRules).map((s) => ({ ...s, dueDate }));
-    batchLoans.push(loan);
-    batchInstallments.push(...newInstallmentRecords(loan, schedule));
-  }
-  await repos.loans.bulkLoad(batchLoans, batchInstallments, 8);
-  return { tableName, repos, items: batchLoans.length + batchInstallments.length };
+/** The due dates one business date's sweep reads: each reminder stage's, and the date whose grace ended. */
+export function sweptDates(businessDate: LocalDate): LocalDate[] {
+  return [...new Set(slicesOf(businessDate, rules).map((s) => s.dueDate))];
 }
 
-/** Read units: the sweep's index queries, the due items' own bytes, and a full Scan of the table. */
-export async function measureReadCost(
-  client: DynamoDBClient,
-  tableName: string,
-  repos: ReturnType<typeof createRepositories>,
-) {
-  const sweep = await repos.dueIndex.findDueInstallments(DUE_DATE);
-  // The same items as stored in the index (keys included), priced by their bytes alone.
-  const db = documentClient(client);
-  let bytes = 0;
-  for (let shard = 0; shard < defaultRules.schedule.dueIndexShards; shard++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'dueShard = :s',
-          ExpressionAttributeValues: { ':s': dueShardKey(DUE_DATE, shard) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) bytes += itemSizeBytes(item);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+/** One bullet loan of one installment due on `dueDate`. */
+function bulletLoan(i: number, dueDate: LocalDate): { loan: LoanRecord; installments: InstallmentRecord[] } {
+  const terms = {
+    principal: 100_000 + (i % 97) * 100,
+    aprBps: 1800,
+    termMonths: 1,
+    repaymentMethod: 'bullet' as const,
+    disbursedOn: addDays(dueDate, -30),
+  };
+  const { loan } = planBooking(
+    {
+      loanId: `L${String(i).padStart(7, '0')}`,
+      partnerId: 'p1',
+      borrowerId: `b${i}`,
+      identityHash: `h${i}`,
+      terms,
+    },
+    new Date(`${terms.disbursedOn}T02:00:00Z`),
+    rules,
+  );
+  const schedule = buildSchedule(terms, rules).map((s) => ({ ...s, dueDate }));
+  return { loan, installments: newInstallmentRecords(loan, schedule) };
+}
+
+export interface SeedPlan {
+  loans: number;
+  /** Installments due on each date the dense business date's sweep reads. */
+  duePerDate?: number;
+  /** The same for the sparse business date. */
+  sparseDuePerDate?: number;
+  /** Installments due on the sweep-scale bar's one big date (SCALE_BUSINESS_DATE). */
+  onScaleDate?: number;
+}
+
+/** The business date of the sweep-scale bar: every installment due on it, none on its other swept dates. */
+export const SCALE_BUSINESS_DATE = '2028-09-15';
+
+/** A bench table, empty: `addLoans` fills it, in steps, so one table grows through the bars. */
+export async function createBenchTable(client: DynamoDBClient) {
+  const tableName = `bench-${randomUUID()}`;
+  await createTable(client, tableName);
+  return { tableName, repos: createRepositories(client, tableName, rules), items: 0, loans: 0 };
+}
+
+/**
+ * Adds `plan.loans` one-installment loans: the planned counts on the dates BUSINESS_DATE's and
+ * SPARSE_BUSINESS_DATE's sweeps read and on SCALE_BUSINESS_DATE, the rest spread over a year of other
+ * days. Loaded with the repository's bulk load, without the per-person exposure updates the sweep never
+ * reads (they are what makes a large load slow).
+ */
+export async function addLoans(table: Awaited<ReturnType<typeof createBenchTable>>, plan: SeedPlan) {
+  const dense = sweptDates(BUSINESS_DATE);
+  const sparse = sweptDates(SPARSE_BUSINESS_DATE);
+  const taken = new Set([...dense, ...sparse, ...sweptDates(SCALE_BUSINESS_DATE)]);
+  const otherDays = Array.from({ length: 400 }, (_, d) => addDays('2027-06-01', d)).filter(
+    (d) => !taken.has(d),
+  );
+  const dates: LocalDate[] = [
+    ...Array<LocalDate>(plan.onScaleDate ?? 0).fill(SCALE_BUSINESS_DATE),
+    ...dense.flatMap((d) => Array<LocalDate>(plan.duePerDate ?? 0).fill(d)),
+    ...sparse.flatMap((d) => Array<LocalDate>(plan.sparseDuePerDate ?? 0).fill(d)),
+  ];
+  const loans: LoanRecord[] = [];
+  const installments: InstallmentRecord[] = [];
+  for (let i = 0; i < plan.loans; i++) {
+    const dueDate = dates[i] ?? (otherDays[i % otherDays.length] as LocalDate);
+    const one = bulletLoan(table.loans + i, dueDate);
+    loans.push(one.loan);
+    installments.push(...one.installments);
   }
-  let scanUnits = 0;
-  let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  await table.repos.loans.bulkLoad(loans, installments, 8, { exposures: false });
+  table.loans += loans.length;
+  table.items += loans.length + installments.length;
+}
+
+/**
+ * A whole business date's sweep (every stage and shard, and the escalation slices), each slice run to
+ * its end as a slice worker runs it, metered: every read the sweep makes, not only its index queries.
+ */
+export async function sweepOneDay(client: DynamoDBClient, repos: Repositories, businessDate: LocalDate) {
+  const clock = new ManualClock(instantAt(businessDate, 9 * 60, rules.timezone));
+  let jobs = 0;
+  const deps = {
+    repos,
+    queue: {
+      enqueue: async (batch: unknown[]) => {
+        jobs += batch.length;
+      },
+    },
+    slices: { enqueue: async () => {} },
+    events: new RecordingEventBus(),
+    clock,
+    rules,
+  };
+  const slices = slicesOf(businessDate, rules);
+  const { readUnits, requests } = await metered(client, async () => {
+    for (const slice of slices) await runSweepSlice(deps, slice, { owner: 'bench', spent: () => false });
+  });
+  return { readUnits, requests, slices: slices.length, jobs };
+}
+
+/** Read units of the due items alone: the index items the day's sweep must read, priced by their bytes. */
+export async function dueAloneReadUnits(client: DynamoDBClient, tableName: string, businessDate: LocalDate) {
+  const db = documentClient(client);
+  let units = 0;
+  let items = 0;
+  for (const dueDate of sweptDates(businessDate)) {
+    let bytes = 0;
+    for (let shard = 0; shard < rules.schedule.dueIndexShards; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'dueShard = :s',
+            ExpressionAttributeValues: { ':s': dueShardKey(dueDate, shard) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) bytes += itemSizeBytes(item);
+        items += out.Items?.length ?? 0;
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    units += readUnitsFor(bytes);
+  }
+  return { units, items };
+}
+
+/** Read units of a full-table Scan (eventually consistent, as cheap as a Scan gets). */
+export async function scanReadUnits(client: DynamoDBClient, tableName: string): Promise<number> {
+  let units = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
   do {
     const out = await client.send(
       new ScanCommand({ TableName: tableName, ReturnConsumedCapacity: 'TOTAL', ExclusiveStartKey: startKey }),
     );
-    scanUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+    units += out.ConsumedCapacity?.CapacityUnits ?? 0;
     startKey = out.LastEvaluatedKey;
   } while (startKey);
-  return {
-    dueItems: sweep.installments.length,
-    sweepUnits: sweep.consumedReadUnits,
-    dueAloneUnits: readUnitsFor(bytes),
-    scanUnits,
-  };
-}
-
-/** Conditional puts (attribute_not_exists) per second DynamoDB Local sustains with `concurrency` writers. */
-export async function conditionalPutRate(
-  client: DynamoDBClient,
-  tableName: string,
-  count: number,
-  concurrency: number,
-) {
-  const db = documentClient(client);
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            pk: `CONTACT#bench-${i}`,
-            sk: '001#D-3#sms',
-            status: 'claimed',
-            claimedAt: '2027-09-12T01:00:00Z',
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return count / ((performance.now() - started) / 1000);
+  return units;
 }

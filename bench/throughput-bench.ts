@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fixedPartnerDirectory } from '#local/in-memory/in-memory-partner-directory.ts';
 import { JsonlContactLog } from '#local/jsonl-contact-log.ts';
 import { LocalKeyService } from '#local/local-key-service.ts';
@@ -17,8 +18,9 @@ import { sweepReminders } from '#shared/reminders/sweep.ts';
 import type { ContactJob } from '#shared/schemas/contact-job.ts';
 import type { Portfolio } from '#shared/schemas/portfolio.ts';
 import { createTable } from '#shared/storage/create-table.ts';
+import { documentClient } from '#shared/storage/document-client.ts';
 import { buildAppDeps } from '#shared/wiring/app-deps.ts';
-import { DUE_DATE } from './sweep-bench.ts';
+import { BUSINESS_DATE } from './sweep-bench.ts';
 
 /**
  * The reminder pipeline end to end for `count` installments at D-3: the sweep on the due-date index,
@@ -28,7 +30,8 @@ import { DUE_DATE } from './sweep-bench.ts';
 export async function pipelineRate(client: DynamoDBClient, count: number, concurrency: number) {
   const tableName = `bench-${randomUUID()}`;
   await createTable(client, tableName);
-  const businessDate = addDays(DUE_DATE, -3);
+  // The loans fall due on BUSINESS_DATE: three days before, the sweep finds their D-3 reminders.
+  const businessDate = addDays(BUSINESS_DATE, -3);
   const clock = new ManualClock(
     instantAt(businessDate, minuteOfDay(defaultRules.contact.sweepAt), defaultRules.timezone),
   );
@@ -61,7 +64,7 @@ export async function pipelineRate(client: DynamoDBClient, count: number, concur
       aprBps: 1800,
       termMonths: 1,
       repaymentMethod: 'bullet' as const,
-      disbursedOn: '2027-08-15', // one month before DUE_DATE
+      disbursedOn: '2027-08-15', // one month before BUSINESS_DATE
     })),
     payments: [],
     hardship: [],
@@ -92,4 +95,43 @@ export async function pipelineRate(client: DynamoDBClient, count: number, concur
     sweepOnlyPerSecond: sweep.installments / sweepSeconds,
     endToEndPerSecond: sweep.installments / seconds,
   };
+}
+
+/**
+ * The sweep + send baseline: only the writes no contact can do without, at the same concurrency — one
+ * conditional put (the claim) and one update (the outcome) per contact. Contacts per second.
+ */
+export async function claimAndOutcomeRate(
+  client: DynamoDBClient,
+  count: number,
+  concurrency: number,
+): Promise<number> {
+  const tableName = `bench-${randomUUID()}`;
+  await createTable(client, tableName);
+  const db = documentClient(client);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const Key = { pk: `CONTACT#bench-${i}`, sk: '001#D-3#sms' };
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...Key, status: 'claimed', claimedAt: '2027-09-12T01:00:00Z' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key,
+          UpdateExpression: 'SET #status = :sent, sentAt = :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':at': '2027-09-12T01:00:01Z' },
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return count / ((performance.now() - started) / 1000);
 }

@@ -46,6 +46,8 @@ export interface DailySweepProps {
 
 /** The slice worker's timeout: its lease (`sweepSliceLeaseSeconds`) and budget are shorter. */
 export const SWEEP_SLICE_TIMEOUT_SECONDS = 90;
+/** The slice worker's memory (what a slice invocation costs by, with its duration). */
+export const SWEEP_SLICE_MEMORY_MB = 1024;
 
 /**
  * The daily reminder sweep. EventBridge Scheduler invokes the coordinator once a day at `sweepAt` in the
@@ -96,7 +98,7 @@ export class DailySweep extends Construct {
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
       timeout: Duration.seconds(SWEEP_SLICE_TIMEOUT_SECONDS),
-      memorySize: 1024,
+      memorySize: SWEEP_SLICE_MEMORY_MB,
     }).function;
     grantTableAccess(props.table, this.sliceWorker, TABLE_ACCESS['sweep-slice']);
     props.contactQueue.grantSendMessages(this.sliceWorker);

@@ -122,7 +122,13 @@ export class LoanRepository implements LoanStore {
    * Loads many booked loans at once (a lender's existing book, or a benchmark), 25 items a call,
    * unconditionally: for new data only, where no booking can race it.
    */
-  async bulkLoad(loans: LoanRecord[], installments: InstallmentRecord[], concurrency = 8): Promise<void> {
+  async bulkLoad(
+    loans: LoanRecord[],
+    installments: InstallmentRecord[],
+    concurrency = 8,
+    /** `exposures: false` leaves out each person's exposure update, for a table scoring never reads (a bench's). */
+    options: { exposures?: boolean } = {},
+  ): Promise<void> {
     await this.bulkWrite(
       [
         ...loans.map((loan) => this.loanItem(loan)),
@@ -135,7 +141,7 @@ export class LoanRepository implements LoanStore {
     const byLoan = new Map<string, InstallmentRecord[]>();
     for (const inst of installments) byLoan.set(inst.loanId, [...(byLoan.get(inst.loanId) ?? []), inst]);
     const updates = [
-      ...loans.map((loan) => {
+      ...(options.exposures === false ? [] : loans).map((loan) => {
         const schedule = byLoan.get(loan.loanId) ?? [];
         return this.exposureUpdate(loan, exposureOf(loan, schedule), loanHistoryOf(loan, schedule));
       }),
