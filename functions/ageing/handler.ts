@@ -2,7 +2,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { StepFunctionsWorkflow } from '#shared/adapters/aws/step-functions-workflow.ts';
-import { awsAppDeps, stateMachineArnFromEnv } from '#shared/wiring/aws-app-deps.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
+import { stateMachineArnFromEnv } from '#shared/wiring/function-env.ts';
 import { createAgeingHandler } from './ageing-handler.ts';
 
 const deps = await awsAppDeps();

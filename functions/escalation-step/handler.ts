@@ -4,7 +4,8 @@ import * as z from 'zod';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
 import { SqsTaskQueue } from '#shared/adapters/aws/sqs-task-queue.ts';
-import { awsAppDeps, contactQueueUrlFromEnv } from '#shared/wiring/aws-app-deps.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
+import { contactQueueUrlFromEnv } from '#shared/wiring/function-env.ts';
 import { createEscalationStepHandler } from './escalation-step-handler.ts';
 
 const env = z

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { loadRules } from '#shared/config/rules.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
 import { createLogger } from '#shared/observability/logger.ts';
-import { partnerDirectory } from '#shared/wiring/aws-app-deps.ts';
+import { partnerDirectory } from '#shared/wiring/partner-directory.ts';
 import { openApiRoutes } from './routes.ts';
 
 // Only the partner directory (two item reads, cached): this function touches no other item, key or bus.

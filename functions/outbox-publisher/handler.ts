@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { createLogger } from '#shared/observability/logger.ts';
-import { eventBusFromEnv } from '#shared/wiring/aws-app-deps.ts';
+import { eventBusFromEnv } from '#shared/wiring/function-env.ts';
 import { createOutboxPublisherHandler } from './outbox-publisher-handler.ts';
 
 const metrics = new Metrics();

@@ -4,7 +4,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { LoggedContactLog } from '#shared/adapters/aws/logged-contact-log.ts';
 import { SnsSesSender } from '#shared/adapters/aws/sns-ses-sender.ts';
 import { intervalPacer } from '#shared/adapters/interval-pacer.ts';
-import { awsAppDeps, contactQueueUrlFromEnv } from '#shared/wiring/aws-app-deps.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
+import { contactQueueUrlFromEnv } from '#shared/wiring/function-env.ts';
 import { createSendContactHandler } from './send-contact-handler.ts';
 
 const deps = await awsAppDeps();

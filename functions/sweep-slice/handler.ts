@@ -3,12 +3,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsContactQueue } from '#shared/adapters/aws/sqs-contact-queue.ts';
 import { SqsSliceQueue } from '#shared/adapters/aws/sqs-slice-queue.ts';
 import { StepFunctionsWorkflow } from '#shared/adapters/aws/step-functions-workflow.ts';
+import { awsAppDeps } from '#shared/wiring/aws-app-deps.ts';
 import {
-  awsAppDeps,
   contactQueueUrlFromEnv,
   sliceQueueUrlFromEnv,
   stateMachineArnFromEnv,
-} from '#shared/wiring/aws-app-deps.ts';
+} from '#shared/wiring/function-env.ts';
 import { createSweepSliceHandler } from './sweep-slice-handler.ts';
 
 const deps = await awsAppDeps();

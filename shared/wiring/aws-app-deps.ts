@@ -1,22 +1,16 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
-import { EventBridgeBus } from '#shared/adapters/aws/eventbridge-bus.ts';
 import { type FieldCipher, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
-import { CachedPartnerDirectory } from '#shared/adapters/cached-partner-directory.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
-import { loadRules, type Rules } from '#shared/config/rules.ts';
-import { MeteredEventBus } from '#shared/observability/metered-event-bus.ts';
-import type { EventBus } from '#shared/ports/event-bus.ts';
+import { loadRules } from '#shared/config/rules.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
-import type { PartnerDirectory } from '#shared/ports/partner-directory.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
-import { PartnerDirectoryRepository } from '#shared/storage/partner-directory-repository.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
+import { partnerDirectory } from './partner-directory.ts';
 
 /** The environment a function is deployed with; read once, failing fast at cold start. */
 const envSchema = z.object({
@@ -27,28 +21,6 @@ const envSchema = z.object({
   /** JSON overrides of the rule defaults for this deployment. */
   RULES: z.string().default('{}'),
 });
-
-/** The bus the outbox publisher puts events on (no other function is given it). */
-export function eventBusFromEnv(metrics: Metrics, environment: NodeJS.ProcessEnv = process.env): EventBus {
-  const { EVENT_BUS_NAME } = z.object({ EVENT_BUS_NAME: z.string().min(1) }).parse(environment);
-  // Every published domain event is also counted (DomainEvents by type, rungs, payment amounts).
-  return new MeteredEventBus(new EventBridgeBus(new EventBridgeClient({}), EVENT_BUS_NAME), metrics);
-}
-
-/** The queue between the sweep and the sender, given to both. */
-export function contactQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
-  return z.object({ CONTACT_QUEUE_URL: z.string().url() }).parse(environment).CONTACT_QUEUE_URL;
-}
-
-/** The queue between the sweep's coordinator and its slice workers. */
-export function sliceQueueUrlFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
-  return z.object({ SLICE_QUEUE_URL: z.string().url() }).parse(environment).SLICE_QUEUE_URL;
-}
-
-/** The escalation's state machine, given to the functions that start episodes. */
-export function stateMachineArnFromEnv(environment: NodeJS.ProcessEnv = process.env): string {
-  return z.object({ STATE_MACHINE_ARN: z.string().min(1) }).parse(environment).STATE_MACHINE_ARN;
-}
 
 /**
  * The keys this function was given, and only those: the field key where addresses are encrypted or
@@ -76,21 +48,9 @@ async function hmacKeyFrom(secretArn: string): Promise<Buffer> {
   return Buffer.from(secret.SecretString, 'utf8');
 }
 
-/** The partner directory in the table, read through a per-container cache (no partner list in the environment). */
-export function partnerDirectory(
-  dynamodb: DynamoDBClient,
-  tableName: string,
-  rules: Rules,
-): PartnerDirectory {
-  return new CachedPartnerDirectory(
-    new PartnerDirectoryRepository(documentClient(dynamodb), tableName),
-    systemClock,
-    rules.api.partnerCacheSeconds,
-  );
-}
-
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
-  const env = envSchema.parse(environment);
+  // Once per process: zod's compiled fast path would cost more than it saves.
+  const env = envSchema.parse(environment, { jitless: true });
   const tracer = new Tracer();
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
   const rules = loadRules(JSON.parse(env.RULES));
