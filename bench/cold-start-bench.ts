@@ -47,6 +47,7 @@ interface Bundle {
 async function bundle(name: string, entry: string): Promise<Bundle> {
   const outfile = join(OUT_DIR, `${name}.mjs`);
   const { metafile } = await build({
+    absWorkingDir: process.cwd(),
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
