@@ -5,11 +5,11 @@ import * as z from 'zod';
 import { type FieldCipher, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
 import { randomIds } from '#shared/adapters/random-ids.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
-import { loadRules } from '#shared/config/rules.ts';
 import type { KeyService } from '#shared/ports/key-service.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { OutboxEventBus } from '#shared/storage/outbox.ts';
 import { type AppDeps, buildAppDeps } from './app-deps.ts';
+import { deployedRules } from './deployed-rules.ts';
 import { partnerDirectory } from './partner-directory.ts';
 
 /** The environment a function is deployed with; read once, failing fast at cold start. */
@@ -53,7 +53,7 @@ export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): 
   const env = envSchema.parse(environment, { jitless: true });
   const tracer = new Tracer();
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
-  const rules = loadRules(JSON.parse(env.RULES));
+  const rules = await deployedRules(env.RULES);
   return buildAppDeps({
     dynamodb,
     tableName: env.TABLE_NAME,
