@@ -47,12 +47,58 @@ const SIMULATION_LOAN_DAYS_PER_SECOND = (10_000 * 180) / 600;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const local = await startDynamoDbLocal();
 const client = localDynamoDbClient(local.endpoint);
+/** Bars measured so far; each is printed as it comes, so a long run shows its progress. */
 const bars: Bar[] = [];
+const record = (bar: Bar) => {
+  bars.push(bar);
+  log(
+    `  ${bar.name}${typeof bar.figures.function === 'string' ? ` (${bar.figures.function})` : ''}: ${bar.ratio.toFixed(2)} (${bar.holds ? 'holds' : 'missed'})`,
+  );
+};
 const measuredOn = machine(quick);
 const benchStarted = performance.now();
 try {
-  // 1. Sweep read cost: a whole business date's sweep against its due items alone and a Scan, on one
-  // table that grows: the base book, then the sweep-scale bar's one big date, then the rest of 10×.
+  // 1. Sweep + send against one claim and one outcome per contact, same concurrency.
+  log(`sweep and send of ${size.pipeline} installments, ${run.concurrency} senders …`);
+  const floor = await claimAndOutcomeRate(client, size.pipeline * 3, run.concurrency);
+  const pipeline = await pipelineRate(client, size.pipeline, run.concurrency);
+  record(
+    atLeast('sweep-send', pipeline.endToEndPerSecond / floor, 0.7, {
+      concurrency: run.concurrency,
+      ...pipeline,
+      claimAndOutcomePerSecond: floor,
+    }),
+  );
+
+  // 2. Scoring API against the bare HTTP server doing the least I/O a decision needs.
+  log(`scoring API over HTTP, ${run.httpSeconds} s at ${run.connections} connections …`);
+  const api = await measureScoringApi(client, local.endpoint, run.httpSeconds, run.connections);
+  record(atLeast('scoring-api', api.ratio, 0.6, api, api.api.errors === 0 && api.api.non2xx === 0));
+
+  // 3. Cold start, per function.
+  log(`cold starts, ${run.coldRounds} fresh processes per function …`);
+  const cold = await measureColdStarts(run.coldRounds, quick ? ['applications', 'send-contact'] : undefined);
+  for (const c of cold) {
+    // Both the load time and the bundle size against the baseline's.
+    const also = c.figures.bundleRatio <= c.target;
+    record(atMost('cold-start', c.ratio, c.target, { function: c.function, ...c.figures }, also));
+  }
+
+  // 4. Simulation speed, in a process of its own.
+  log(`simulate ${run.simLoans} loans over ${run.simDays} days …`);
+  const sim = await measureSimulation(run.simLoans, run.simDays);
+  const needed = SIMULATION_LOAN_DAYS_PER_SECOND / sim.figures.loanDaysPerSecond;
+  record(
+    atMost('simulate-speed', needed, 1, {
+      ...sim.figures,
+      neededLoanDaysPerSecond: SIMULATION_LOAN_DAYS_PER_SECOND,
+      projectedSecondsFor10000LoansOver180Days: (10_000 * 180) / sim.figures.loanDaysPerSecond,
+    }),
+  );
+
+  // 5. Sweep read cost, last (its table grows to 10× the book, and DynamoDB Local stays slow after it):
+  // a whole business date's sweep against its due items alone and a Scan, on one table that grows — the
+  // base book, then the sweep-scale bar's one big date, then the rest of 10×.
   log(`loading ${size.loans} loans (${size.due} due on each date one day's sweep reads) …`);
   const table = await createBenchTable(client);
   await addLoans(table, { loans: size.loans, duePerDate: size.due, sparseDuePerDate: size.sparseDue });
@@ -68,13 +114,13 @@ try {
       sweepReadUnits: day.readUnits,
       dueAloneReadUnits: alone.units,
     };
-    bars.push(atMost(name, day.readUnits / alone.units, 1.2, figures));
+    record(atMost(name, day.readUnits / alone.units, 1.2, figures));
     return { day, alone };
   };
   const base = await readCost('sweep-read-cost');
   const sparse = await sweepOneDay(client, table.repos, SPARSE_BUSINESS_DATE);
   const sparseAlone = await dueAloneReadUnits(client, table.tableName, SPARSE_BUSINESS_DATE);
-  bars.push(
+  record(
     atMost('sweep-read-cost-sparse', sparse.readUnits / sparseAlone.units, 1.2, {
       tableItems: table.items,
       dueItems: sparseAlone.items,
@@ -86,7 +132,7 @@ try {
   const scan = await scanReadUnits(client, table.tableName);
   log('portfolio snapshot from the running totals …');
   const snapshot = await measureSnapshotCost(client, table.repos, BUSINESS_DATE);
-  bars.push(
+  record(
     atLeast('sweep-vs-scan', scan / base.day.readUnits, 50, {
       tableItems: table.items,
       dueRate: base.alone.items / table.loans,
@@ -96,10 +142,10 @@ try {
     }),
   );
 
-  // 2. Sweep scale: one date's worth, added to the same table, in budgeted slice invocations.
+  // 6. Sweep scale: one date's worth, added to the same table, in budgeted slice invocations.
   log(`sweep of ${size.scaleDue} due on one date in ${size.scaleBudget}-second slices …`);
   const scale = await measureSweepScale(client, table, size.scaleDue, size.scaleBudget);
-  bars.push(
+  record(
     atMost(
       'sweep-scale',
       scale.ratio,
@@ -109,48 +155,11 @@ try {
     ),
   );
 
-  // 3. The same day's sweep at 10× the table.
+  // 7. The same day's sweep at 10× the table.
   log(`loading the table to ${size.loans * 10} loans …`);
   await addLoans(table, { loans: size.loans * 10 - table.loans });
   await readCost('sweep-read-cost-10x');
   await client.send(new DeleteTableCommand({ TableName: table.tableName }));
-
-  // 4. Sweep + send against one claim and one outcome per contact, same concurrency.
-  log(`sweep and send of ${size.pipeline} installments, ${run.concurrency} senders …`);
-  const floor = await claimAndOutcomeRate(client, size.pipeline * 3, run.concurrency);
-  const pipeline = await pipelineRate(client, size.pipeline, run.concurrency);
-  bars.push(
-    atLeast('sweep-send', pipeline.endToEndPerSecond / floor, 0.7, {
-      concurrency: run.concurrency,
-      ...pipeline,
-      claimAndOutcomePerSecond: floor,
-    }),
-  );
-
-  // 5. Scoring API against the bare HTTP server doing the least I/O a decision needs.
-  log(`scoring API over HTTP, ${run.httpSeconds} s at ${run.connections} connections …`);
-  const api = await measureScoringApi(client, local.endpoint, run.httpSeconds, run.connections);
-  bars.push(atLeast('scoring-api', api.ratio, 0.6, api, api.api.errors === 0 && api.api.non2xx === 0));
-
-  // 6. Cold start, per function.
-  log(`cold starts, ${run.coldRounds} fresh processes per function …`);
-  const cold = await measureColdStarts(run.coldRounds, quick ? ['applications', 'send-contact'] : undefined);
-  for (const c of cold) {
-    // Both the load time and the bundle size against the baseline's.
-    const also = c.figures.bundleRatio <= c.target;
-    bars.push(atMost('cold-start', c.ratio, c.target, { function: c.function, ...c.figures }, also));
-  }
-
-  // 7. Simulation speed, in a process of its own.
-  log(`simulate ${run.simLoans} loans over ${run.simDays} days …`);
-  const sim = await measureSimulation(run.simLoans, run.simDays);
-  const needed = SIMULATION_LOAN_DAYS_PER_SECOND / sim.figures.loanDaysPerSecond;
-  bars.push(
-    atMost('simulate-speed', needed, 1, {
-      ...sim.figures,
-      neededLoanDaysPerSecond: SIMULATION_LOAN_DAYS_PER_SECOND,
-    }),
-  );
 } finally {
   client.destroy();
   await local.stop();
