@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { defaultRules } from '#shared/config/rules.ts';
@@ -47,16 +47,24 @@ const SIMULATION_LOAN_DAYS_PER_SECOND = (10_000 * 180) / 600;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const local = await startDynamoDbLocal();
 const client = localDynamoDbClient(local.endpoint);
+const measuredOn = machine(quick);
+const benchStarted = performance.now();
 /** Bars measured so far; each is printed as it comes, so a long run shows its progress. */
 const bars: Bar[] = [];
+const resultsFile = quick ? 'bench/results-quick.json' : 'bench/results.json';
+const writeResults = () =>
+  writeFileSync(
+    resultsFile,
+    `${JSON.stringify({ machine: { ...measuredOn, benchSeconds: (performance.now() - benchStarted) / 1000 }, bars }, null, 2)}\n`,
+  );
+/** Keeps a bar, prints it, and rewrites the results file: a run cut short keeps what it measured. */
 const record = (bar: Bar) => {
   bars.push(bar);
+  writeResults();
   log(
     `  ${bar.name}${typeof bar.figures.function === 'string' ? ` (${bar.figures.function})` : ''}: ${bar.ratio.toFixed(2)} (${bar.holds ? 'holds' : 'missed'})`,
   );
 };
-const measuredOn = machine(quick);
-const benchStarted = performance.now();
 try {
   // 1. Sweep + send against one claim and one outcome per contact, same concurrency.
   log(`sweep and send of ${size.pipeline} installments, ${run.concurrency} senders …`);
@@ -165,15 +173,7 @@ try {
   await local.stop();
 }
 
-const results = {
-  machine: { ...measuredOn, benchSeconds: (performance.now() - benchStarted) / 1000 },
-  bars,
-};
-mkdirSync('bench', { recursive: true });
-writeFileSync(
-  quick ? 'bench/results-quick.json' : 'bench/results.json',
-  `${JSON.stringify(results, null, 2)}\n`,
-);
+writeResults();
 console.log(`\n${barTable(bars)}\n`);
 console.log(
   `${bars.filter((b) => b.holds).length} of ${bars.length} bars hold; figures in bench/results${quick ? '-quick' : ''}.json`,
