@@ -151,7 +151,8 @@ function applicationStoreContract(target: Target): void {
         expiresAt: AT.getTime() / 1000 + 3600,
       });
       expect(
-        (await stores().applications.scoringView(b.identityHash, 'p-demo', undefined, unique('key'))).answered,
+        (await stores().applications.scoringView(b.identityHash, 'p-demo', undefined, unique('key')))
+          .answered,
       ).toBeUndefined();
       expect(
         (await stores().applications.scoringView(b.identityHash, 'p2', undefined, key)).answered,
