@@ -77,11 +77,7 @@ export function idempotency(
         await store.repository.release(partnerId, key);
         return;
       }
-      await store.repository.complete(partnerId, key, {
-        statusCode: response.statusCode,
-        headers: (response.headers ?? {}) as Record<string, string>,
-        body: response.body,
-      });
+      await store.repository.complete(partnerId, key, storedResponseOf(response));
     },
     onError: async (request) => {
       const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
@@ -90,12 +86,7 @@ export function idempotency(
       // A refusal (409, 422) is the answer to this request: a retry gets it again. Anything else may be retried.
       const refusal = httpErrorOf(request.error);
       if (refusal && refusal.statusCode < 500) {
-        const answer = errorResponse(refusal);
-        await store.repository.complete(partnerId, key, {
-          statusCode: answer.statusCode,
-          headers: (answer.headers ?? {}) as Record<string, string>,
-          body: answer.body,
-        });
+        await store.repository.complete(partnerId, key, storedResponseOf(errorResponse(refusal)));
         return;
       }
       await store.repository.release(partnerId, key);
@@ -125,18 +116,22 @@ export function keyedInTransaction(
       if (!event.keyed || !refusal || refusal.statusCode >= 500 || refusal.code.startsWith('idempotency_')) {
         return;
       }
-      const answer = errorResponse(refusal);
       await store.repository.saveAnswer({
         ...event.keyed,
         partnerId: event.partnerId,
         now: store.clock.now(),
-        response: {
-          statusCode: answer.statusCode,
-          headers: (answer.headers ?? {}) as Record<string, string>,
-          body: answer.body,
-        },
+        response: storedResponseOf(errorResponse(refusal)),
       });
     },
+  };
+}
+
+/** An answer as an idempotency record keeps it. */
+function storedResponseOf(answer: APIGatewayProxyResult): StoredResponse {
+  return {
+    statusCode: answer.statusCode,
+    headers: (answer.headers ?? {}) as Record<string, string>,
+    body: answer.body,
   };
 }
 
