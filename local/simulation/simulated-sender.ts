@@ -104,6 +104,8 @@ export function faultySender<D extends Omit<SenderDeps, 'sender' | 'log' | 'atSt
     ...deps,
     sender,
     log,
+    // One job after another: the fault draws below, and the job the outbox names, follow batch order.
+    sendConcurrency: 1,
     atStep: (step, job) => {
       const current = invocation.getStore();
       if (current?.dead) throw new SimulatedCrashError('the invocation is dead');

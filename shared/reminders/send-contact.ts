@@ -34,7 +34,15 @@ export interface SenderDeps {
   pace?: (channel: 'sms' | 'email') => Promise<void>;
   /** Fault injection (simulation only): called at each step of a send; throwing there is a crash. */
   atStep?: (step: SendStep, job: ContactJob) => void;
+  /**
+   * A batch's jobs in flight at once (default BATCH_SEND_CONCURRENCY). The simulator sends one after
+   * another (1), so that its seeded fault draws come in the same order on every run.
+   */
+  sendConcurrency?: number;
 }
+
+/** A whole SQS batch (ten records) sent and recorded at once; the pacer still spaces the carrier calls. */
+export const BATCH_SEND_CONCURRENCY = 10;
 
 /** The steps of a send a process can die between (the simulator's `death=` fault). */
 export type SendStep = 'before-claim' | 'before-carrier' | 'before-ledger' | 'after-ledger';
@@ -117,17 +125,38 @@ export async function processContactJobs(
   }
   for (const p of prepared) if (p.kind === 'send') deps.atStep?.('before-claim', p.job);
   const preclaimed = await claimTogether(deps, prepared);
-  const outcomes: JobOutcome[] = [];
-  for (const p of prepared) {
-    if (p.kind === 'outcome') outcomes.push(p.outcome);
-    else
-      outcomes.push(
-        await sendPlanned(deps, p, preclaimed.has(p.job.jobId)).catch(
-          (error) => ({ kind: 'failed', error }) as const,
-        ),
+  const outcomes: JobOutcome[] = prepared.map((p) =>
+    p.kind === 'outcome' ? p.outcome : { kind: 'done', sent: 0 },
+  );
+  // Jobs that share a person's day (one daily slot) go one after another, in batch order, so which of
+  // them the cap stops does not depend on timing; the rest of the batch goes out at once.
+  const chains = new Map<string, number[]>();
+  for (const [i, p] of prepared.entries())
+    if (p.kind === 'send') {
+      const key = slotKey(p);
+      chains.set(key, [...(chains.get(key) ?? []), i]);
+    }
+  await inParallel([...chains.values()], deps.sendConcurrency ?? BATCH_SEND_CONCURRENCY, async (chain) => {
+    for (const i of chain) {
+      const p = prepared[i] as Extract<Prepared, { kind: 'send' }>;
+      outcomes[i] = await sendPlanned(deps, p, preclaimed.has(p.job.jobId)).catch(
+        (error) => ({ kind: 'failed', error }) as const,
       );
-  }
+    }
+  });
   return outcomes;
+}
+
+/** A person's day: one daily-slot item, whichever the channel. */
+const slotKey = (p: Sendable) => `${p.slot.identityHash}|${p.slot.localDate}`;
+
+/** Runs `work` over `items`, at most `limit` at a time, in order of start. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }
 
 /** One job on its own (a batch of one). Throws on a transient failure, as a Lambda handler would. */
@@ -196,7 +225,6 @@ async function carryOutPlan(deps: SenderDeps, job: ContactJob, plan: JobPlan, no
  */
 async function claimTogether(deps: SenderDeps, prepared: Prepared[]): Promise<Set<string>> {
   let candidates = prepared.filter((p): p is Extract<Prepared, { kind: 'send' }> => p.kind === 'send');
-  const slotKey = (p: Sendable) => `${p.slot.identityHash}|${p.slot.localDate}`;
   const shared = new Set(candidates.map(slotKey).filter((k, i, all) => all.indexOf(k) !== i));
   let operations = 0;
   candidates = candidates.filter((p) => {
@@ -261,13 +289,14 @@ async function sendPlanned(deps: SenderDeps, plan: Sendable, preclaimed: boolean
       return { kind: 'done', sent: 0 };
     }
     // The claim is freed either way (leaseUntil now): the job's next delivery claims it again.
-    for (const it of claimed)
-      await deps.repos.contacts.markFailed(it.key, now, (err as Error).name || 'SendFailed');
+    await Promise.all(
+      claimed.map((it) => deps.repos.contacts.markFailed(it.key, now, (err as Error).name || 'SendFailed')),
+    );
     if (isCarrierThrottle(err)) return { kind: 'throttled' };
     throw err;
   }
   deps.atStep?.('before-ledger', job);
-  for (const it of claimed) await deps.repos.contacts.markSent(it.key, now, messageId);
+  await Promise.all(claimed.map((it) => deps.repos.contacts.markSent(it.key, now, messageId)));
   await deps.log.record(claimed.map((it) => ({ ...line(it, 'sent'), messageId })));
   deps.atStep?.('after-ledger', job);
   return { kind: 'done', sent: claimed.length };

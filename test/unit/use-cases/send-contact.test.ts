@@ -121,6 +121,72 @@ describe('processContactJobs', () => {
       expect(claimAll.mock.invocationCallOrder[0]).toBeLessThan(sendSms.mock.invocationCallOrder[0] ?? 0);
     });
 
+    it("sends a batch's jobs for different people at once, and one person's jobs one after another", async () => {
+      const h = harness(nineAm(DUE));
+      const u1 = await addBorrower(h, { borrowerId: 'u1', phone: PHONE, email: EMAIL });
+      const u2 = await addBorrower(h, {
+        borrowerId: 'u2',
+        idNumber: '110101199003071233',
+        phone: '+8613700000002',
+        email: 'b@example.com',
+      });
+      await addLoan(h, 'La', u1);
+      await addLoan(h, 'Lb', u2);
+      await sweepReminders(h, DUE); // D0: SMS and email to each person
+      // The carrier holds each message until told to answer, and counts those it holds at once.
+      const held: (() => void)[] = [];
+      let mostAtOnce = 0;
+      const holding =
+        <A extends unknown[]>(send: (...args: A) => Promise<string>) =>
+        async (...args: A) => {
+          await new Promise<void>((answer) => held.push(answer));
+          return send(...args);
+        };
+      h.sender.sendSms = holding(h.sender.sendSms.bind(h.sender));
+      h.sender.sendEmail = holding(h.sender.sendEmail.bind(h.sender));
+      const done = processContactJobs(h, h.queue.jobs);
+      for (let round = 0; round < 20; round++) {
+        await new Promise((r) => setImmediate(r));
+        mostAtOnce = Math.max(mostAtOnce, held.length);
+        for (const answer of held.splice(0)) answer();
+      }
+      const outcomes = await done;
+      // Two people: two messages in flight together, never a person's two channels at once.
+      expect(mostAtOnce).toBe(2);
+      expect(outcomes).toEqual(h.queue.jobs.map(() => ({ kind: 'done', sent: 1 })));
+      // Each person's email (first in batch order) went before their SMS.
+      for (const person of [u1, u2]) {
+        const theirs = h.queue.jobs.filter((j) => j.borrowerId === person.borrowerId);
+        expect(theirs.map((j) => j.channel)).toEqual(['email', 'sms']);
+      }
+      expect(h.sender.sent.map((m) => m.channel)).toEqual(['email', 'email', 'sms', 'sms']);
+    });
+
+    it('sends one job at a time when the deps ask for it (the simulator)', async () => {
+      const h = harness(nineAm('2027-06-09'));
+      for (const n of ['001', '002', '003']) {
+        const person = await addBorrower(h, {
+          borrowerId: `u${n}`,
+          idNumber: withCheckChar(`31010419900101${n}`),
+          phone: `+8613700001${n}`,
+        });
+        await addLoan(h, `L${n}`, person);
+      }
+      await sweepReminders(h, '2027-06-09'); // D-1: one SMS job per person
+      let inFlight = 0;
+      let mostAtOnce = 0;
+      const send = h.sender.sendSms.bind(h.sender);
+      h.sender.sendSms = async (...args) => {
+        mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+        await new Promise((r) => setImmediate(r));
+        inFlight--;
+        return send(...args);
+      };
+      await processContactJobs({ ...h, sendConcurrency: 1 }, h.queue.jobs);
+      expect(h.sender.sent).toHaveLength(3);
+      expect(mostAtOnce).toBe(1);
+    });
+
     it('claims the rest together again when one job of the batch cannot be claimed, and leaves that one alone', async () => {
       const h = harness(nineAm('2027-06-09'));
       const people = [
