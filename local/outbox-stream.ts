@@ -23,6 +23,8 @@ export class OutboxStream {
   /** Per shard: where to read next (undefined once a closed shard is read to its end). */
   private readonly iterators = new Map<string, string | undefined>();
   private draining: Promise<number> = Promise.resolve(0);
+  /** The drain waiting for the one under way to end: later callers share it. */
+  private queued?: Promise<number>;
   private shardIds: string[] = [];
   private describedAt = 0;
 
@@ -39,10 +41,20 @@ export class OutboxStream {
     });
   }
 
-  /** Delivers what is new; concurrent callers wait for the one drain under way, then drain again. */
+  /**
+   * Delivers what is new. A caller that arrives while a drain runs waits for it and then for one more,
+   * which starts after its call and so sees its writes; every caller arriving before that one starts
+   * shares it (ten concurrent requests to the local API queue two drains, not ten).
+   */
   drain(): Promise<number> {
-    this.draining = this.draining.then(() => this.drainOnce());
-    return this.draining;
+    if (this.queued) return this.queued;
+    const next = this.draining.then(() => {
+      this.queued = undefined;
+      return this.drainOnce();
+    });
+    this.queued = next;
+    this.draining = next.catch(() => 0);
+    return next;
   }
 
   private async drainOnce(): Promise<number> {

@@ -1,5 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOutboxPublisherHandler } from '#functions/outbox-publisher/outbox-publisher-handler.ts';
 import { plainContext } from '#local/api-gateway-server.ts';
 import { ManualClock } from '#local/manual-clock.ts';
@@ -135,6 +135,25 @@ describe('the event outbox', () => {
     // Drained again: nothing goes out twice.
     await w.stream.drain();
     expect(w.bus.events).toHaveLength(3);
+  });
+
+  it('lets callers that arrive together share one drain, and one arriving during a drain wait for the next', async () => {
+    const w = await world();
+    const drains = vi.spyOn(OutboxStream.prototype as unknown as { drainOnce(): Promise<number> }, 'drainOnce');
+    const [first, ...rest] = dueSoon(11);
+    await w.outbox.publish(rest);
+    // Ten requests of the local API answered at once: one drain delivers for all of them.
+    const together = await Promise.all(Array.from({ length: 10 }, () => w.stream.drain()));
+    expect(drains).toHaveBeenCalledTimes(1);
+    expect(together).toEqual(Array(10).fill(10));
+    // Written while a drain runs: the caller's own drain starts after that one and delivers it.
+    await w.outbox.publish(dueSoon(1, '2027-06-09T02:00:00.000Z'));
+    const running = w.stream.drain();
+    await w.outbox.publish([first as DomainEvent]);
+    await Promise.all([running, w.stream.drain()]);
+    expect(w.bus.events.map((e) => e.detail.loanId)).toContain((first as DomainEvent).detail.loanId);
+    expect(drains).toHaveBeenCalledTimes(3);
+    drains.mockRestore();
   });
 
   it('publishes once an event written twice, in one call or two, or again later by a retry', async () => {
