@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { defaultRules } from '#shared/config/rules.ts';
+import type { LocalDate } from '#shared/lending/types.ts';
 import { atLeast, atMost, type Bar, barTable, machine } from './bars.ts';
 import { measureColdStarts } from './cold-start-bench.ts';
-import { measureScoringApi } from './scoring-api-bench.ts';
+import { freshDynamoDbLocal, measureScoringApi, type WithDynamoDb } from './scoring-api-bench.ts';
 import { measureSimulation } from './simulate-bench.ts';
 import { measureSnapshotCost } from './snapshot-bench.ts';
 import {
@@ -12,9 +12,12 @@ import {
   BUSINESS_DATE,
   createBenchTable,
   dueAloneReadUnits,
+  ONE_PERCENT_BUSINESS_DATE,
   SPARSE_BUSINESS_DATE,
   scanReadUnits,
   sweepOneDay,
+  sweptDates,
+  TEN_X_BUSINESS_DATE,
 } from './sweep-bench.ts';
 import { measureSweepScale } from './sweep-scale-bench.ts';
 import { claimAndOutcomeRate, pipelineRate } from './throughput-bench.ts';
@@ -26,10 +29,10 @@ import { claimAndOutcomeRate, pipelineRate } from './throughput-bench.ts';
  */
 const quick = process.argv.includes('--quick');
 const size = quick
-  ? { loans: 500, due: 25, sparseDue: 5, pipeline: 50, scaleDue: 1_000, scaleBudget: 1 }
+  ? { loans: 300, due: 20, sparseDue: 5, pipeline: 40, scaleDue: 500, scaleBudget: 1 }
   : { loans: 25_000, due: 250, sparseDue: 25, pipeline: 1_000, scaleDue: 100_000, scaleBudget: 60 };
 const run = quick
-  ? { concurrency: 8, httpSeconds: 3, connections: 10, coldRounds: 1, simLoans: 50, simDays: 5 }
+  ? { concurrency: 8, httpSeconds: 2, connections: 10, coldRounds: 1, simLoans: 20, simDays: 3 }
   : {
       concurrency: 8,
       httpSeconds: 10,
@@ -44,11 +47,11 @@ const run = quick
 /** The simulation bar: 10,000 loans over 180 days in 10 minutes, as simulated loan-days per second. */
 const SIMULATION_LOAN_DAYS_PER_SECOND = (10_000 * 180) / 600;
 
-const log = (s: string) => process.stderr.write(`${s}\n`);
-const local = await startDynamoDbLocal();
-const client = localDynamoDbClient(local.endpoint);
 const measuredOn = machine(quick);
 const benchStarted = performance.now();
+/** Progress on stderr, each line with the seconds since the bench started. */
+const log = (s: string) =>
+  process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
 /** Bars measured so far; each is printed as it comes, so a long run shows its progress. */
 const bars: Bar[] = [];
 const resultsFile = quick ? 'bench/results-quick.json' : 'bench/results.json';
@@ -65,22 +68,43 @@ const record = (bar: Bar) => {
     `  ${bar.name}${typeof bar.figures.function === 'string' ? ` (${bar.figures.function})` : ''}: ${bar.ratio.toFixed(2)} (${bar.holds ? 'holds' : 'missed'})`,
   );
 };
-try {
-  // 1. Sweep + send against one claim and one outcome per contact, same concurrency.
-  log(`sweep and send of ${size.pipeline} installments, ${run.concurrency} senders …`);
-  const floor = await claimAndOutcomeRate(client, size.pipeline * 3, run.concurrency);
-  const pipeline = await pipelineRate(client, size.pipeline, run.concurrency);
-  record(
-    atLeast('sweep-send', pipeline.endToEndPerSecond / floor, 0.7, {
-      concurrency: run.concurrency,
-      ...pipeline,
-      claimAndOutcomePerSecond: floor,
-    }),
-  );
 
-  // 2. Scoring API against the bare HTTP server doing the least I/O a decision needs.
+/**
+ * Each part on a DynamoDB Local of its own, stopped after it: the growing table's hundreds of thousands
+ * of items would otherwise slow every request of the bars measured after it. The quick run shares one
+ * (each start costs seconds, and its figures are not the bars').
+ */
+const shared = quick ? await startDynamoDbLocal() : undefined;
+const withDynamoDbLocal: WithDynamoDb = shared
+  ? async (work) => {
+      const client = localDynamoDbClient(shared.endpoint);
+      try {
+        return await work(client, shared.endpoint);
+      } finally {
+        client.destroy();
+      }
+    }
+  : freshDynamoDbLocal;
+
+try {
+  await withDynamoDbLocal(async (client) => {
+    // 1. Sweep + send against one claim and one outcome per contact, same concurrency.
+    log(`sweep and send of ${size.pipeline} installments, ${run.concurrency} senders …`);
+    const floor = await claimAndOutcomeRate(client, size.pipeline * 3, run.concurrency);
+    const pipeline = await pipelineRate(client, size.pipeline, run.concurrency);
+    record(
+      atLeast('sweep-send', pipeline.endToEndPerSecond / floor, 0.7, {
+        concurrency: run.concurrency,
+        ...pipeline,
+        claimAndOutcomePerSecond: floor,
+      }),
+    );
+  });
+
+  // 2. Scoring API against the bare HTTP server doing the least I/O a decision needs (each side on a
+  // DynamoDB Local of its own).
   log(`scoring API over HTTP, ${run.httpSeconds} s at ${run.connections} connections …`);
-  const api = await measureScoringApi(client, local.endpoint, run.httpSeconds, run.connections);
+  const api = await measureScoringApi(run.httpSeconds, run.connections, withDynamoDbLocal);
   record(atLeast('scoring-api', api.ratio, 0.6, api, api.api.errors === 0 && api.api.non2xx === 0));
 
   // 3. Cold start, per function.
@@ -92,9 +116,9 @@ try {
     record(atMost('cold-start', c.ratio, c.target, { function: c.function, ...c.figures }, also));
   }
 
-  // 4. Simulation speed, in a process of its own.
+  // 4. Simulation speed, in a process of its own (with its own DynamoDB Local).
   log(`simulate ${run.simLoans} loans over ${run.simDays} days …`);
-  const sim = await measureSimulation(run.simLoans, run.simDays);
+  const sim = await measureSimulation(run.simLoans, run.simDays, shared?.endpoint);
   const needed = SIMULATION_LOAN_DAYS_PER_SECOND / sim.figures.loanDaysPerSecond;
   record(
     atMost('simulate-speed', needed, 1, {
@@ -104,73 +128,88 @@ try {
     }),
   );
 
-  // 5. Sweep read cost, last (its table grows to 10× the book, and DynamoDB Local stays slow after it):
-  // a whole business date's sweep against its due items alone and a Scan, on one table that grows — the
-  // base book, then the sweep-scale bar's one big date, then the rest of 10×.
-  log(`loading ${size.loans} loans (${size.due} due on each date one day's sweep reads) …`);
-  const table = await createBenchTable(client);
-  await addLoans(table, { loans: size.loans, duePerDate: size.due, sparseDuePerDate: size.sparseDue });
-  const readCost = async (name: string) => {
-    const day = await sweepOneDay(client, table.repos, BUSINESS_DATE);
-    const alone = await dueAloneReadUnits(client, table.tableName, BUSINESS_DATE);
-    const figures = {
-      tableItems: table.items,
-      dueItems: alone.items,
-      shards: defaultRules.schedule.dueIndexShards,
-      slices: day.slices,
-      requests: day.requests,
-      sweepReadUnits: day.readUnits,
-      dueAloneReadUnits: alone.units,
+  // 5. Sweep read cost and scale, on one table that grows: the base book, then the sweep-scale bar's one
+  // big date, then the rest of 10×. Whole business dates' sweeps against their due items alone and a Scan.
+  await withDynamoDbLocal(async (client) => {
+    // The swept dates of ONE_PERCENT_BUSINESS_DATE hold 1% of the book between them.
+    const onePercentDuePerDate = Math.round(size.loans / 100 / sweptDates(ONE_PERCENT_BUSINESS_DATE).length);
+    log(`loading ${size.loans} loans (${size.due} due on each date one day's sweep reads) …`);
+    const table = await createBenchTable(client);
+    await addLoans(table, {
+      loans: size.loans,
+      duePerDate: {
+        [BUSINESS_DATE]: size.due,
+        [TEN_X_BUSINESS_DATE]: size.due,
+        [SPARSE_BUSINESS_DATE]: size.sparseDue,
+        [ONE_PERCENT_BUSINESS_DATE]: onePercentDuePerDate,
+      },
+    });
+    const readCost = async (name: string, businessDate: LocalDate) => {
+      const day = await sweepOneDay(client, table.repos, businessDate);
+      const alone = await dueAloneReadUnits(client, table.tableName, businessDate);
+      const figures = {
+        businessDate,
+        tableItems: table.items,
+        dueItems: alone.items,
+        shards: defaultRules.schedule.dueIndexShards,
+        slices: day.slices,
+        requests: day.requests,
+        sweepReadUnits: day.readUnits,
+        dueAloneReadUnits: alone.units,
+      };
+      record(atMost(name, day.readUnits / alone.units, 1.2, figures));
+      return day;
     };
-    record(atMost(name, day.readUnits / alone.units, 1.2, figures));
-    return { day, alone };
-  };
-  const base = await readCost('sweep-read-cost');
-  const sparse = await sweepOneDay(client, table.repos, SPARSE_BUSINESS_DATE);
-  const sparseAlone = await dueAloneReadUnits(client, table.tableName, SPARSE_BUSINESS_DATE);
-  record(
-    atMost('sweep-read-cost-sparse', sparse.readUnits / sparseAlone.units, 1.2, {
-      tableItems: table.items,
-      dueItems: sparseAlone.items,
-      requests: sparse.requests,
-      sweepReadUnits: sparse.readUnits,
-      dueAloneReadUnits: sparseAlone.units,
-    }),
-  );
-  const scan = await scanReadUnits(client, table.tableName);
-  log('portfolio snapshot from the running totals …');
-  const snapshot = await measureSnapshotCost(client, table.repos, BUSINESS_DATE);
-  record(
-    atLeast('sweep-vs-scan', scan / base.day.readUnits, 50, {
-      tableItems: table.items,
-      dueRate: base.alone.items / table.loans,
-      scanReadUnits: scan,
-      sweepReadUnits: base.day.readUnits,
-      snapshot,
-    }),
-  );
+    const dense = await readCost('sweep-read-cost', BUSINESS_DATE);
+    const sparse = await sweepOneDay(client, table.repos, SPARSE_BUSINESS_DATE);
+    const sparseAlone = await dueAloneReadUnits(client, table.tableName, SPARSE_BUSINESS_DATE);
+    record(
+      atMost('sweep-read-cost-sparse', sparse.readUnits / sparseAlone.units, 1.2, {
+        tableItems: table.items,
+        dueItems: sparseAlone.items,
+        requests: sparse.requests,
+        sweepReadUnits: sparse.readUnits,
+        dueAloneReadUnits: sparseAlone.units,
+      }),
+    );
+    const scan = await scanReadUnits(client, table.tableName);
+    const onePercent = await sweepOneDay(client, table.repos, ONE_PERCENT_BUSINESS_DATE);
+    const onePercentAlone = await dueAloneReadUnits(client, table.tableName, ONE_PERCENT_BUSINESS_DATE);
+    log('portfolio snapshot from the running totals …');
+    const snapshot = await measureSnapshotCost(client, table.repos, BUSINESS_DATE);
+    record(
+      atLeast('sweep-vs-scan', scan / onePercent.readUnits, 50, {
+        tableItems: table.items,
+        dueRate: onePercentAlone.items / table.loans,
+        scanReadUnits: scan,
+        sweepReadUnits: onePercent.readUnits,
+        // The dense date's sweep, where 250 are due on each swept date (6% of the book in all).
+        denseDueRate: (size.due * sweptDates(BUSINESS_DATE).length) / table.loans,
+        denseRatio: scan / dense.readUnits,
+        snapshot,
+      }),
+    );
 
-  // 6. Sweep scale: one date's worth, added to the same table, in budgeted slice invocations.
-  log(`sweep of ${size.scaleDue} due on one date in ${size.scaleBudget}-second slices …`);
-  const scale = await measureSweepScale(client, table, size.scaleDue, size.scaleBudget);
-  record(
-    atMost(
-      'sweep-scale',
-      scale.ratio,
-      1,
-      { ...scale.figures, lost: scale.lost, duplicated: scale.duplicated },
-      scale.lost === 0 && scale.duplicated === 0,
-    ),
-  );
+    // 6. Sweep scale: one date's worth, added to the same table, in budgeted slice invocations.
+    log(`sweep of ${size.scaleDue} due on one date in ${size.scaleBudget}-second slices …`);
+    const scale = await measureSweepScale(client, table, size.scaleDue, size.scaleBudget);
+    record(
+      atMost(
+        'sweep-scale',
+        scale.ratio,
+        1,
+        { ...scale.figures, lost: scale.lost, duplicated: scale.duplicated },
+        scale.lost === 0 && scale.duplicated === 0,
+      ),
+    );
 
-  // 7. The same day's sweep at 10× the table.
-  log(`loading the table to ${size.loans * 10} loans …`);
-  await addLoans(table, { loans: size.loans * 10 - table.loans });
-  await readCost('sweep-read-cost-10x');
-  await client.send(new DeleteTableCommand({ TableName: table.tableName }));
+    // 7. The same day's sweep at 10× the table.
+    log(`loading the table to ${size.loans * 10} loans …`);
+    await addLoans(table, { loans: size.loans * 10 - table.loans });
+    await readCost('sweep-read-cost-10x', TEN_X_BUSINESS_DATE);
+  });
 } finally {
-  client.destroy();
-  await local.stop();
+  await shared?.stop();
 }
 
 writeResults();

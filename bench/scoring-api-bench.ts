@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
+import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import application from '../test/fixtures/application.json' with { type: 'json' };
@@ -88,51 +89,88 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /**
  * The scoring-API bar (README, Benchmarks): `POST /v1/applications` over HTTP on the local stack (the same
  * middy chain, idempotency and scoring as on AWS) against the bare `node:http` baseline doing the least I/O
- * a decision needs (bench/baseline-server.ts), the same requests in the same run.
+ * a decision needs (bench/baseline-server.ts), the same requests in the same run. Each side gets a fresh
+ * DynamoDB Local of its own, warmed the same way: on one shared instance the side measured second inherits
+ * the first side's tables, streams and garbage, and rounds of one side swung from 130 to 20 requests a
+ * second with the order.
  */
 export async function measureScoringApi(
-  client: DynamoDBClient,
-  endpoint: string,
   seconds: number,
   connections: number,
+  withDynamoDb: WithDynamoDb = freshDynamoDbLocal,
 ) {
-  const baselineTable = `bench-base-${randomUUID()}`;
-  await createTable(client, baselineTable);
   const partners = join(mkdtempSync(join(tmpdir(), 'duebell-bench-')), 'partners.json');
   writeFileSync(partners, JSON.stringify([{ partnerId: 'p-bench', name: 'Bench Loans', apiKey: API_KEY }]));
   // Each server in a process of its own, as deployed, so the load generator here does not share its thread.
-  const baseline = await spawnListening([
-    '--import',
-    'tsx',
-    'bench/baseline-server.ts',
-    endpoint,
-    baselineTable,
-  ]);
-  const api = await spawnListening([
-    'cli/duebell.mjs',
-    'serve',
-    '--port',
-    '0',
-    '--partners',
-    partners,
-    '--dynamodb-endpoint',
-    endpoint,
-  ]);
+  const bare = await measureSide(
+    withDynamoDb,
+    async (client, endpoint) => {
+      const baselineTable = `bench-base-${randomUUID()}`;
+      await createTable(client, baselineTable);
+      return spawnListening(['--import', 'tsx', 'bench/baseline-server.ts', endpoint, baselineTable]);
+    },
+    seconds,
+    connections,
+  );
+  const scored = await measureSide(
+    withDynamoDb,
+    async (_client, endpoint) => {
+      const api = await spawnListening([
+        'cli/duebell.mjs',
+        'serve',
+        '--port',
+        '0',
+        '--partners',
+        partners,
+        '--dynamodb-endpoint',
+        endpoint,
+      ]);
+      return { ...api, url: `${api.url}/v1/applications` };
+    },
+    seconds,
+    connections,
+  );
+  return {
+    seconds,
+    connections,
+    baseline: bare,
+    api: scored,
+    ratio: scored.requestsPerSecond / bare.requestsPerSecond,
+  };
+}
+
+/** Runs `work` on a DynamoDB Local: a fresh one per call, or (the quick bench) one shared by the run. */
+export type WithDynamoDb = <T>(work: (client: DynamoDBClient, endpoint: string) => Promise<T>) => Promise<T>;
+
+/** A fresh DynamoDB Local for `work`, stopped after it. */
+export const freshDynamoDbLocal: WithDynamoDb = async (work) => {
+  const local = await startDynamoDbLocal();
+  const client = localDynamoDbClient(local.endpoint);
   try {
-    const apiUrl = `${api.url}/v1/applications`;
-    // Warm both (JIT on both sides of the wire), then measure.
-    await load(`${baseline.url}/`, 2, connections);
-    await load(apiUrl, 2, connections);
-    const bare = await load(`${baseline.url}/`, seconds, connections);
-    const scored = await load(apiUrl, seconds, connections);
-    return {
-      seconds,
-      connections,
-      baseline: bare,
-      api: scored,
-      ratio: scored.requestsPerSecond / bare.requestsPerSecond,
-    };
+    return await work(client, local.endpoint);
   } finally {
-    await Promise.all([stopChild(api.child), stopChild(baseline.child)]);
+    client.destroy();
+    await local.stop();
   }
+};
+
+/**
+ * One side of the bar: the server `start` spawns, warmed for half the measured time (JIT on both sides
+ * of the wire, DynamoDB Local's JVM too), then loaded for `seconds`.
+ */
+async function measureSide(
+  withDynamoDb: WithDynamoDb,
+  start: (client: DynamoDBClient, endpoint: string) => Promise<{ url: string; child: ChildProcess }>,
+  seconds: number,
+  connections: number,
+): Promise<LoadFigures> {
+  return withDynamoDb(async (client, endpoint) => {
+    const server = await start(client, endpoint);
+    try {
+      await load(server.url, seconds / 2, connections);
+      return await load(server.url, seconds, connections);
+    } finally {
+      await stopChild(server.child);
+    }
+  });
 }

@@ -45,9 +45,10 @@ export function timeByModule(profile: CpuProfile, top: number): { module: string
  * The simulation-speed bar: `duebell simulate` of a generated `loans`-loan demo book over `days` days
  * (reminders, escalation and the ageing job included), in a process of its own as a lender runs it,
  * profiled. Reports simulated loan-days per second and where the process spent its time ("(idle)" is
- * waiting on DynamoDB Local).
+ * waiting on DynamoDB Local). Given `dynamodbEndpoint` (the quick bench), it runs there instead of
+ * starting a DynamoDB Local of its own.
  */
-export async function measureSimulation(loans: number, days: number) {
+export async function measureSimulation(loans: number, days: number, dynamodbEndpoint?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'duebell-sim-bench-'));
   try {
     const portfolio = join(dir, 'book.json');
@@ -70,6 +71,7 @@ export async function measureSimulation(loans: number, days: number) {
         String(days),
         '--out',
         join(dir, 'out'),
+        ...(dynamodbEndpoint ? ['--dynamodb-endpoint', dynamodbEndpoint] : []),
       ],
       { maxBuffer: 64 * 1024 * 1024 },
     );

@@ -20,9 +20,15 @@ import { DUE_INDEX } from '#shared/storage/table-definition.ts';
 import { itemSizeBytes, readUnitsFor } from './item-size.ts';
 import { metered } from './snapshot-bench.ts';
 
-/** The business date whose whole sweep the read-cost bars measure, and one for the sparse case. */
+/**
+ * The business dates whose whole sweeps the read-cost bars measure: the dense one on the base book, the
+ * same volume again swept once the table is 10× (a date's sweep is done once: sweeping it again reads
+ * only its slice records), the sparse one, and one whose swept dates hold 1% of the book between them.
+ */
 export const BUSINESS_DATE = '2027-09-15';
+export const TEN_X_BUSINESS_DATE = '2027-12-15';
 export const SPARSE_BUSINESS_DATE = '2028-03-15';
+export const ONE_PERCENT_BUSINESS_DATE = '2028-06-15';
 const rules = defaultRules;
 
 /** The due dates one business date's sweep reads: each reminder stage's, and the date whose grace ended. */
@@ -56,10 +62,8 @@ function bulletLoan(i: number, dueDate: LocalDate): { loan: LoanRecord; installm
 
 export interface SeedPlan {
   loans: number;
-  /** Installments due on each date the dense business date's sweep reads. */
-  duePerDate?: number;
-  /** The same for the sparse business date. */
-  sparseDuePerDate?: number;
+  /** Business date → installments due on each date its sweep reads. */
+  duePerDate?: Partial<Record<LocalDate, number>>;
   /** Installments due on the sweep-scale bar's one big date (SCALE_BUSINESS_DATE). */
   onScaleDate?: number;
 }
@@ -75,22 +79,22 @@ export async function createBenchTable(client: DynamoDBClient) {
 }
 
 /**
- * Adds `plan.loans` one-installment loans: the planned counts on the dates BUSINESS_DATE's and
- * SPARSE_BUSINESS_DATE's sweeps read and on SCALE_BUSINESS_DATE, the rest spread over a year of other
- * days. Loaded with the repository's bulk load, without the per-person exposure updates the sweep never
- * reads (they are what makes a large load slow).
+ * Adds `plan.loans` one-installment loans: the planned counts on the dates the planned business dates'
+ * sweeps read and on SCALE_BUSINESS_DATE, the rest spread over a year of other days. Loaded with the
+ * repository's bulk load, without the per-person exposure updates the sweep never reads (they are what
+ * makes a large load slow).
  */
 export async function addLoans(table: Awaited<ReturnType<typeof createBenchTable>>, plan: SeedPlan) {
-  const dense = sweptDates(BUSINESS_DATE);
-  const sparse = sweptDates(SPARSE_BUSINESS_DATE);
-  const taken = new Set([...dense, ...sparse, ...sweptDates(SCALE_BUSINESS_DATE)]);
+  const benchDates = [BUSINESS_DATE, TEN_X_BUSINESS_DATE, SPARSE_BUSINESS_DATE, ONE_PERCENT_BUSINESS_DATE];
+  const taken = new Set([...benchDates, SCALE_BUSINESS_DATE].flatMap(sweptDates));
   const otherDays = Array.from({ length: 400 }, (_, d) => addDays('2027-06-01', d)).filter(
     (d) => !taken.has(d),
   );
   const dates: LocalDate[] = [
     ...Array<LocalDate>(plan.onScaleDate ?? 0).fill(SCALE_BUSINESS_DATE),
-    ...dense.flatMap((d) => Array<LocalDate>(plan.duePerDate ?? 0).fill(d)),
-    ...sparse.flatMap((d) => Array<LocalDate>(plan.sparseDuePerDate ?? 0).fill(d)),
+    ...benchDates.flatMap((business) =>
+      sweptDates(business).flatMap((d) => Array<LocalDate>(plan.duePerDate?.[business] ?? 0).fill(d)),
+    ),
   ];
   const loans: LoanRecord[] = [];
   const installments: InstallmentRecord[] = [];
