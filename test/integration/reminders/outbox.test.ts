@@ -139,7 +139,10 @@ describe('the event outbox', () => {
 
   it('lets callers that arrive together share one drain, and one arriving during a drain wait for the next', async () => {
     const w = await world();
-    const drains = vi.spyOn(OutboxStream.prototype as unknown as { drainOnce(): Promise<number> }, 'drainOnce');
+    const drains = vi.spyOn(
+      OutboxStream.prototype as unknown as { drainOnce(): Promise<number> },
+      'drainOnce',
+    );
     const [first, ...rest] = dueSoon(11);
     await w.outbox.publish(rest);
     // Ten requests of the local API answered at once: one drain delivers for all of them.
