@@ -272,7 +272,12 @@ describe('idempotency', () => {
   });
 
   it('stores a refusal under its key: the retry gets it again, marked as a replay', async () => {
-    const mismatch = withId('110101199003074477', 'two-trips'); // 'two-trips' is this person; now another ID
+    // The borrower 'refused' is first this person; then the partner sends another ID for it.
+    const known = await api.request('POST', '/v1/applications', {
+      body: withId('110101199003074477', 'refused'),
+    });
+    expect(known.status).toBe(201);
+    const mismatch = withId('110101199003074477', 'refused');
     const other = {
       ...mismatch,
       applicant: { ...mismatch.applicant, idNumber: withCheckChar('11010119900307651') },
