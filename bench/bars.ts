@@ -12,34 +12,40 @@ export interface Bar {
 /** Which side of its target each bar must stay on (printed, not written to results.json). */
 const sideOf = new WeakMap<Bar, '≤' | '≥'>();
 
+function bar(
+  side: '≤' | '≥',
+  name: string,
+  ratio: number,
+  target: number,
+  figures: Record<string, unknown>,
+  also: boolean,
+): Bar {
+  const reached = side === '≤' ? ratio <= target : ratio >= target;
+  const made = { name, ratio, target, holds: reached && also, figures };
+  sideOf.set(made, side);
+  return made;
+}
+
 /**
  * A bar the ratio must stay at or under (a cost, a time); `also` is what else must be true for it to
  * hold (nothing lost, no errors).
  */
-export function atMost(
+export const atMost = (
   name: string,
   ratio: number,
   target: number,
   figures: Record<string, unknown>,
   also = true,
-): Bar {
-  const bar = { name, ratio, target, holds: ratio <= target && also, figures };
-  sideOf.set(bar, '≤');
-  return bar;
-}
+) => bar('≤', name, ratio, target, figures, also);
 
 /** A bar the ratio must reach (a speed against its floor); `also` as for `atMost`. */
-export function atLeast(
+export const atLeast = (
   name: string,
   ratio: number,
   target: number,
   figures: Record<string, unknown>,
   also = true,
-): Bar {
-  const bar = { name, ratio, target, holds: ratio >= target && also, figures };
-  sideOf.set(bar, '≥');
-  return bar;
-}
+) => bar('≥', name, ratio, target, figures, also);
 
 /** What the figures were measured on: absolute times mean nothing without it. */
 export function machine(quick: boolean) {

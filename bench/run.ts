@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import { atLeast, atMost, type Bar, barTable, machine } from './bars.ts';
 import { measureColdStarts } from './cold-start-bench.ts';
-import { freshDynamoDbLocal, measureScoringApi, type WithDynamoDb } from './scoring-api-bench.ts';
+import { dynamoDbPerPart } from './dynamodb-per-part.ts';
+import { measureScoringApi } from './scoring-api-bench.ts';
 import { measureSimulation } from './simulate-bench.ts';
 import { measureSnapshotCost } from './snapshot-bench.ts';
 import {
@@ -69,22 +69,11 @@ const record = (bar: Bar) => {
   );
 };
 
-/**
- * Each part on a DynamoDB Local of its own, stopped after it: the growing table's hundreds of thousands
- * of items would otherwise slow every request of the bars measured after it. The quick run shares one
- * (each start costs seconds, and its figures are not the bars').
- */
-const shared = quick ? await startDynamoDbLocal() : undefined;
-const withDynamoDbLocal: WithDynamoDb = shared
-  ? async (work) => {
-      const client = localDynamoDbClient(shared.endpoint);
-      try {
-        return await work(client, shared.endpoint);
-      } finally {
-        client.destroy();
-      }
-    }
-  : freshDynamoDbLocal;
+const {
+  withDynamoDb: withDynamoDbLocal,
+  sharedEndpoint,
+  stop: stopSharedDynamoDb,
+} = await dynamoDbPerPart(quick);
 
 try {
   await withDynamoDbLocal(async (client) => {
@@ -118,7 +107,7 @@ try {
 
   // 4. Simulation speed, in a process of its own (with its own DynamoDB Local).
   log(`simulate ${run.simLoans} loans over ${run.simDays} days …`);
-  const sim = await measureSimulation(run.simLoans, run.simDays, shared?.endpoint);
+  const sim = await measureSimulation(run.simLoans, run.simDays, sharedEndpoint);
   const needed = SIMULATION_LOAN_DAYS_PER_SECOND / sim.figures.loanDaysPerSecond;
   record(
     atMost('simulate-speed', needed, 1, {
@@ -209,7 +198,7 @@ try {
     await readCost('sweep-read-cost-10x', TEN_X_BUSINESS_DATE);
   });
 } finally {
-  await shared?.stop();
+  await stopSharedDynamoDb();
 }
 
 writeResults();

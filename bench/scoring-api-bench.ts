@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
-import { localDynamoDbClient, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import application from '../test/fixtures/application.json' with { type: 'json' };
+import { freshDynamoDbLocal, type WithDynamoDb } from './dynamodb-per-part.ts';
 
 const API_KEY = `bench-${randomUUID()}`;
 
@@ -138,21 +138,6 @@ export async function measureScoringApi(
     ratio: scored.requestsPerSecond / bare.requestsPerSecond,
   };
 }
-
-/** Runs `work` on a DynamoDB Local: a fresh one per call, or (the quick bench) one shared by the run. */
-export type WithDynamoDb = <T>(work: (client: DynamoDBClient, endpoint: string) => Promise<T>) => Promise<T>;
-
-/** A fresh DynamoDB Local for `work`, stopped after it. */
-export const freshDynamoDbLocal: WithDynamoDb = async (work) => {
-  const local = await startDynamoDbLocal();
-  const client = localDynamoDbClient(local.endpoint);
-  try {
-    return await work(client, local.endpoint);
-  } finally {
-    client.destroy();
-    await local.stop();
-  }
-};
 
 /**
  * One side of the bar: the server `start` spawns, warmed for half the measured time (JIT on both sides

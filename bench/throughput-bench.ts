@@ -10,6 +10,7 @@ import { Outbox } from '#local/outbox.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
 import { seedPortfolio } from '#local/seed-portfolio.ts';
 import { SequentialIds } from '#local/sequential-ids.ts';
+import { inParallel } from '#shared/concurrency/in-parallel.ts';
 import { defaultRules } from '#shared/config/rules.ts';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { addDays, instantAt, minuteOfDay } from '#shared/lending/calendar.ts';
@@ -82,12 +83,11 @@ export async function pipelineRate(client: DynamoDBClient, count: number, concur
   const outbox = new Outbox();
   const senderDeps = { ...deps, sender: outbox, log: new JsonlContactLog() };
   // Each worker takes SQS-sized batches of 10, as the sender Lambda receives them.
-  const worker = async () => {
-    for (let batch = jobs.splice(0, 10); batch.length > 0; batch = jobs.splice(0, 10)) {
-      await processContactJobs(senderDeps, batch);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const batches: ContactJob[][] = [];
+  for (let i = 0; i < jobs.length; i += 10) batches.push(jobs.slice(i, i + 10));
+  await inParallel(batches, concurrency, async (batch) => {
+    await processContactJobs(senderDeps, batch);
+  });
   const seconds = (performance.now() - started) / 1000;
   return {
     installments: sweep.installments,
@@ -109,10 +109,11 @@ export async function claimAndOutcomeRate(
   const tableName = `bench-${randomUUID()}`;
   await createTable(client, tableName);
   const db = documentClient(client);
-  let next = 0;
   const started = performance.now();
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
+  await inParallel(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async (i) => {
       const Key = { pk: `CONTACT#bench-${i}`, sk: '001#D-3#sms' };
       await db.send(
         new PutCommand({
@@ -130,8 +131,7 @@ export async function claimAndOutcomeRate(
           ExpressionAttributeValues: { ':sent': 'sent', ':at': '2027-09-12T01:00:01Z' },
         }),
       );
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+    },
+  );
   return count / ((performance.now() - started) / 1000);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { inParallel } from '#shared/concurrency/in-parallel.ts';
 import { BulkResultExists, DomainError, TooManyLoans } from '#shared/errors/domain-errors.ts';
 import { exposureOf } from '#shared/lending/exposure.ts';
 import type { OpsUser } from '#shared/ports/desk.ts';
@@ -64,11 +65,9 @@ export async function bulkDeferral(
     if (result) results.set(id, result);
     return !result;
   });
-  const worker = async () => {
-    for (let loanId = queue.shift(); loanId !== undefined; loanId = queue.shift())
-      results.set(loanId, await deferOne(deps, user, input, actionId, loanId));
-  };
-  await Promise.all(Array.from({ length: deps.rules.supervision.bulkDeferralConcurrency }, worker));
+  await inParallel(queue, deps.rules.supervision.bulkDeferralConcurrency, async (loanId) => {
+    results.set(loanId, await deferOne(deps, user, input, actionId, loanId));
+  });
   const ordered = loanIds.map((id) => results.get(id) as BulkLoanResult);
   const count = (r: BulkLoanResult['result']) => ordered.filter((o) => o.result === r).length;
   return {

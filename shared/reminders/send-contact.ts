@@ -1,4 +1,5 @@
 import { earlyWarningRaised, undeliverableWarning } from '#shared/collection/early-warning.ts';
+import { inParallel } from '#shared/concurrency/in-parallel.ts';
 import type { Language } from '#shared/config/languages.ts';
 import type { Rules } from '#shared/config/rules.ts';
 import { renderMessage, templateIdOf } from '#shared/contact/templates.ts';
@@ -149,15 +150,6 @@ export async function processContactJobs(
 
 /** A person's day: one daily-slot item, whichever the channel. */
 const slotKey = (p: Sendable) => `${p.slot.identityHash}|${p.slot.localDate}`;
-
-/** Runs `work` over `items`, at most `limit` at a time, in order of start. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-}
 
 /** One job on its own (a batch of one). Throws on a transient failure, as a Lambda handler would. */
 export async function processContactJob(deps: SenderDeps, job: ContactJob): Promise<JobOutcome> {

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { inParallel } from '#shared/concurrency/in-parallel.ts';
 import {
   ApplicationAlreadyBooked,
   LoanAlreadyExists,
@@ -151,27 +152,23 @@ export class LoanRepository implements LoanStore {
         this.portfolioShards,
       ),
     ];
-    const worker = async () => {
-      for (let u = updates.shift(); u; u = updates.shift()) await this.db.send(new UpdateCommand(u.Update));
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await inParallel(updates, concurrency, async (u) => {
+      await this.db.send(new UpdateCommand(u.Update));
+    });
   }
 
   private async bulkWrite(items: Record<string, unknown>[], concurrency: number): Promise<void> {
     const batches: Record<string, unknown>[][] = [];
     for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-    const worker = async () => {
-      for (let batch = batches.shift(); batch; batch = batches.shift()) {
-        let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-        while (requests.length > 0) {
-          const out = await this.db.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-          );
-          requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        }
+    await inParallel(batches, concurrency, async (batch) => {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length > 0) {
+        const out = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    });
   }
 
   async getLoan(loanId: string): Promise<LoanRecord | undefined> {
