@@ -21,10 +21,10 @@ export interface LocalGatewayOptions {
   /** Verifies the ops routes' bearer tokens (what the Cognito authorizer does on AWS). */
   opsTokens?: LocalOpsTokens;
   /**
-   * Runs after a handler answered and before the answer is sent: the local stack drains the table's
-   * outbox there, so a client that got its answer finds the events already published.
+   * Runs once a route's answer has been sent, not awaited: the local stack drains the table's outbox
+   * there, after the answer, as the stream publisher runs on AWS.
    */
-  afterHandler?: () => Promise<unknown>;
+  afterAnswer?: () => void;
 }
 
 interface CompiledRoute {
@@ -149,8 +149,8 @@ export function createLocalGateway(options: LocalGatewayOptions): Server {
         claims,
       });
       const result = await route.handler(event, plainContext);
-      await options.afterHandler?.();
       send(result.statusCode, result.headers ?? {}, result.body);
+      options.afterAnswer?.();
     } catch (err) {
       const answer =
         err instanceof HttpError

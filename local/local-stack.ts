@@ -79,11 +79,14 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   deps: AppDeps;
-  /** What the outbox publisher put on the bus (after each request's answer, or `drainEvents`). */
+  /**
+   * What the outbox publisher put on the bus. It runs after each answer is sent, as on AWS, so a client
+   * that wants the events of its requests calls `drainEvents` first.
+   */
   events: RecordingEventBus;
   /** An agent's and a supervisor's ops token for this run (signed with this process's own secret). */
   opsTokens: { agent: string; supervisor: string; issuer: LocalOpsTokens };
-  /** Publishes what the table's outbox holds that has not gone out yet. */
+  /** Publishes what the table's outbox holds that has not gone out yet, every answer sent so far included. */
   drainEvents(): Promise<number>;
   dynamodbEndpoint: string;
   tableName: string;
@@ -121,6 +124,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger,
   });
   const opsTokens = new LocalOpsTokens(() => deps.clock.now());
+  /** The drain the last answer started, which `stop` lets finish before the client goes. */
+  let drained: Promise<number> = Promise.resolve(0);
   const server = createLocalGateway({
     routes: asRouteFunctions({
       ...applicationRoutes(deps),
@@ -134,14 +139,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     opsTokens,
     partners: deps.partners,
     maxBodyBytes: rules.api.maxBodyBytes,
-    // As on AWS the answer does not wait on the publisher's fate: a drain that fails is retried at the next.
-    afterHandler: () =>
-      outbox.drain().catch((err: unknown) => {
+    // As on AWS the answer waits neither on the publisher nor on its fate: a drain that fails is
+    // retried at the next.
+    afterAnswer: () => {
+      drained = outbox.drain().catch((err: unknown) => {
         logger.warn('outbox not drained; the next request drains it', {
           errorName: (err as Error).name,
           message: (err as Error).message,
         });
-      }),
+        return 0;
+      });
+    },
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(options.port ?? 3000, host, resolve));
@@ -161,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await drained;
       outbox.close();
       client.destroy();
       await dynamo?.stop();

@@ -26,6 +26,8 @@ export interface TestApi {
   contract: OpenApiContract;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   itemCount(): Promise<number>;
+  /** Every event published so far, the events of every answer received included (the outbox drained first). */
+  published(): Promise<LocalStack['events']['events']>;
   /** The table calls the local functions have made so far, in order. */
   tableCalls: TableAccessRecorder['calls'];
   stop(): Promise<void>;
@@ -85,6 +87,10 @@ export async function startTestApi(at = '2027-07-01T02:00:00.000Z'): Promise<Tes
         // leave as text
       }
       return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async published() {
+      await stack.drainEvents();
+      return stack.events.events;
     },
     async itemCount() {
       const { localDynamoDbClient } = await import('#local/dynamodb-local.ts');

@@ -39,7 +39,7 @@ describe('POST /v1/applications', () => {
   it('writes no personal data in the clear and publishes ApplicationScored without it', async () => {
     const res = await api.request('POST', '/v1/applications', { body: application });
     const stored = await api.stack.deps.repos.borrowers.get('partner-a', 'alpha-user-42');
-    const text = JSON.stringify(stored) + JSON.stringify(api.stack.events.events);
+    const text = JSON.stringify(stored) + JSON.stringify(await api.published());
     for (const secret of [
       application.applicant.idNumber,
       application.applicant.phone,
@@ -48,7 +48,7 @@ describe('POST /v1/applications', () => {
     ]) {
       expect(text).not.toContain(secret);
     }
-    const event = api.stack.events.events.find((e) => e.detail.applicationId === res.body.applicationId);
+    const event = (await api.published()).find((e) => e.detail.applicationId === res.body.applicationId);
     expect(event).toMatchObject({
       type: 'ApplicationScored',
       detail: { partnerId: 'partner-a', decision: 'approve', grade: 'A' },
@@ -267,7 +267,7 @@ describe('idempotency', () => {
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
     const first = answers[0]?.body;
     for (const a of answers) expect(a.body).toEqual(first);
-    const scored = api.stack.events.events.filter((e) => e.detail.applicationId === first.applicationId);
+    const scored = (await api.published()).filter((e) => e.detail.applicationId === first.applicationId);
     expect(scored.map((e) => e.type)).toEqual(['ApplicationScored']);
   });
 

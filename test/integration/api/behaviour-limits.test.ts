@@ -45,8 +45,7 @@ describe('the credit limit across partners', () => {
     expect(booked.status).toBe(201);
 
     // The booking changed the person's history: their first limit is announced, with ids only.
-    await api.stack.drainEvents();
-    const announced = api.stack.events.events.filter(
+    const announced = (await api.published()).filter(
       (e) => e.type === 'CreditLimitChanged' && e.detail.loanId === booked.body.loanId,
     );
     expect(announced.map((e) => e.detail)).toEqual([
@@ -86,14 +85,13 @@ describe('the suspension after a broken promise', () => {
     expect(judged).toEqual({ kept: 0, broken: 1 });
     // The judgment raised PROMISE_BROKEN in its own write: once, and a rerun of the day judges nothing.
     await judgePromises(api.stack.deps as unknown as EscalationDeps, '2027-08-11');
-    await api.stack.drainEvents();
-    const raised = api.stack.events.events.filter(
+    const raised = (await api.published()).filter(
       (e) => e.type === 'EarlyWarningRaised' && e.detail.loanId === loanId,
     );
     expect(raised.map((e) => e.detail.code)).toEqual(['PROMISE_BROKEN']);
     expect(raised[0]?.detail.occurrence).toBe(promised.body.promiseId);
     // Ten days late and a broken promise: the limit moved down, announced with the judgment.
-    const limits = api.stack.events.events
+    const limits = (await api.published())
       .filter((e) => e.type === 'CreditLimitChanged' && e.detail.loanId === loanId)
       .map((e) => [e.detail.previousLimit, e.detail.limit] as [number | null, number]);
     expect(limits).toHaveLength(2);

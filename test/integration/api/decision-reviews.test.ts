@@ -73,7 +73,7 @@ describe('reviews of automated declines', { shuffle: false }, () => {
       reasons: expect.arrayContaining([{ code: 'INQUIRY_VELOCITY' }]),
       review: { status: 'requested', grounds: 'my income rose last month' },
     });
-    const requested = api.stack.events.events.filter((e) => e.type === 'DecisionReviewRequested');
+    const requested = (await api.published()).filter((e) => e.type === 'DecisionReviewRequested');
     expect(requested.map((e) => e.detail.applicationId)).toContain(id);
   });
 
@@ -127,7 +127,7 @@ describe('reviews of automated declines', { shuffle: false }, () => {
         inputs: { applicationId: id, outcome: 'overturned' },
       }),
     ]);
-    const reviewed = api.stack.events.events.filter((e) => e.type === 'DecisionReviewed');
+    const reviewed = (await api.published()).filter((e) => e.type === 'DecisionReviewed');
     expect(reviewed.map((e) => e.detail)).toContainEqual({
       applicationId: id,
       partnerId: 'partner-a',

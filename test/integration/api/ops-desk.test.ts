@@ -196,8 +196,7 @@ describe('the collection desk', { shuffle: false }, () => {
           expect(text).not.toContain(personal);
         if (body.note) expect(text).not.toContain(body.note);
       }
-      await api.stack.drainEvents();
-      const types = api.stack.events.events.map((e) => e.type);
+      const types = (await api.published()).map((e) => e.type);
       expect(types.filter((t) => t === 'AgentTaskCompleted').length).toBeGreaterThanOrEqual(outcomes.length);
       expect(types).toContain('PromiseToPayRecorded');
     });

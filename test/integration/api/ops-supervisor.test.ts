@@ -75,8 +75,7 @@ const getLoan = async (loanId: string): Promise<any> =>
   (await api.request('GET', `/v1/loans/${loanId}`)).body;
 
 async function eventsOf(type: string, loanId: string) {
-  await api.stack.drainEvents();
-  return api.stack.events.events.filter((e) => e.type === type && e.detail.loanId === loanId);
+  return (await api.published()).filter((e) => e.type === type && e.detail.loanId === loanId);
 }
 
 const auditOf = async (loanId: string) =>
@@ -450,8 +449,7 @@ describe('the supervisor’s desk actions', { shuffle: false }, () => {
       }
       const sample = await loans().getLoan(seededLoans[0]?.loanId ?? '');
       expect(sample?.hardshipPlans?.filter((p) => p.status === 'granted')).toHaveLength(1);
-      await api.stack.drainEvents();
-      const grantedEvents = api.stack.events.events.filter(
+      const grantedEvents = (await api.published()).filter(
         (e) => e.type === 'HardshipGranted' && kindOf.has(String(e.detail.loanId)),
       );
       expect(grantedEvents).toHaveLength(686);

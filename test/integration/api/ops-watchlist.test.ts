@@ -58,8 +58,7 @@ async function pay(loanId: string, paymentId: string, amount: number, on: string
 }
 
 async function warnings(loanId: string) {
-  await api.stack.drainEvents();
-  return api.stack.events.events
+  return (await api.published())
     .filter((e) => e.type === 'EarlyWarningRaised' && e.detail.loanId === loanId)
     .map((e) => `${e.detail.code} ${e.detail.occurrence}`);
 }
@@ -117,7 +116,7 @@ describe('early warnings on the desk', { shuffle: false }, () => {
       });
       expect(res.status).toBe(201);
       expect(await warnings(loanId)).toEqual([`HARDSHIP_REQUESTED ${res.body.planId}`]);
-      const event = api.stack.events.events.find(
+      const event = (await api.published()).find(
         (e) => e.type === 'EarlyWarningRaised' && e.detail.loanId === loanId,
       );
       expect(Object.keys(event?.detail ?? {}).sort()).toEqual(

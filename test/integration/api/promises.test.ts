@@ -41,8 +41,7 @@ async function pastDuePart(loanId: string): Promise<number> {
 }
 
 const promiseEvents = async (loanId: string) => {
-  await api.stack.drainEvents();
-  return api.stack.events.events.filter(
+  return (await api.published()).filter(
     (e) => e.type === 'PromiseToPayRecorded' && e.detail.loanId === loanId,
   );
 };

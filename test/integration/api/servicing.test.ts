@@ -67,7 +67,7 @@ describe('POST /v1/loans', () => {
     });
     const due = await api.stack.deps.repos.dueIndex.findDueInstallments('2027-08-01');
     expect(due.installments.map((i) => i.loanId)).toContain(loanId);
-    expect(api.stack.events.events.some((e) => e.type === 'LoanBooked' && e.detail.loanId === loanId)).toBe(
+    expect((await api.published()).some((e) => e.type === 'LoanBooked' && e.detail.loanId === loanId)).toBe(
       true,
     );
   });
@@ -177,7 +177,7 @@ describe('POST /v1/loans/{loanId}/payments', () => {
       body: { paymentId: 'p2', amount: rest, paidAt: '2027-08-08T11:00:00+08:00' },
     });
     expect(cure.body).toMatchObject({ daysPastDue: 0, cured: true });
-    expect(api.stack.events.events.some((e) => e.type === 'LoanCured' && e.detail.loanId === loanId)).toBe(
+    expect((await api.published()).some((e) => e.type === 'LoanCured' && e.detail.loanId === loanId)).toBe(
       true,
     );
     const due = await api.stack.deps.repos.dueIndex.findDueInstallments(first.dueDate);
@@ -274,7 +274,7 @@ describe('POST /v1/loans/{loanId}/hardship', () => {
     expect(oldDay.installments.map((i) => i.loanId)).not.toContain(loanId);
     expect(newDay.installments.map((i) => i.loanId)).toContain(loanId);
     expect(
-      api.stack.events.events.some((e) => e.type === 'HardshipGranted' && e.detail.loanId === loanId),
+      (await api.published()).some((e) => e.type === 'HardshipGranted' && e.detail.loanId === loanId),
     ).toBe(true);
   });
 
