@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { defaultRules } from '#shared/config/rules.ts';
+import { defaultRules, loadRules } from '#shared/config/rules.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
 import { atLeast, atMost, type Bar, barTable, machine } from './bars.ts';
 import { measureColdStarts } from './cold-start-bench.ts';
@@ -134,8 +134,8 @@ try {
       },
     });
     const readCost = async (name: string, businessDate: LocalDate) => {
-      const day = await sweepOneDay(client, table.repos, businessDate);
-      const alone = await dueAloneReadUnits(client, table.tableName, businessDate);
+      const day = await sweepOneDay(client, table, businessDate);
+      const alone = await dueAloneReadUnits(client, table, businessDate);
       const figures = {
         businessDate,
         tableItems: table.items,
@@ -150,20 +150,36 @@ try {
       return day;
     };
     const dense = await readCost('sweep-read-cost', BUSINESS_DATE);
-    const sparse = await sweepOneDay(client, table.repos, SPARSE_BUSINESS_DATE);
-    const sparseAlone = await dueAloneReadUnits(client, table.tableName, SPARSE_BUSINESS_DATE);
+    const sparse = await sweepOneDay(client, table, SPARSE_BUSINESS_DATE);
+    const sparseAlone = await dueAloneReadUnits(client, table, SPARSE_BUSINESS_DATE);
+    // The same dates as a small lender would run them, with the index in one shard (a rule).
+    const oneShardTable = await createBenchTable(client, loadRules({ schedule: { dueIndexShards: 1 } }));
+    await addLoans(oneShardTable, {
+      loans: size.sparseDue * sweptDates(SPARSE_BUSINESS_DATE).length,
+      duePerDate: { [SPARSE_BUSINESS_DATE]: size.sparseDue },
+    });
+    const oneShard = await sweepOneDay(client, oneShardTable, SPARSE_BUSINESS_DATE);
+    const oneShardAlone = await dueAloneReadUnits(client, oneShardTable, SPARSE_BUSINESS_DATE);
     record(
       atMost('sweep-read-cost-sparse', sparse.readUnits / sparseAlone.units, 1.2, {
         tableItems: table.items,
         dueItems: sparseAlone.items,
+        shards: defaultRules.schedule.dueIndexShards,
         requests: sparse.requests,
         sweepReadUnits: sparse.readUnits,
         dueAloneReadUnits: sparseAlone.units,
+        withOneShard: {
+          ratio: oneShard.readUnits / oneShardAlone.units,
+          slices: oneShard.slices,
+          requests: oneShard.requests,
+          sweepReadUnits: oneShard.readUnits,
+          dueAloneReadUnits: oneShardAlone.units,
+        },
       }),
     );
     const scan = await scanReadUnits(client, table.tableName);
-    const onePercent = await sweepOneDay(client, table.repos, ONE_PERCENT_BUSINESS_DATE);
-    const onePercentAlone = await dueAloneReadUnits(client, table.tableName, ONE_PERCENT_BUSINESS_DATE);
+    const onePercent = await sweepOneDay(client, table, ONE_PERCENT_BUSINESS_DATE);
+    const onePercentAlone = await dueAloneReadUnits(client, table, ONE_PERCENT_BUSINESS_DATE);
     log('portfolio snapshot from the running totals …');
     const snapshot = await measureSnapshotCost(client, table.repos, BUSINESS_DATE);
     record(

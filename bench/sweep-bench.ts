@@ -4,7 +4,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ManualClock } from '#local/manual-clock.ts';
 import { RecordingEventBus } from '#local/recording-event-bus.ts';
-import { defaultRules } from '#shared/config/rules.ts';
+import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import { addDays, instantAt } from '#shared/lending/calendar.ts';
 import { buildSchedule } from '#shared/lending/schedule.ts';
 import type { LocalDate } from '#shared/lending/types.ts';
@@ -15,7 +15,7 @@ import { newInstallmentRecords, planBooking } from '#shared/servicing/decide-boo
 import { createTable } from '#shared/storage/create-table.ts';
 import { documentClient } from '#shared/storage/document-client.ts';
 import { dueShardKey } from '#shared/storage/keys.ts';
-import { createRepositories, type Repositories } from '#shared/storage/repositories.ts';
+import { createRepositories } from '#shared/storage/repositories.ts';
 import { DUE_INDEX } from '#shared/storage/table-definition.ts';
 import { itemSizeBytes, readUnitsFor } from './item-size.ts';
 import { metered } from './snapshot-bench.ts';
@@ -71,12 +71,23 @@ export interface SeedPlan {
 /** The business date of the sweep-scale bar: every installment due on it, none on its other swept dates. */
 export const SCALE_BUSINESS_DATE = '2028-09-15';
 
-/** A bench table, empty: `addLoans` fills it, in steps, so one table grows through the bars. */
-export async function createBenchTable(client: DynamoDBClient) {
+/**
+ * A bench table, empty: `addLoans` fills it, in steps, so one table grows through the bars. Its rules (the
+ * due index's shard count) are the ones its loans are written and swept with.
+ */
+export async function createBenchTable(client: DynamoDBClient, tableRules: Rules = rules) {
   const tableName = `bench-${randomUUID()}`;
   await createTable(client, tableName);
-  return { tableName, repos: createRepositories(client, tableName, rules), items: 0, loans: 0 };
+  return {
+    tableName,
+    rules: tableRules,
+    repos: createRepositories(client, tableName, tableRules),
+    items: 0,
+    loans: 0,
+  };
 }
+
+export type BenchTable = Awaited<ReturnType<typeof createBenchTable>>;
 
 /**
  * Adds `plan.loans` one-installment loans: the planned counts on the dates the planned business dates'
@@ -84,7 +95,7 @@ export async function createBenchTable(client: DynamoDBClient) {
  * repository's bulk load, without the per-person exposure updates the sweep never reads (they are what
  * makes a large load slow).
  */
-export async function addLoans(table: Awaited<ReturnType<typeof createBenchTable>>, plan: SeedPlan) {
+export async function addLoans(table: BenchTable, plan: SeedPlan) {
   const benchDates = [BUSINESS_DATE, TEN_X_BUSINESS_DATE, SPARSE_BUSINESS_DATE, ONE_PERCENT_BUSINESS_DATE];
   const taken = new Set([...benchDates, SCALE_BUSINESS_DATE].flatMap(sweptDates));
   const otherDays = Array.from({ length: 400 }, (_, d) => addDays('2027-06-01', d)).filter(
@@ -113,7 +124,8 @@ export async function addLoans(table: Awaited<ReturnType<typeof createBenchTable
  * A whole business date's sweep (every stage and shard, and the escalation slices), each slice run to
  * its end as a slice worker runs it, metered: every read the sweep makes, not only its index queries.
  */
-export async function sweepOneDay(client: DynamoDBClient, repos: Repositories, businessDate: LocalDate) {
+export async function sweepOneDay(client: DynamoDBClient, table: BenchTable, businessDate: LocalDate) {
+  const { repos, rules } = table;
   const clock = new ManualClock(instantAt(businessDate, 9 * 60, rules.timezone));
   let jobs = 0;
   const deps = {
@@ -136,7 +148,8 @@ export async function sweepOneDay(client: DynamoDBClient, repos: Repositories, b
 }
 
 /** Read units of the due items alone: the index items the day's sweep must read, priced by their bytes. */
-export async function dueAloneReadUnits(client: DynamoDBClient, tableName: string, businessDate: LocalDate) {
+export async function dueAloneReadUnits(client: DynamoDBClient, table: BenchTable, businessDate: LocalDate) {
+  const { tableName, rules } = table;
   const db = documentClient(client);
   let units = 0;
   let items = 0;
