@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { lambdaBundle } from '#infra/constructs/node-function.ts';
+import { lambdaBundle, tracingDefine } from '#infra/constructs/node-function.ts';
 
 /** Bundles live inside the project, so whatever a bundle leaves external resolves from node_modules. */
 const OUT_DIR = resolve('bench/.bundles');
@@ -44,7 +44,8 @@ interface Bundle {
   metafile: Metafile;
 }
 
-async function bundle(name: string, entry: string): Promise<Bundle> {
+/** Bundles as CDK does for a deployment that traces (the default) or has turned tracing off. */
+async function bundle(name: string, entry: string, traced = true): Promise<Bundle> {
   const outfile = join(OUT_DIR, `${name}.mjs`);
   const { metafile } = await build({
     absWorkingDir: process.cwd(),
@@ -57,6 +58,7 @@ async function bundle(name: string, entry: string): Promise<Bundle> {
     mainFields: [...lambdaBundle.mainFields],
     banner: { js: lambdaBundle.banner },
     external: [...lambdaBundle.external],
+    define: tracingDefine(traced),
     outfile,
     metafile: true,
     logLevel: 'silent',
@@ -171,6 +173,8 @@ export interface ColdStartBar {
     baselineClients: string[];
     topModules: { path: string; bytes: number }[];
     baselineTopModules: { path: string; bytes: number }[];
+    /** The same function built for a deployment with tracing off (`-c duebell:tracing=off`). */
+    withoutTracing: { bundleBytes: number; bundleRatio: number; loadMs: number; ratio: number };
   };
 }
 
@@ -185,12 +189,19 @@ export async function measureColdStarts(
   only?: readonly string[],
 ): Promise<ColdStartBar[]> {
   mkdirSync(OUT_DIR, { recursive: true });
-  const functions: { name: string; measured: Bundle; baseline: string; clients: SdkClient[] }[] = [];
+  const functions: {
+    name: string;
+    measured: Bundle;
+    untraced: Bundle;
+    baseline: string;
+    clients: SdkClient[];
+  }[] = [];
   const baselines = new Map<string, Bundle>();
   for (const name of readdirSync('functions').sort()) {
     if (only && !only.includes(name)) continue;
     const entry = join('functions', name, 'handler.ts');
     const measured = await bundle(name, entry);
+    const untraced = await bundle(`${name}-untraced`, entry, false);
     const clients = sdkClientsOf(measured.metafile, entry);
     const baseline = baselineName(clients);
     if (!baselines.has(baseline)) {
@@ -198,10 +209,11 @@ export async function measureColdStarts(
       writeFileSync(baselineEntry, baselineSource(clients));
       baselines.set(baseline, await bundle(baseline, baselineEntry));
     }
-    functions.push({ name, measured, baseline, clients });
+    functions.push({ name, measured, untraced, baseline, clients });
   }
   const files = [
     ...functions.map((f) => ({ name: f.name, file: f.measured.file })),
+    ...functions.map((f) => ({ name: `${f.name}-untraced`, file: f.untraced.file })),
     ...[...baselines].map(([name, b]) => ({ name, file: b.file })),
   ];
   const samples = new Map<string, number[]>(files.map((f) => [f.name, []]));
@@ -229,6 +241,12 @@ export async function measureColdStarts(
         baselineClients: f.clients.map((c) => `${c.packageName}${c.lazy ? '~' : ''}`),
         topModules: f.measured.modules.slice(0, 5),
         baselineTopModules: baseline.modules.slice(0, 5),
+        withoutTracing: {
+          bundleBytes: f.untraced.bytes,
+          bundleRatio: f.untraced.bytes / baseline.bytes,
+          loadMs: medianOf(`${f.name}-untraced`),
+          ratio: medianOf(`${f.name}-untraced`) / baselineLoadMs,
+        },
       },
     };
   });

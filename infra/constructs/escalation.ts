@@ -13,7 +13,7 @@ import { defaultRules, type Rules } from '#shared/config/rules.ts';
 import { TABLE_ACCESS } from '#shared/storage/table-access.ts';
 import { grantTableAccess } from './data.ts';
 import { ladderDefinitionBody } from './escalation-definition.ts';
-import { DuebellFunction, functionMetric } from './node-function.ts';
+import { DuebellFunction, functionMetric, tracingOn } from './node-function.ts';
 import { opsAlarm } from './ops-alarm.ts';
 
 export interface EscalationProps {
@@ -115,8 +115,14 @@ export class Escalation extends Construct {
       definitionBody: ladderDefinitionBody(this, ladder, this.stepFunction),
       // Every state transition, without inputs and outputs: they carry ids only, but logs stay lean.
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      tracingEnabled: tracingOn(this),
     });
+    if (!tracingOn(this))
+      Validations.of(this.stateMachine).acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason:
+          'This deployment turned X-Ray tracing off (-c duebell:tracing=off); executions are still logged.',
+      });
     const stepId = Stack.of(this).getLogicalId(this.stepFunction.node.defaultChild as CfnFunction);
     Validations.of(this.stateMachine).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stepId}.Arn>:*]`,

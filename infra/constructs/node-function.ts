@@ -19,6 +19,28 @@ export const lambdaBundle = {
   external: [] as string[],
 } as const;
 
+/**
+ * The CDK context key that turns X-Ray off for a deployment (`cdk deploy -c duebell:tracing=off`): the
+ * functions, the API stage and the state machine stop tracing, and the bundles leave out Powertools Tracer
+ * and the X-Ray SDK, about 125 KB and most of what a cold start loads beyond the SDK clients (README,
+ * Benchmarks). On by default.
+ */
+export const TRACING_CONTEXT = 'duebell:tracing';
+
+/** Whether this deployment traces: anything but `off` (or `false`) in the context means it does. */
+export function tracingOn(scope: Construct): boolean {
+  const value = scope.node.tryGetContext(TRACING_CONTEXT);
+  return !(value === false || value === 'false' || value === 'off');
+}
+
+/**
+ * The build-time constant `shared/wiring/aws-app-deps.ts` tests to import the Tracer or not: esbuild
+ * leaves the branch not taken, and what only it imports, out of the bundle.
+ */
+export const tracingDefine = (on: boolean) => ({
+  'process.env.DUEBELL_TRACING': JSON.stringify(on ? 'active' : 'off'),
+});
+
 /** The Powertools service name and metrics namespace every function is given. */
 export const powertools = { serviceName: 'duebell', metricsNamespace: 'Duebell' } as const;
 
@@ -63,7 +85,8 @@ export interface DuebellFunctionProps {
 
 /**
  * Every Duebell Lambda: Node 24 on ARM64, an ESM bundle built by the local esbuild (no Docker),
- * minified with source maps, X-Ray tracing, and a log group with retention.
+ * minified with source maps, X-Ray tracing (unless the deployment turns it off), and a log group with
+ * retention.
  */
 export class DuebellFunction extends Construct {
   readonly function: NodejsFunction;
@@ -74,6 +97,7 @@ export class DuebellFunction extends Construct {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const traced = tracingOn(this);
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -82,7 +106,7 @@ export class DuebellFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      tracing: Tracing.ACTIVE,
+      tracing: traced ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -99,6 +123,7 @@ export class DuebellFunction extends Construct {
         mainFields: [...lambdaBundle.mainFields],
         banner: lambdaBundle.banner,
         externalModules: [...lambdaBundle.external],
+        define: tracingDefine(traced),
       },
     });
     Validations.of(this.function).acknowledge({
@@ -106,9 +131,10 @@ export class DuebellFunction extends Construct {
       reason:
         'The AWS-managed basic execution role only lets the function write to its own CloudWatch log group.',
     });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
-    });
+    if (traced)
+      Validations.of(this.function).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+      });
   }
 }

@@ -41,6 +41,11 @@ export class OutboxPublisher extends Construct {
       timeout: Duration.seconds(30),
     }).function;
     props.bus.grantPutEventsTo(this.publisher);
+    Validations.of(this.publisher).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, which the stream event source needs, does not support resource-level permissions.',
+    });
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

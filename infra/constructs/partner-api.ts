@@ -18,6 +18,7 @@ import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { defaultRules } from '#shared/config/rules.ts';
 import { type FunctionName, opsRouteTable, routeTable, splitRouteKey } from '#shared/http/route-table.ts';
+import { tracingOn } from './node-function.ts';
 
 export interface PartnerApiProps {
   /** One function per entry of the shared route table. */
@@ -104,7 +105,7 @@ export class PartnerApi extends Construct {
         }),
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        tracingEnabled: true,
+        tracingEnabled: tracingOn(this),
         // Per-method metrics: the dashboard's p99 per route.
         metricsEnabled: true,
         throttlingRateLimit: throttleRatePerSecond * maxPartners,

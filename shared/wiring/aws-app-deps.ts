@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { type FieldCipher, KmsKeyService } from '#shared/adapters/aws/kms-key-service.ts';
@@ -48,11 +48,26 @@ async function hmacKeyFrom(secretArn: string): Promise<Buffer> {
   return Buffer.from(secret.SecretString, 'utf8');
 }
 
+/**
+ * Powertools Tracer, unless the deployment turned X-Ray off. The bundler replaces
+ * `process.env.DUEBELL_TRACING` with a constant (infra/constructs/node-function.ts), so with tracing off
+ * neither the Tracer nor the X-Ray SDK is in the bundle; the test is an if-block because esbuild drops
+ * what only such a dead block imports.
+ */
+async function tracer(): Promise<Tracer | undefined> {
+  if (process.env.DUEBELL_TRACING !== 'off') {
+    const { Tracer } = await import('@aws-lambda-powertools/tracer');
+    return new Tracer();
+  }
+  return undefined;
+}
+
 export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   // Once per process: zod's compiled fast path would cost more than it saves.
   const env = envSchema.parse(environment, { jitless: true });
-  const tracer = new Tracer();
-  const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const traced = await tracer();
+  const client = new DynamoDBClient({});
+  const dynamodb = traced ? traced.captureAWSv3Client(client) : client;
   const rules = await deployedRules(env.RULES);
   return buildAppDeps({
     dynamodb,
@@ -62,7 +77,7 @@ export async function awsAppDeps(environment: NodeJS.ProcessEnv = process.env): 
     // Every event goes through the table's outbox; only the stream publisher talks to EventBridge.
     events: new OutboxEventBus(documentClient(dynamodb), env.TABLE_NAME),
     metrics: new Metrics(),
-    tracer,
+    tracer: traced,
     clock: systemClock,
     ids: randomIds,
     partners: partnerDirectory(dynamodb, env.TABLE_NAME, rules),

@@ -1,9 +1,15 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { DuebellFunction } from '../../infra/constructs/node-function.ts';
-import { bareStack, handlerEntry, logicalId } from './bare-stack.ts';
+import {
+  DuebellFunction,
+  lambdaBundle,
+  TRACING_CONTEXT,
+  tracingDefine,
+} from '../../infra/constructs/node-function.ts';
+import { bareStack, handlerEntry, logicalId, skipBundling } from './bare-stack.ts';
 
 const resourceOf = (template: Template, fn: DuebellFunction) =>
   template.toJSON().Resources[logicalId(fn.function)];
@@ -64,5 +70,32 @@ describe('DuebellFunction', () => {
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('stops tracing where the deployment turns it off, and leaves the X-Ray SDK out of its bundle', async () => {
+    const stack = new Stack(new App({ context: { ...skipBundling, [TRACING_CONTEXT]: 'off' } }), 'Untraced');
+    const fn = new DuebellFunction(stack, 'Fn', { entry: handlerEntry('preferences') });
+    const props = resourceOf(Template.fromStack(stack), fn).Properties;
+    expect(props.TracingConfig).toBeUndefined();
+    // The bundle as CDK builds it for each setting: the Tracer (and the X-Ray SDK under it) only when traced.
+    const inputsOf = async (traced: boolean) => {
+      const { metafile } = await build({
+        entryPoints: [handlerEntry('preferences')],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: lambdaBundle.target,
+        mainFields: [...lambdaBundle.mainFields],
+        define: tracingDefine(traced),
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      return Object.keys(metafile.inputs);
+    };
+    const xray = (inputs: string[]) =>
+      inputs.filter((path) => path.includes('node_modules/aws-xray-sdk-core/'));
+    expect(xray(await inputsOf(true)).length).toBeGreaterThan(0);
+    expect(xray(await inputsOf(false))).toEqual([]);
   });
 });

@@ -255,6 +255,23 @@ describe('wiring', () => {
   });
 });
 
+describe('a deployment with tracing off (-c duebell:tracing=off)', () => {
+  it('traces no function, API stage or state machine, and still passes cdk-nag', () => {
+    const { app, stack: untraced } = buildApp({}, { ...skipBundling, 'duebell:tracing': 'off' });
+    expect(() => app.synth()).not.toThrow();
+    const t = Template.fromStack(untraced);
+    const fns = Object.values(
+      t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }),
+    );
+    expect(fns.length).toBeGreaterThan(10);
+    for (const fn of fns) expect(fn.Properties.TracingConfig).toBeUndefined();
+    for (const s of Object.values(t.findResources('AWS::ApiGateway::Stage')))
+      expect(s.Properties.TracingEnabled).toBe(false);
+    for (const sm of Object.values(t.findResources('AWS::StepFunctions::StateMachine')))
+      expect(sm.Properties.TracingConfiguration?.Enabled ?? false).toBe(false);
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   // Eleven esbuild bundles: about 25 s on the two-core machine when idle, more when it is busy.
   it('finds nothing unacknowledged in the app, bundled as `cdk synth` bundles it', {
