@@ -100,7 +100,8 @@ export const rulesSchema = z.object({
       /**
        * Shards of the due-date index: one busy date's writes (booking, payments on the day) spread over
        * this many partition keys (about 1,000 writes/s each). Each costs a query per swept date, rounded
-       * up to half a read unit, so more shards than the write rate needs only add read cost.
+       * up to half a read unit, so more shards than the write rate needs only add read cost. Raise it on
+       * a live table, never lower it: written installments keep their shard, the sweep reads only these.
        */
       dueIndexShards: z.number().int().min(1).max(100).default(4),
     })
