@@ -47,6 +47,14 @@ export const atLeast = (
   also = true,
 ) => bar('≥', name, ratio, target, figures, also);
 
+/** The middle item by `key` (the upper of the two middle ones for an even count). */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('no items to take a median of');
+  return middle;
+}
+
 /** What the figures were measured on: absolute times mean nothing without it. */
 export function machine(quick: boolean) {
   const cores = cpus();

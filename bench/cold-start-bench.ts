@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { lambdaBundle, tracingDefine } from '#infra/constructs/node-function.ts';
+import { medianBy } from './bars.ts';
 
 /** Bundles live inside the project, so whatever a bundle leaves external resolves from node_modules. */
 const OUT_DIR = resolve('bench/.bundles');
@@ -151,11 +152,6 @@ function loadMilliseconds(file: string): number {
   return Number(out.trim().split('\n').at(-1));
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
 export interface ColdStartBar {
   function: string;
   /** Load ms ÷ the baseline's load ms. */
@@ -221,7 +217,7 @@ export async function measureColdStarts(
   for (let round = 0; round < rounds; round++) {
     for (const f of files) samples.get(f.name)?.push(loadMilliseconds(f.file));
   }
-  const medianOf = (name: string) => median(samples.get(name) ?? []);
+  const medianOf = (name: string) => medianBy(samples.get(name) ?? [], (ms) => ms);
   return functions.map((f) => {
     const baseline = baselines.get(f.baseline) as Bundle;
     const loadMs = medianOf(f.name);

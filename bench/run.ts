@@ -46,7 +46,7 @@ const run = quick
       httpSeconds: 10,
       httpRounds: 3,
       connections: 10,
-      // Load times move by ±0.15 of the ratio between runs: more rounds, a steadier median.
+      // Load ratios move by up to ±0.2 between runs: more rounds, a steadier median.
       coldRounds: 9,
       // The bar's book is 10,000 loans over 180 days; at today's speed that takes hours, so the bench
       // simulates a part of it and the bar compares loan-days per second. BENCH_SIM_LOANS=10000

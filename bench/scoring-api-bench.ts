@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { withCheckChar } from '#shared/identity/prc-id.ts';
 import { createTable } from '#shared/storage/create-table.ts';
 import application from '../test/fixtures/application.json' with { type: 'json' };
+import { medianBy } from './bars.ts';
 import { freshDynamoDbLocal, type WithDynamoDb } from './dynamodb-per-part.ts';
 
 const API_KEY = `bench-${randomUUID()}`;
@@ -144,9 +145,7 @@ export async function measureScoringApi(
     const [baseline, api] = apiFirst ? [second, first] : [first, second];
     measured.push({ baseline, api, ratio: api.requestsPerSecond / baseline.requestsPerSecond });
   }
-  const median = [...measured].sort((x, y) => x.ratio - y.ratio)[
-    Math.floor(rounds / 2)
-  ] as (typeof measured)[0];
+  const median = medianBy(measured, (r) => r.ratio);
   return {
     seconds,
     connections,

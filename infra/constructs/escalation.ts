@@ -110,14 +110,15 @@ export class Escalation extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const ladder = props.ladder ?? defaultRules.collection.ladder;
+    const traced = tracingOn(this);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: ladderDefinitionBody(this, ladder, this.stepFunction),
       // Every state transition, without inputs and outputs: they carry ids only, but logs stay lean.
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: tracingOn(this),
+      tracingEnabled: traced,
     });
-    if (!tracingOn(this))
+    if (!traced)
       Validations.of(this.stateMachine).acknowledge({
         id: 'AwsSolutions-SF2',
         reason:
